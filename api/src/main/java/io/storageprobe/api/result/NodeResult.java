@@ -1,0 +1,31 @@
+package io.storageprobe.api.result;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * One node's probe result: the spec of a StorageProbeResult, and what {@code storageprobe check
+ * --output json} prints.
+ *
+ * @param probe         name of the StorageProbe this result belongs to ({@code check} for the command line)
+ * @param node          the node's name
+ * @param kernelRelease {@code uname -r} of the node (informative only: vendor kernels backport)
+ * @param bootId        /proc/sys/kernel/random/boot_id, which changes on every reboot
+ * @param osImage       PRETTY_NAME from /etc/os-release
+ * @param probeTime     when the probes finished (RFC 3339)
+ * @param agentVersion  version of the agent that measured
+ * @param targets       one entry per probed target
+ * @param verdict       the worst of the targets' verdicts
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NodeResult(
+        String probe,
+        String node,
+        String kernelRelease,
+        String bootId,
+        String osImage,
+        String probeTime,
+        String agentVersion,
+        List<TargetResult> targets,
+        Verdict verdict) {
+}

@@ -1,0 +1,15 @@
+package io.storageprobe.api.result;
+
+/**
+ * What statx(STATX_DIOALIGN) advertises for O_DIRECT on the target (Linux 6.1 and later).
+ *
+ * @param memAlign        stx_dio_mem_align: required alignment of user buffers, in bytes
+ * @param offsetAlign     stx_dio_offset_align: required alignment of file offsets and lengths
+ * @param readOffsetAlign stx_dio_read_offset_align (Linux 6.14+, xfs only), or null where not reported
+ */
+public record StatxDioAlign(int memAlign, int offsetAlign, Integer readOffsetAlign) {
+    @Override
+    public String toString() {
+        return memAlign + "/" + offsetAlign;
+    }
+}

@@ -1,0 +1,31 @@
+package io.storageprobe.api.result;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * What the agent measured on one target. A null field was not measured or is not available
+ * on this kernel (for example dma_alignment before Linux 6.0, STATX_DIOALIGN before 6.1).
+ *
+ * @param logicalBlockSize       logical block size of the backing device (BLKSSZGET, or sysfs for files)
+ * @param physicalBlockSize      physical block size of the backing device (BLKPBSZGET, or sysfs)
+ * @param dmaAlignment           queue/dma_alignment + 1: the user buffer alignment the block layer accepts
+ * @param statx                  what statx(STATX_DIOALIGN) advertises, or null where it is not reported
+ * @param requestProbes          QEMU's request-alignment probe: preads of 1, 512, 1024, 2048, 4096 bytes
+ * @param bufferProbes           QEMU's buffer-alignment probe: preads of 4096 bytes at buffer offsets 1..4096
+ * @param probedRequestAlignment the request alignment QEMU concludes from those reads
+ * @param probedBufferAlignment  the buffer alignment QEMU concludes from those reads
+ * @param splitVector            the vectored read QEMU then issues, or null where the alignments do not call for one
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TargetFacts(
+        Integer logicalBlockSize,
+        Integer physicalBlockSize,
+        Integer dmaAlignment,
+        StatxDioAlign statx,
+        List<ProbeRead> requestProbes,
+        List<ProbeRead> bufferProbes,
+        Integer probedRequestAlignment,
+        Integer probedBufferAlignment,
+        SplitVectorRead splitVector) {
+}
