@@ -61,6 +61,25 @@ class LoopDeviceProbeTest {
     }
 
     @Test
+    void partitionIsJudgedByItsDisksQueue() throws Exception {
+        try (LoopDevice loop = LoopDevice.createPartitioned(4096)) {
+            Path partition = Path.of(loop.device() + "p1");
+            assertThat(Files.exists(Path.of("/sys/class/block", partition.getFileName().toString(), "queue")))
+                    .as("partitions have no queue of their own").isFalse();
+            TargetResult r = probe(Target.device(partition.toString()));
+            assertThat(r.device()).isEqualTo(loop.name() + "p1");
+            assertThat(r.facts().logicalBlockSize()).isEqualTo(4096);
+            assertThat(r.facts().dmaAlignment()).as("from the disk's queue").isNotNull()
+                    .isEqualTo(readMask(loop.name()) + 1);
+            assertThat(r.facts().probedRequestAlignment()).isEqualTo(4096);
+        }
+    }
+
+    private static int readMask(String disk) throws java.io.IOException {
+        return Integer.parseInt(Files.readString(Path.of("/sys/block", disk, "queue", "dma_alignment")).trim());
+    }
+
+    @Test
     void filesOnExt4AndXfsOn4kDeviceBehaveLikeTheDevice() throws Exception {
         for (String fs : List.of("ext4", "xfs")) {
             try (LoopDevice loop = LoopDevice.create(4096)) {

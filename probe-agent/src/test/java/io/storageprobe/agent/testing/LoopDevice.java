@@ -20,25 +20,48 @@ public final class LoopDevice implements AutoCloseable {
     private final String device;
     private Path mountPoint;
 
-    private LoopDevice(int sectorSize, long bytes) throws IOException {
+    private LoopDevice(int sectorSize, long bytes, boolean partitioned) throws IOException {
         dir = Files.createTempDirectory(Path.of("/var/tmp"), "storageprobe-test-");
         Path image = dir.resolve("disk.img");
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(bytes);
+            if (partitioned) {
+                writeMbrWithOnePartition(f, sectorSize, bytes);
+            }
         }
         try {
             device = run("losetup", "--find", "--show", "--sector-size", String.valueOf(sectorSize),
-                    "--direct-io=on", image.toString()).trim();
+                    "--direct-io=on", partitioned ? "--partscan" : "--nooverlap", image.toString()).trim();
         } catch (IOException e) {
             deleteTree();
             throw e;
         }
         undoCommands.push(new String[]{"losetup", "-d", device});
+        if (partitioned && !Files.exists(Path.of(device + "p1"))) {
+            // Some kernels skip the partition scan at attach time; partx asks for it explicitly.
+            run("partx", "-a", device);
+        }
     }
 
     public static LoopDevice create(int sectorSize) throws IOException {
         // Sparse, so the size costs nothing; mkfs.xfs refuses anything under 300 MB.
-        return new LoopDevice(sectorSize, 320L << 20);
+        return new LoopDevice(sectorSize, 320L << 20, false);
+    }
+
+    /** A device whose MBR holds one Linux partition from 1 MiB to the end: it appears as {@code <device>p1}. */
+    public static LoopDevice createPartitioned(int sectorSize) throws IOException {
+        return new LoopDevice(sectorSize, 64L << 20, true);
+    }
+
+    /** An MBR (sector 0) with one type-0x83 entry; LBAs count logical sectors of the loop device. */
+    private static void writeMbrWithOnePartition(RandomAccessFile f, int sectorSize, long bytes) throws IOException {
+        java.nio.ByteBuffer entry = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long first = (1L << 20) / sectorSize;
+        entry.put(4, (byte) 0x83).putInt(8, (int) first).putInt(12, (int) (bytes / sectorSize - first));
+        f.seek(446);
+        f.write(entry.array());
+        f.seek(510);
+        f.write(new byte[]{0x55, (byte) 0xAA});
     }
 
     public String device() {
