@@ -13,8 +13,8 @@ from pathlib import Path
 BEGIN = "===STORAGEPROBE-MATRIX-JSON-BEGIN==="
 END = "===STORAGEPROBE-MATRIX-JSON-END==="
 EXIT = re.compile(r"===STORAGEPROBE-MATRIX-EXIT=(\d+)===")
-# The agent's exit codes that mean "it probed": 0 compatible, 1 a rule failed (Affected).
-PROBED_EXIT_CODES = {0, 1}
+# The agent's exit code for each overall verdict (1: a rule failed, not a harness failure).
+EXIT_CODE_OF_VERDICT = {"Compatible": 0, "Affected": 1}
 
 
 def read_expected(path):
@@ -61,9 +61,9 @@ def main(expected_path, results, suites):
             tail = (results / f"{suite}.console").read_text(errors="replace").strip().splitlines()[-5:]
             failures.append(f"{suite}: {error}; agent exit {code}; console tail: {' | '.join(tail)}")
             continue
-        if code not in PROBED_EXIT_CODES:
-            failures.append(f"{suite}: agent exit code {code} (expected 0 or 1)")
         spec = doc.get("spec", {})
+        if code != EXIT_CODE_OF_VERDICT.get(spec.get("verdict")):
+            failures.append(f"{suite}: agent exit code {code} with overall verdict {spec.get('verdict')}")
         kernel = spec.get("kernelRelease", "?")
         if not re.match(wanted[0]["release"], kernel):
             failures.append(f"{suite}: kernel {kernel} does not match {wanted[0]['release']}")
