@@ -1,0 +1,82 @@
+package io.storageprobe.agent.cli;
+
+import io.storageprobe.agent.nativeio.LibC;
+import io.storageprobe.agent.probe.DeviceDiscovery;
+import io.storageprobe.agent.probe.NodeProbe;
+import io.storageprobe.agent.probe.Target;
+import io.storageprobe.agent.probe.TargetSelection;
+import io.storageprobe.agent.report.JsonReport;
+import io.storageprobe.agent.report.TableReport;
+import io.storageprobe.agent.verdict.RuleSet;
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.TargetKind;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code storageprobe check}: probe this host once and print the result. */
+public final class CheckCommand {
+    public static final int COMPATIBLE = 0, RULE_FAILED = 1, USAGE = 2, PROBE_ERROR = 3;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public CheckCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public int run(String... args) {
+        CheckOptions options;
+        RuleSet rules;
+        try {
+            options = CheckOptions.parse(args);
+            rules = RuleSet.named(options.rules());
+        } catch (UsageException | IllegalArgumentException e) {
+            err.println("storageprobe check: " + e.getMessage());
+            err.print(CheckOptions.USAGE);
+            return USAGE;
+        }
+        if (options.help()) {
+            out.print(CheckOptions.USAGE);
+            return COMPATIBLE;
+        }
+        TargetSelection selection = new TargetSelection(null, null, options.devices(), options.paths(), options.files());
+        // Scratch mode probes its own devices plus what is named, never the discovered disks.
+        List<Target> targets = new ArrayList<>(options.scratch() && !selection.namesTargets()
+                ? List.of() : DeviceDiscovery.targets(selection));
+        if (options.scratch() || targets.stream().anyMatch(t -> t.kind() == TargetKind.DEVICE)) {
+            if (LibC.geteuid() != 0) {
+                err.println("storageprobe check: reading block devices" + (options.scratch() ? " and making loop devices" : "")
+                        + " needs root; run it as root, or probe only --path and --file targets");
+                return PROBE_ERROR;
+            }
+        }
+        if (!options.scratch() && targets.isEmpty()) {
+            err.println("storageprobe check: no block device in /sys/block matches "
+                    + String.join(" ", TargetSelection.DEFAULT_INCLUDE) + "; name targets with --device, --path or --file");
+            return PROBE_ERROR;
+        }
+        if (!options.scratch()) {
+            return report(new NodeProbe(rules, options.timeout()).run("check", null, targets), options);
+        }
+        try (ScratchDevices scratch = ScratchDevices.create()) {
+            scratch.devices().forEach(d -> targets.add(Target.device(d)));
+            targets.add(Target.file(scratch.file()));
+            return report(new NodeProbe(rules, options.timeout()).run("check", null, targets), options);
+        } catch (IOException e) {
+            err.println("storageprobe check: cannot set up scratch devices: " + e.getMessage());
+            return PROBE_ERROR;
+        }
+    }
+
+    private int report(NodeResult result, CheckOptions options) {
+        out.print(options.output() == CheckOptions.Output.JSON ? JsonReport.render(result) + "\n" : TableReport.render(result));
+        return switch (result.verdict()) {
+            case Affected -> RULE_FAILED;
+            case Error -> PROBE_ERROR;
+            case Compatible, Unsupported -> COMPATIBLE;
+        };
+    }
+}

@@ -1,0 +1,53 @@
+package io.storageprobe.agent.cli;
+
+import io.storageprobe.agent.nativeio.Abi;
+import io.storageprobe.agent.probe.AgentVersion;
+
+/** Entry point: {@code storageprobe check|agent|version}. */
+public final class Main {
+    static final String USAGE = """
+            Usage: storageprobe <command> [flags]
+
+            Commands:
+              check     probe this host's disks and filesystems once and print a verdict
+              agent     the node daemon the StorageProbe DaemonSet runs
+              version   print the version
+
+            Run 'storageprobe check --help' for the flags of check.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            System.out.print(USAGE);
+            return args.length == 0 ? CheckCommand.USAGE : CheckCommand.COMPATIBLE;
+        }
+        String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "version", "--version" -> {
+                System.out.println("storageprobe " + AgentVersion.get());
+                return CheckCommand.COMPATIBLE;
+            }
+            case "check" -> {
+                try {
+                    Abi.check();
+                } catch (UnsupportedOperationException e) {
+                    System.err.println("storageprobe: " + e.getMessage());
+                    return CheckCommand.PROBE_ERROR;
+                }
+                return new CheckCommand(System.out, System.err).run(rest);
+            }
+            default -> {
+                System.err.println("storageprobe: unknown command " + args[0]);
+                System.err.print(USAGE);
+                return CheckCommand.USAGE;
+            }
+        }
+    }
+}

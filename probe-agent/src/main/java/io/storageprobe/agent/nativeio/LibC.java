@@ -1,0 +1,45 @@
+package io.storageprobe.agent.nativeio;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+/**
+ * The few libc calls the probes make, bound directly with JNA. Every call that sets errno throws
+ * {@link LastErrorException}, whose error code is the errno. size_t, ssize_t and off_t are 64-bit
+ * on the supported architectures and are mapped to {@code long}.
+ */
+public final class LibC {
+    static {
+        Native.register("c");
+    }
+
+    private LibC() {
+    }
+
+    public static native int open(String path, int flags) throws LastErrorException;
+
+    public static native int close(int fd) throws LastErrorException;
+
+    public static native long pread(int fd, Pointer buf, long count, long offset) throws LastErrorException;
+
+    /** {@code iov} points at {@code iovcnt} struct iovec entries of {@link Abi#IOVEC_SIZE} bytes each. */
+    public static native long preadv(int fd, Pointer iov, int iovcnt, long offset) throws LastErrorException;
+
+    /** Returns the error number instead of setting errno, as POSIX specifies. */
+    public static native int posix_memalign(PointerByReference memptr, long alignment, long size);
+
+    public static native void free(Pointer ptr);
+
+    /** glibc 2.28+ wrapper; on kernels without statx glibc emulates it without the DIO fields. */
+    public static native int statx(int dirfd, String path, int flags, int mask, Pointer statxbuf)
+            throws LastErrorException;
+
+    public static native int fstatfs(int fd, Pointer buf) throws LastErrorException;
+
+    public static native int ioctl(int fd, long request, IntByReference value) throws LastErrorException;
+
+    public static native int geteuid();
+}

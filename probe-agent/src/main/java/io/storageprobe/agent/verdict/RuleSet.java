@@ -1,0 +1,76 @@
+package io.storageprobe.agent.verdict;
+
+import io.storageprobe.agent.probe.Measurement;
+import io.storageprobe.api.result.RuleOutcome;
+import io.storageprobe.api.result.RuleStatus;
+import io.storageprobe.api.result.TargetResult;
+import io.storageprobe.api.result.Verdict;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The rules selected for a run, and the verdict they give a measured target. */
+public final class RuleSet {
+    private static final List<Rule> BUILT_IN =
+            List.of(new QemuLegacyDioRule(), new DioAlignmentHonestRule(), new DioNotBufferedRule());
+
+    private final List<Rule> rules;
+
+    private RuleSet(List<Rule> rules) {
+        this.rules = rules;
+    }
+
+    public static RuleSet all() {
+        return new RuleSet(BUILT_IN);
+    }
+
+    public static List<String> builtInNames() {
+        return BUILT_IN.stream().map(Rule::name).toList();
+    }
+
+    /** The named rules in the order given; none means all. Throws naming the first unknown rule. */
+    public static RuleSet named(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            return all();
+        }
+        Map<String, Rule> byName = new LinkedHashMap<>();
+        BUILT_IN.forEach(r -> byName.put(r.name(), r));
+        return new RuleSet(names.stream().distinct().map(n -> {
+            Rule rule = byName.get(n);
+            if (rule == null) {
+                throw new IllegalArgumentException("unknown rule '" + n + "' (known: "
+                        + String.join(", ", byName.keySet()) + ")");
+            }
+            return rule;
+        }).toList());
+    }
+
+    public List<String> names() {
+        return rules.stream().map(Rule::name).toList();
+    }
+
+    /**
+     * design.md section 3: Error if probing failed, Unsupported if O_DIRECT cannot be used,
+     * Affected if a selected rule fails, else Compatible.
+     */
+    public TargetResult judge(Measurement m) {
+        if (m.facts() == null || m.problem() != null && m.problem().kind() == Measurement.Problem.Kind.ERROR) {
+            return result(m, List.of(), Verdict.Error, m.problem() == null ? "not probed" : m.problem().reason());
+        }
+        if (m.problem() != null) {
+            return result(m, List.of(), Verdict.Unsupported, m.problem().reason());
+        }
+        List<RuleOutcome> outcomes = rules.stream().map(r -> r.evaluate(m.facts(), m.filesystem())).toList();
+        String failures = outcomes.stream().filter(o -> o.status() == RuleStatus.Fail)
+                .map(o -> o.rule() + ": " + o.reason()).collect(Collectors.joining("; "));
+        return failures.isEmpty()
+                ? result(m, outcomes, Verdict.Compatible, null)
+                : result(m, outcomes, Verdict.Affected, failures);
+    }
+
+    private static TargetResult result(Measurement m, List<RuleOutcome> outcomes, Verdict verdict, String reason) {
+        return new TargetResult(m.target().kind(), m.target().name(), m.path(), m.filesystem(), m.device(),
+                m.facts(), outcomes, verdict, reason);
+    }
+}
