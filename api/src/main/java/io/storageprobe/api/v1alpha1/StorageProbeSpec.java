@@ -18,6 +18,8 @@ import java.util.Map;
 @ValidationRule(value = "!has(self.nodeSelector) || self.nodeSelector.all(k, k.size() <= 317 && self.nodeSelector[k].size() <= 63)",
         fieldPath = ".nodeSelector",
         message = "spec.nodeSelector keys must be at most 317 and values at most 63 characters")
+@ValidationRule(value = "!has(self.rules) || self.rules.all(r, r in ['qemu-legacy-dio', 'dio-alignment-honest', 'dio-not-buffered'])",
+        fieldPath = ".rules", message = "spec.rules may only name qemu-legacy-dio, dio-alignment-honest and dio-not-buffered")
 @ValidationRule(value = "!has(self.rules) || self.rules.all(r, self.rules.exists_one(x, x == r))",
         fieldPath = ".rules", message = "spec.rules must not name a rule twice")
 @ValidationRule(value = "!has(self.interval) || duration(self.interval) >= duration('1m')",
@@ -35,7 +37,7 @@ public record StorageProbeSpec(
 
         @JsonPropertyDescription("Names of the conformance rules that decide the verdict: qemu-legacy-dio, dio-alignment-honest, dio-not-buffered. Default: all built-in rules.")
         @Size(max = 16)
-        List<RuleName> rules,
+        List<String> rules,
 
         @JsonPropertyDescription("How often each node re-probes, as a duration of hours, minutes and seconds (e.g. 30m, 6h, 1h30m), at least 1m. A node also re-probes after a reboot. Default: 6h.")
         @Default("6h")
@@ -50,4 +52,7 @@ public record StorageProbeSpec(
 
     /** The interval used when spec.interval is absent. */
     public static final String DEFAULT_INTERVAL = "6h";
+
+    /** The names of the built-in rules (design.md section 3); spec.rules may name only these. */
+    public static final List<String> BUILT_IN_RULES = List.of("qemu-legacy-dio", "dio-alignment-honest", "dio-not-buffered");
 }
