@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Probes a node's targets, each on its own thread with its own deadline, so that one hung or
@@ -27,11 +28,16 @@ public final class NodeProbe {
 
     private final RuleSet rules;
     private final Duration timeout;
-    private final TargetProber prober = new TargetProber();
+    private final Function<Target, Measurement> measure;
 
     public NodeProbe(RuleSet rules, Duration perTargetTimeout) {
+        this(rules, perTargetTimeout, new TargetProber()::measure);
+    }
+
+    NodeProbe(RuleSet rules, Duration perTargetTimeout, Function<Target, Measurement> measure) {
         this.rules = rules;
         this.timeout = perTargetTimeout;
+        this.measure = measure;
     }
 
     public NodeResult run(String probeName, String nodeName, List<Target> targets) {
@@ -52,7 +58,7 @@ public final class NodeProbe {
         try {
             List<Future<TargetResult>> futures = new ArrayList<>();
             for (Target target : targets) {
-                futures.add(pool.submit(() -> rules.judge(prober.measure(target))));
+                futures.add(pool.submit(() -> rules.judge(measure.apply(target))));
             }
             long deadline = System.nanoTime() + timeout.toNanos();
             List<TargetResult> results = new ArrayList<>();
