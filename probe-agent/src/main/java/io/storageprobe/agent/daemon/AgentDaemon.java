@@ -113,7 +113,7 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
 
     private void write() {
         try {
-            boolean written = writer.writeIfNeeded(pending, settings, clock.instant());
+            boolean written = writer.writeIfNeeded(pending, settings, interval(), clock.instant());
             if (written) {
                 LOG.info("wrote StorageProbeResult {}", writer.name());
             }

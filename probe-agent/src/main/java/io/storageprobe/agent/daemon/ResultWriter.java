@@ -35,7 +35,7 @@ final class ResultWriter {
     }
 
     /** @return whether a write was made; throws KubernetesClientException when the API server cannot be reached */
-    boolean writeIfNeeded(NodeResult result, ProbeSettings settings, Instant now) {
+    boolean writeIfNeeded(NodeResult result, ProbeSettings settings, Duration interval, Instant now) {
         if (!loadedFromServer) {
             // After a restart, the result already on the server counts as the last write.
             StorageProbeResult existing = client.resources(StorageProbeResult.class).withName(name()).get();
@@ -46,7 +46,7 @@ final class ResultWriter {
             loadedFromServer = true;
         }
         boolean changed = lastWritten == null || !withoutTime(lastWritten).equals(withoutTime(result));
-        boolean stale = lastWriteTime == null || !lastWriteTime.plus(settings.interval()).isAfter(now);
+        boolean stale = lastWriteTime == null || !lastWriteTime.plus(interval).isAfter(now);
         if (!changed && !stale) {
             return false;
         }
