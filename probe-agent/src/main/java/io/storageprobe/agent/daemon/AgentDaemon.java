@@ -73,7 +73,8 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
     private void readSpec(Instant now) {
         try {
             StorageProbe current = client.resources(StorageProbe.class).withName(probe).get();
-            if (current == null) {
+            // Being deleted counts as gone: the operator is removing the results, do not write new ones.
+            if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
                 if (!probeGone) {
                     LOG.info("StorageProbe {} does not exist (deleted?): not probing until it does", probe);
                 }
@@ -113,6 +114,11 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
 
     private void write() {
         try {
+            // Look again right before writing: a result written for a probe being deleted would outlive it.
+            readSpec(clock.instant());
+            if (probeGone) {
+                return;
+            }
             boolean written = writer.writeIfNeeded(pending, settings, interval(), clock.instant());
             if (written) {
                 LOG.info("wrote StorageProbeResult {}", writer.name());
