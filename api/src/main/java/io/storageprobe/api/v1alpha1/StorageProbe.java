@@ -1,5 +1,6 @@
 package io.storageprobe.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -43,6 +44,18 @@ public class StorageProbe extends CustomResource<StorageProbeSpec, StorageProbeS
     /** Node annotation listing the label and taint keys the operator owns on that node. */
     public static final String MANAGED_LABELS_ANNOTATION = GROUP + "/managed-labels";
 
+
+    @Override
+    @JsonPropertyDescription("What to probe, how often, and what to do with the nodes that fail. Every field is optional.")
+    public StorageProbeSpec getSpec() {
+        return super.getSpec();
+    }
+
+    @Override
+    @JsonPropertyDescription("What the operator concluded from the agents' results. Written by the operator only.")
+    public StorageProbeStatus getStatus() {
+        return super.getStatus();
+    }
 
     public static String verdictLabel(String probeName) {
         return VERDICT_LABEL_PREFIX + probeName;

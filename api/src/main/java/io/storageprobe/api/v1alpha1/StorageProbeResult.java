@@ -1,5 +1,6 @@
 package io.storageprobe.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -23,6 +24,12 @@ import io.storageprobe.api.result.NodeResult;
 @AdditionalPrinterColumn(name = "Kernel", jsonPath = ".spec.kernelRelease", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Probed", jsonPath = ".spec.probeTime", type = Type.DATE)
 public class StorageProbeResult extends CustomResource<NodeResult, Void> {
+
+    @Override
+    @JsonPropertyDescription("What the agent measured on this node, each rule's outcome per target, and the node's verdict.")
+    public NodeResult getSpec() {
+        return super.getSpec();
+    }
 
     /** The result's name: {@code <probe>.<node>}; both are DNS names, so the dot is unambiguous enough for humans. */
     public static String nameFor(String probe, String node) {

@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.agent.daemon.EngineProbeRunner;
 import io.storageprobe.agent.testing.LoopDevice;
 import io.storageprobe.api.result.Verdict;
+import io.storageprobe.api.v1alpha1.AgentSpec;
 import io.storageprobe.api.v1alpha1.DeviceTargets;
 import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
@@ -253,6 +254,18 @@ class OperatorEndToEndTest {
         await().atMost(TIMEOUT).until(() -> client.resources(StorageProbeResult.class).withName("vmdisks.node-b").get() == null);
         await().atMost(TIMEOUT).until(() -> status(PROBE).summary().nodesTargeted() == 2
                 && status(PROBE).summary().nodesReported() == 2);
+
+        // A spec change reaches the DaemonSet: the operator replaces it, still one per probe.
+        client.resources(StorageProbe.class).withName(PROBE).edit(p -> {
+            p.setSpec(new StorageProbeSpec(p.getSpec().nodeSelector(), p.getSpec().tolerations(), p.getSpec().targets(),
+                    p.getSpec().rules(), p.getSpec().interval(), p.getSpec().nodeActions(),
+                    new AgentSpec("registry.example/storageprobe:next", null, "system-node-critical")));
+            return p;
+        });
+        DaemonSet changed = await().atMost(TIMEOUT).until(() -> daemonSet(PROBE), d -> d != null
+                && d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().equals("registry.example/storageprobe:next"));
+        assertThat(changed.getSpec().getTemplate().getSpec().getPriorityClassName()).isEqualTo("system-node-critical");
+        assertThat(changed.getMetadata().getUid()).isEqualTo(ds.getMetadata().getUid());
 
         // The probe is deleted: labels, taint and annotation leave the nodes; DaemonSet and results go.
         client.resources(StorageProbe.class).withName(PROBE).delete();
