@@ -165,6 +165,15 @@ class OperatorEndToEndTest {
                 });
         System.out.println("STATUS " + client.getKubernetesSerialization().asYaml(status));
 
+        // What kubectl get storageprobes shows: the CRD's printer columns on the stored object.
+        PrinterColumns columns = new PrinterColumns(CRDS.resolve("storageprobes.storageprobe.io.yaml"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> stored = client.getKubernetesSerialization().convertValue(
+                client.resources(StorageProbe.class).withName(PROBE).get(), Map.class);
+        assertThat(columns.header()).containsExactly("NAME", "NODES", "REPORTED", "AFFECTED", "ERRORS", "READY", "AGE");
+        assertThat(columns.row(stored)).containsExactly("vmdisks", "3", "3", "1", "0", "True", "set");
+        System.out.println("KUBECTL\n" + PrinterColumns.format(List.of(columns.header(), columns.row(stored))));
+
         // Results: one per node, named <probe>.<node>, labelled, owned by the probe.
         List<StorageProbeResult> results = client.resources(StorageProbeResult.class)
                 .withLabel(StorageProbe.PROBE_LABEL, PROBE).list().getItems();
