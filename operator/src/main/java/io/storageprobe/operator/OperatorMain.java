@@ -20,7 +20,15 @@ public final class OperatorMain {
         // Serve /healthz before the operator starts: a slow informer sync must not get the pod killed.
         OperatorHttpServer http = OperatorHttpServer.start(settings.httpPort(), registry,
                 () -> operator[0] != null && operator[0].ready());
-        operator[0] = StorageProbeOperator.start(client, settings, registry);
+        try {
+            operator[0] = StorageProbeOperator.start(client, settings, registry);
+        } catch (RuntimeException e) {
+            // Typically the API server cannot be reached or the CRDs are missing: say so and let the pod restart.
+            System.err.println("storageprobe-operator: cannot start: " + e.getMessage());
+            http.close();
+            client.close();
+            System.exit(1);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator[0].close();

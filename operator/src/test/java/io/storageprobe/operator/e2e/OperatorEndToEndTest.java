@@ -230,6 +230,15 @@ class OperatorEndToEndTest {
                 .contains("storageprobe_last_run_timestamp_seconds{node=\"node-a\",probe=\"vmdisks\"}")
                 .contains("storageprobe_node_info{kernel_release=\"")
                 .contains("# HELP storageprobe_target_verdict ");
+        // Every series carries probe and node, and every metric has help text.
+        assertThat(agentMetrics.lines().filter(l -> l.startsWith("storageprobe_")))
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(l).contains("node=\"node-a\"").contains("probe=\"vmdisks\""));
+        for (String metric : List.of("storageprobe_target_verdict", "storageprobe_rule_failed", "storageprobe_target_alignment_bytes",
+                "storageprobe_probe_duration_seconds", "storageprobe_probe_runs_total", "storageprobe_last_run_timestamp_seconds",
+                "storageprobe_node_info")) {
+            assertThat(agentMetrics).containsPattern("# HELP " + metric + " \\S");
+        }
         assertThat(agents.get(2).get("/metrics"))
                 .contains("storageprobe_rule_failed{node=\"node-c\",probe=\"vmdisks\",rule=\"qemu-legacy-dio\",target=\"vda\"} 1")
                 .contains("storageprobe_node_info{kernel_release=\"6.1.0-50-amd64\",node=\"node-c\",probe=\"vmdisks\"} 1");

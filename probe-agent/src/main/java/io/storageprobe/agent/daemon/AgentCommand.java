@@ -1,5 +1,7 @@
 package io.storageprobe.agent.daemon;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -27,7 +29,9 @@ public final class AgentCommand {
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentMetrics metrics = new AgentMetrics(registry, options.probe(), options.node());
-        try (KubernetesClient client = new KubernetesClientBuilder().build();
+        // Few retries inside the client: the daemon has its own backoff, and must not sit in one call for minutes.
+        Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(2).build();
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
              AgentHttpServer http = AgentHttpServer.start(options.metricsPort(), registry);
              AgentDaemon daemon = new AgentDaemon(client, options.probe(), options.node(), new EngineProbeRunner(),
                      metrics, AgentTimings.PRODUCTION, Clock.systemUTC())) {

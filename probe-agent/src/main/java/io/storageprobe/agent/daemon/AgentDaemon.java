@@ -1,7 +1,6 @@
 package io.storageprobe.agent.daemon;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import java.time.Clock;
@@ -92,7 +91,8 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
         } catch (IllegalArgumentException e) {
             LOG.warn("StorageProbe {} has an unusable spec ({}); keeping the last usable one", probe, e.getMessage());
             nextSpecRead = now.plus(timings.specRefresh());
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) {
+            // KubernetesClientException mostly; anything else is retried the same way, never fatal.
             nextSpecRead = now.plus(apiFailed("reading StorageProbe " + probe, e));
         }
     }
@@ -125,12 +125,12 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
             }
             pending = null;
             backoff = timings.retryMin();
-        } catch (KubernetesClientException e) {
+        } catch (RuntimeException e) {
             nextWrite = clock.instant().plus(apiFailed("writing StorageProbeResult " + writer.name(), e));
         }
     }
 
-    private Duration apiFailed(String what, KubernetesClientException e) {
+    private Duration apiFailed(String what, RuntimeException e) {
         Duration wait = backoff;
         LOG.warn("{} failed ({}); retrying in {} s", what, e.getMessage(), wait.toSeconds());
         backoff = backoff.multipliedBy(2).compareTo(timings.retryMax()) > 0 ? timings.retryMax() : backoff.multipliedBy(2);
