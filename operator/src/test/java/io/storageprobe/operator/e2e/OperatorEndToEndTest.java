@@ -26,6 +26,7 @@ import io.storageprobe.operator.OperatorSettings;
 import io.storageprobe.operator.StorageProbeOperator;
 import io.storageprobe.operator.http.OperatorHttpServer;
 import io.storageprobe.operator.reconciler.AgentDaemonSet;
+import io.storageprobe.operator.schema.CrdSchemaValidator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -184,6 +185,21 @@ class OperatorEndToEndTest {
             assertThat(r.getMetadata().getOwnerReferences()).singleElement()
                     .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
         });
+        // What the agents and the operator write fits the CRDs: valid, and nothing the API server would prune.
+        CrdSchemaValidator resultSchema = new CrdSchemaValidator(CRDS.resolve("storageproberesults.storageprobe.io.yaml"));
+        for (StorageProbeResult r : results) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> asMap = client.getKubernetesSerialization().convertValue(r, Map.class);
+            assertThat(resultSchema.validate(asMap)).as(r.getMetadata().getName()).isEmpty();
+            assertThat(resultSchema.unknownFields(asMap)).as(r.getMetadata().getName()).isEmpty();
+        }
+        CrdSchemaValidator probeSchema = new CrdSchemaValidator(CRDS.resolve("storageprobes.storageprobe.io.yaml"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> probeMap = client.getKubernetesSerialization().convertValue(
+                client.resources(StorageProbe.class).withName(PROBE).get(), Map.class);
+        assertThat(probeSchema.validate(probeMap)).isEmpty();
+        assertThat(probeSchema.unknownFields(probeMap)).isEmpty();
+
         StorageProbeResult realA = results.stream().filter(r -> r.getSpec().node().equals("node-a")).findFirst().orElseThrow();
         assertThat(realA.getSpec().targets()).extracting(t -> t.name())
                 .containsExactlyInAnyOrder(loops.get(0).name(), loops.get(1).name());

@@ -30,7 +30,7 @@ import java.util.Map;
  * rule's place. The mock API server does neither, so this is how the tests know the CRD rejects
  * what it should. Messages name the field as the API server does: {@code spec.interval: ...}.
  */
-final class CrdSchemaValidator {
+public final class CrdSchemaValidator {
     private final JSONSchemaProps root;
     private final Schema schema;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
@@ -38,7 +38,7 @@ final class CrdSchemaValidator {
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addVar("self", SimpleType.DYN).build();
 
-    CrdSchemaValidator(Path crdFile) throws IOException {
+    public CrdSchemaValidator(Path crdFile) throws IOException {
         try (InputStream in = Files.newInputStream(crdFile)) {
             CustomResourceDefinition crd = serialization.unmarshal(in, CustomResourceDefinition.class);
             root = crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
@@ -48,7 +48,7 @@ final class CrdSchemaValidator {
     }
 
     /** The problems with {@code object} (a whole custom resource as maps and lists); empty when it is valid. */
-    List<String> validate(Map<String, Object> object) {
+    public List<String> validate(Map<String, Object> object) {
         List<String> problems = new ArrayList<>();
         for (Error e : schema.validate(serialization.asJson(object), InputFormat.JSON)) {
             problems.add(path(e.getInstanceLocation().toString()) + ": " + e.getMessage());
@@ -58,6 +58,44 @@ final class CrdSchemaValidator {
             evaluateRules(root, object, "", problems);
         }
         return problems;
+    }
+
+    /**
+     * Fields of {@code object} the schema does not declare: the API server would silently prune
+     * them, so whatever the code put there would be lost on the way.
+     */
+    public List<String> unknownFields(Map<String, Object> object) {
+        List<String> unknown = new ArrayList<>();
+        collectUnknown(root, object, "", unknown);
+        return unknown;
+    }
+
+    private static void collectUnknown(JSONSchemaProps props, Object value, String path, List<String> unknown) {
+        if (props == null || value == null || Boolean.TRUE.equals(props.getXKubernetesPreserveUnknownFields())) {
+            return;
+        }
+        if (value instanceof Map<?, ?> map) {
+            if (props.getProperties() == null || props.getProperties().isEmpty()) {
+                if (props.getAdditionalProperties() != null && props.getAdditionalProperties().getSchema() != null) {
+                    map.forEach((k, v) -> collectUnknown(props.getAdditionalProperties().getSchema(), v, path + "." + k, unknown));
+                }
+                return;
+            }
+            map.forEach((k, v) -> {
+                String key = String.valueOf(k);
+                boolean objectMeta = path.isEmpty() && (key.equals("metadata") || key.equals("apiVersion") || key.equals("kind"));
+                if (!props.getProperties().containsKey(key) && !objectMeta) {
+                    unknown.add((path + "." + key).substring(1));
+                } else if (!objectMeta) {
+                    collectUnknown(props.getProperties().get(key), v, path + "." + key, unknown);
+                }
+            });
+        }
+        if (value instanceof List<?> list && props.getItems() != null && props.getItems().getSchema() != null) {
+            for (int i = 0; i < list.size(); i++) {
+                collectUnknown(props.getItems().getSchema(), list.get(i), path + "[" + i + "]", unknown);
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

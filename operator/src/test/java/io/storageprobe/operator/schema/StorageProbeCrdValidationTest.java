@@ -97,6 +97,12 @@ class StorageProbeCrdValidationTest {
     }
 
     @Test
+    void reportsFieldsTheApiServerWouldPrune() {
+        Map<String, Object> typo = probe("typo", Map.of("intervall", "6h", "targets", Map.of("path", List.of("/var"))));
+        assertThat(validator.unknownFields(typo)).containsExactlyInAnyOrder("spec.intervall", "spec.targets.path");
+    }
+
+    @Test
     void atLeastTwentyMalformedSpecsAreChecked() {
         assertThat(malformed().count()).isGreaterThanOrEqualTo(20);
     }
