@@ -15,9 +15,8 @@ import java.util.Map;
  * so that a missing field means the same everywhere.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.nodeSelector) || self.nodeSelector.all(k, k.size() <= 317 && self.nodeSelector[k].size() <= 63)",
-        fieldPath = ".nodeSelector",
-        message = "spec.nodeSelector keys must be at most 317 and values at most 63 characters")
+@ValidationRule(value = "!has(self.nodeSelector) || self.nodeSelector.all(k, k.size() <= 317)",
+        fieldPath = ".nodeSelector", message = "spec.nodeSelector keys must be at most 317 characters")
 @ValidationRule(value = "!has(self.rules) || self.rules.all(r, r in ['qemu-legacy-dio', 'dio-alignment-honest', 'dio-not-buffered'])",
         fieldPath = ".rules", message = "spec.rules may only name qemu-legacy-dio, dio-alignment-honest and dio-not-buffered")
 @ValidationRule(value = "!has(self.rules) || self.rules.all(r, self.rules.exists_one(x, x == r))",
@@ -26,7 +25,7 @@ import java.util.Map;
         fieldPath = ".interval", message = "spec.interval must be at least 1m")
 public record StorageProbeSpec(
         @JsonPropertyDescription("Labels a node must carry to run the agent, as in a Pod's nodeSelector. Default: every node.")
-        Map<String, String> nodeSelector,
+        Map<String, @Size(max = 63) String> nodeSelector,
 
         @JsonPropertyDescription("Taints the agent tolerates, as in a Pod's tolerations. Default: tolerate every taint, so that every node is probed.")
         @Size(max = 64)

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class SpecValidator {
     private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
-    private static final Pattern GLOB = Pattern.compile("^[A-Za-z0-9_.:*?\\[\\]!-]{1,64}$");
+    private static final Pattern GLOB = Pattern.compile(DeviceTargets.GLOB);
     private static final Pattern IMAGE = Pattern.compile("^[^\\s]{1,512}$");
 
     public Optional<SpecProblem> validate(StorageProbe probe) {
