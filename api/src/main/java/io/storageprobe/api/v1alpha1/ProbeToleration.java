@@ -3,6 +3,7 @@ package io.storageprobe.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -17,6 +18,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 public record ProbeToleration(
         @JsonPropertyDescription("Taint key the toleration applies to; empty with operator Exists matches every taint.")
         @Pattern("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+        @Size(max = 317)
         String key,
 
         @JsonPropertyDescription("Exists or Equal (default Equal).")
@@ -24,6 +26,7 @@ public record ProbeToleration(
 
         @JsonPropertyDescription("Taint value to match when operator is Equal.")
         @Pattern("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+        @Size(max = 63)
         String value,
 
         @JsonPropertyDescription("Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches all effects.")

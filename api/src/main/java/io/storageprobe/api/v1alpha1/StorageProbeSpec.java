@@ -36,7 +36,7 @@ public record StorageProbeSpec(
 
         @JsonPropertyDescription("Names of the conformance rules that decide the verdict: qemu-legacy-dio, dio-alignment-honest, dio-not-buffered. Default: all built-in rules.")
         @Size(max = 16)
-        List<String> rules,
+        List<@Size(max = 63) String> rules,
 
         @JsonPropertyDescription("How often each node re-probes, as a duration of hours, minutes and seconds (e.g. 30m, 6h, 1h30m), at least 1m. A node also re-probes after a reboot. Default: 6h.")
         @Default("6h")
