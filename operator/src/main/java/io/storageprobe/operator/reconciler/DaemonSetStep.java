@@ -2,7 +2,7 @@ package io.storageprobe.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.storageprobe.api.v1alpha1.StorageProbe;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,7 +30,7 @@ final class DaemonSetStep {
         client.apps().daemonSets().resource(actual).update();
     }
 
-    void remove(StorageProbe probe, DaemonSet actual) {
+    void remove(DaemonSet actual) {
         if (actual != null) {
             client.apps().daemonSets().resource(actual).delete();
         }
@@ -42,7 +42,7 @@ final class DaemonSetStep {
     }
 
     private static Map<String, String> merge(Map<String, String> actual, Map<String, String> desired) {
-        Map<String, String> merged = new java.util.HashMap<>(actual == null ? Map.of() : actual);
+        Map<String, String> merged = new HashMap<>(actual == null ? Map.of() : actual);
         merged.putAll(desired);
         return merged;
     }

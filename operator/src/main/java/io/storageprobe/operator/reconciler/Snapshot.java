@@ -59,6 +59,6 @@ record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targete
     }
 
     Set<String> targetedNames() {
-        return targeted.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
+        return Set.copyOf(targetedNodeNames());
     }
 }

@@ -51,6 +51,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     private final NodeVerdictGauges gauges;
     private final StatusAggregator aggregator = new StatusAggregator();
     private final SpecValidator validator = new SpecValidator();
+    /** Remembers each node's last verdict across reconciles, to record an Event only on a change. */
+    private VerdictEvents verdictEvents;
 
     public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges) {
         this.settings = settings;
@@ -82,7 +84,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         Optional<SpecProblem> problem = validator.validate(probe);
         if (problem.isPresent()) {
             LOG.info("StorageProbe {} has an invalid spec: {}", probe.getMetadata().getName(), problem.get().message());
-            new DaemonSetStep(client).remove(probe, snapshot.daemonSet());
+            new DaemonSetStep(client).remove(snapshot.daemonSet());
         } else {
             new DaemonSetStep(client).apply(AgentDaemonSet.desired(probe, settings), snapshot.daemonSet());
             new ResultGarbageStep(client).deleteResultsOfVanishedNodes(snapshot);
@@ -106,7 +108,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         new NodeLabelStep(new NodeLabeler(client, events(client))).removeAll(probe, snapshot);
         // Owner references let the garbage collector remove these too; deleting them here makes
         // the cleanup immediate and independent of the collector.
-        new DaemonSetStep(client).remove(probe, snapshot.daemonSet());
+        new DaemonSetStep(client).remove(snapshot.daemonSet());
         new ResultGarbageStep(client).deleteAll(snapshot);
         gauges.remove(probe.getMetadata().getName());
         return DeleteControl.defaultDelete();
@@ -118,8 +120,6 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         LOG.warn("reconciling StorageProbe {} failed: {}", probe.getMetadata().getName(), e.toString());
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
-
-    private VerdictEvents verdictEvents;
 
     private synchronized VerdictEvents events(KubernetesClient client) {
         if (verdictEvents == null) {
