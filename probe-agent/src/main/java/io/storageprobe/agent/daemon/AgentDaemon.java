@@ -6,6 +6,7 @@ import io.storageprobe.api.v1alpha1.StorageProbe;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,7 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
             } else {
                 probeGone = false;
                 ProbeSettings fresh = ProbeSettings.of(current);
-                if (settings == null || fresh.generation() != settings.generation() || !fresh.uid().equals(settings.uid())) {
+                if (settings == null || fresh.generation() != settings.generation() || !Objects.equals(fresh.uid(), settings.uid())) {
                     nextProbe = now; // a new spec: probe with it now
                 }
                 settings = fresh;
