@@ -38,7 +38,8 @@ public final class VerdictEvents {
         }
         Verdict before = last.computeIfAbsent(key, k -> fromLabel(node, probe));
         last.put(key, verdict);
-        if (before == verdict) {
+        // A first Compatible verdict is no news; on a large cluster it would be one event per node.
+        if (before == verdict || before == null && verdict == Verdict.Compatible) {
             return;
         }
         String message = String.format("StorageProbe %s: node verdict %s", probe,

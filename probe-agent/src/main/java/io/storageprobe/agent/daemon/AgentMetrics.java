@@ -51,9 +51,10 @@ public final class AgentMetrics {
                 .register(registry);
         duration = Timer.builder("storageprobe.probe.duration")
                 .description("How long one probe run of all targets took")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(5))
+                // A few fixed buckets: a run takes milliseconds, or up to the 30 s per-target timeout when I/O hangs.
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(500),
+                        Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                        Duration.ofSeconds(60), Duration.ofSeconds(120))
                 .register(registry);
         completed = runs(registry, COMPLETED);
         failed = runs(registry, FAILED);
