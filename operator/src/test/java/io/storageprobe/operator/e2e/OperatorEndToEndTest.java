@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -255,6 +256,19 @@ class OperatorEndToEndTest {
                 "storageprobe_node_info")) {
             assertThat(agentMetrics).containsPattern("# HELP " + metric + " \\S");
         }
+        // Names, types and label sets exactly as design.md section 5 lists them (labels sorted).
+        Set<String> agentCatalog = MetricCatalog.of(agentMetrics, "storageprobe_");
+        Set<String> operatorCatalog = MetricCatalog.of(operatorMetrics, "storageprobe_");
+        System.out.println("METRICS\n" + String.join("\n", agentCatalog) + "\n" + String.join("\n", operatorCatalog));
+        assertThat(agentCatalog).containsExactlyInAnyOrder(
+                "storageprobe_last_run_timestamp_seconds gauge node,probe",
+                "storageprobe_node_info gauge kernel_release,node,probe",
+                "storageprobe_probe_duration_seconds histogram node,probe",
+                "storageprobe_probe_runs_total counter node,outcome,probe",
+                "storageprobe_rule_failed gauge node,probe,rule,target",
+                "storageprobe_target_alignment_bytes gauge kind,node,probe,target",
+                "storageprobe_target_verdict gauge node,probe,target,verdict");
+        assertThat(operatorCatalog).containsExactly("storageprobe_nodes gauge probe,verdict");
         assertThat(agents.get(2).get("/metrics"))
                 .contains("storageprobe_rule_failed{node=\"node-c\",probe=\"vmdisks\",rule=\"qemu-legacy-dio\",target=\"vda\"} 1")
                 .contains("storageprobe_node_info{kernel_release=\"6.1.0-50-amd64\",node=\"node-c\",probe=\"vmdisks\"} 1");
