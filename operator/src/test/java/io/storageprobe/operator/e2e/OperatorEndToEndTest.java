@@ -58,6 +58,8 @@ class OperatorEndToEndTest {
     private static final String NAMESPACE = "storageprobe-system";
     private static final String PROBE = "vmdisks";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final OperatorSettings SETTINGS = new OperatorSettings(NAMESPACE, "registry.example/storageprobe:test",
+            "storageprobe-agent", "default", 0);
     private static final Path CRDS = Path.of(System.getProperty("storageprobe.crds.dir", "../crds"));
 
     private MockApiServer api;
@@ -72,10 +74,12 @@ class OperatorEndToEndTest {
         api = new MockApiServer();
         client = api.newClient();
         api.installCrds(client, CRDS);
+        startOperator();
+    }
+
+    private void startOperator() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        OperatorSettings settings = new OperatorSettings(NAMESPACE, "registry.example/storageprobe:test",
-                "storageprobe-agent", "default", 0);
-        operator = StorageProbeOperator.start(client, settings, registry);
+        operator = StorageProbeOperator.start(client, SETTINGS, registry);
         operatorHttp = OperatorHttpServer.start(0, registry, operator::ready);
     }
 
@@ -274,6 +278,20 @@ class OperatorEndToEndTest {
                 .contains("storageprobe_node_info{kernel_release=\"6.1.0-50-amd64\",node=\"node-c\",probe=\"vmdisks\"} 1");
         assertThat(agents.get(0).get("/healthz")).isEqualTo("200\nok\n");
 
+        // The operator restarts: conditions keep their lastTransitionTime, and no node gets a second
+        // "verdict changed" event (the previous verdict is read back from the node's label).
+        String readySince = condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime();
+        String conformantSince = condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime();
+        long affectedEvents = verdictEvents("node-c", "VerdictAffected");
+        operator.close();
+        operatorHttp.close();
+        startOperator();
+        await().atMost(TIMEOUT).until(() -> http(operatorHttp.port(), "/metrics")
+                .contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Affected\"} 1"));
+        assertThat(condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime()).isEqualTo(readySince);
+        assertThat(condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime()).isEqualTo(conformantSince);
+        assertThat(verdictEvents("node-c", "VerdictAffected")).isEqualTo(affectedEvents);
+
         // The API server goes away under running agents: they keep probing and serving metrics,
         // and write their results once it is back.
         double runsBefore = runs(agents.get(0));
@@ -334,6 +352,11 @@ class OperatorEndToEndTest {
         GarbageCollectorStandIn.deleteDependentsOf(client, created.getMetadata().getUid());
         Thread.sleep(3_000);
         assertThat(client.resources(StorageProbeResult.class).withLabel(StorageProbe.PROBE_LABEL, PROBE).list().getItems()).isEmpty();
+    }
+
+    private long verdictEvents(String node, String reason) {
+        return client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getName().equals(node) && e.getReason().equals(reason)).count();
     }
 
     private static double runs(SimulatedAgent agent) throws Exception {
