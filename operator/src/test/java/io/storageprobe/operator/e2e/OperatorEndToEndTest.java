@@ -60,6 +60,7 @@ class OperatorEndToEndTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final OperatorSettings SETTINGS = new OperatorSettings(NAMESPACE, "registry.example/storageprobe:test",
             "storageprobe-agent", "default", 0);
+    private static final Path AGENT_JAR = Path.of(System.getProperty("storageprobe.agent.jar", "../probe-agent/target/storageprobe.jar"));
     private static final Path CRDS = Path.of(System.getProperty("storageprobe.crds.dir", "../crds"));
 
     private MockApiServer api;
@@ -68,6 +69,7 @@ class OperatorEndToEndTest {
     private OperatorHttpServer operatorHttp;
     private final List<LoopDevice> loops = new ArrayList<>();
     private final List<SimulatedAgent> agents = new ArrayList<>();
+    private AgentProcess agentProcess;
 
     @BeforeEach
     void start() throws Exception {
@@ -87,6 +89,10 @@ class OperatorEndToEndTest {
     void stop() throws Exception {
         for (SimulatedAgent agent : agents) {
             agent.close();
+        }
+        if (agentProcess != null) {
+            agentProcess.close();
+            System.out.println("AGENT PROCESS LOG (node-b)\n" + agentProcess.log());
         }
         if (operator != null) {
             operator.close();
@@ -147,7 +153,9 @@ class OperatorEndToEndTest {
 
         // The agents start on their nodes; the DaemonSet controller (played here) reports the rollout.
         agents.add(new SimulatedAgent(api.newClient(), PROBE, "node-a", new EngineProbeRunner()));
-        agents.add(new SimulatedAgent(api.newClient(), PROBE, "node-b", new EngineProbeRunner()));
+        // node-b runs the shipped agent jar as its own process, as a pod would.
+        assertThat(AGENT_JAR).as("the agent jar is made in the package phase: run mvn verify").exists();
+        agentProcess = new AgentProcess(AGENT_JAR, client.getMasterUrl().toString(), PROBE, "node-b", Path.of("target", "agent-logs"));
         agents.add(new SimulatedAgent(api.newClient(), PROBE, "node-c", new ReplayProbeRunner("6.1.0-50-amd64")));
         DaemonSetControllerStandIn.reportRolledOut(client, NAMESPACE, AgentDaemonSet.name(created), 3);
 
@@ -273,7 +281,7 @@ class OperatorEndToEndTest {
                 "storageprobe_target_alignment_bytes gauge kind,node,probe,target",
                 "storageprobe_target_verdict gauge node,probe,target,verdict");
         assertThat(operatorCatalog).containsExactly("storageprobe_nodes gauge probe,verdict");
-        assertThat(agents.get(2).get("/metrics"))
+        assertThat(agents.get(1).get("/metrics"))
                 .contains("storageprobe_rule_failed{node=\"node-c\",probe=\"vmdisks\",rule=\"qemu-legacy-dio\",target=\"vda\"} 1")
                 .contains("storageprobe_node_info{kernel_release=\"6.1.0-50-amd64\",node=\"node-c\",probe=\"vmdisks\"} 1");
         assertThat(agents.get(0).get("/healthz")).isEqualTo("200\nok\n");
@@ -314,8 +322,14 @@ class OperatorEndToEndTest {
         assertThat(daemonSet("badprobe")).isNull();
         client.resources(StorageProbe.class).withName("badprobe").delete();
 
+        // The agent process serves its metrics too, and survived the outage.
+        assertThat(agentProcess.alive()).as(agentProcess.log()).isTrue();
+        assertThat(agentProcess.get("/metrics")).startsWith("200\n")
+                .contains("storageprobe_target_verdict{node=\"node-b\",probe=\"vmdisks\",target=\"" + loop0 + "\",verdict=\"Compatible\"} 1");
+        assertThat(agentProcess.get("/healthz")).isEqualTo("200\nok\n");
+
         // A node is deleted (its agent pod goes with it): its result is deleted and it no longer counts.
-        agents.get(1).close();
+        agentProcess.close();
         client.nodes().withName("node-b").delete();
         await().atMost(TIMEOUT).until(() -> client.resources(StorageProbeResult.class).withName("vmdisks.node-b").get() == null);
         await().atMost(TIMEOUT).until(() -> status(PROBE).summary().nodesTargeted() == 2
