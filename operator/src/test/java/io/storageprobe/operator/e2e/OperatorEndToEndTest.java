@@ -87,28 +87,31 @@ class OperatorEndToEndTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (SimulatedAgent agent : agents) {
-            agent.close();
-        }
-        if (agentProcess != null) {
-            agentProcess.close();
-            System.out.println("AGENT PROCESS LOG (node-b)\n" + agentProcess.log());
-        }
-        if (operator != null) {
-            operator.close();
-        }
-        if (operatorHttp != null) {
-            operatorHttp.close();
-        }
-        if (client != null) {
-            client.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-        // Detach only the loop devices this test attached, also when it failed.
-        for (LoopDevice loop : loops) {
-            loop.close();
+        try {
+            for (SimulatedAgent agent : agents) {
+                agent.close();
+            }
+            if (agentProcess != null) {
+                agentProcess.close();
+                System.out.println("AGENT PROCESS LOG (node-b)\n" + agentProcess.log());
+            }
+            if (operator != null) {
+                operator.close();
+            }
+            if (operatorHttp != null) {
+                operatorHttp.close();
+            }
+            if (client != null) {
+                client.close();
+            }
+            if (api != null) {
+                api.close();
+            }
+        } finally {
+            // Detach only the loop devices this test attached, also when it or the shutdown above failed.
+            for (LoopDevice loop : loops) {
+                loop.close();
+            }
         }
     }
 
