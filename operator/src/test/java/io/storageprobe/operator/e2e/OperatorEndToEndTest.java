@@ -323,6 +323,12 @@ class OperatorEndToEndTest {
         assertThat(invalid.status()).isEqualTo("False");
         assertThat(invalid.message()).contains("spec.interval");
         assertThat(daemonSet("badprobe")).isNull();
+        // Fixed, it gets its DaemonSet; broken again, the DaemonSet goes (no agents with a spec nobody can honour).
+        setInterval("badprobe", "2h");
+        await().atMost(TIMEOUT).until(() -> daemonSet("badprobe") != null);
+        setInterval("badprobe", "soon");
+        await().atMost(TIMEOUT).until(() -> daemonSet("badprobe") == null
+                && condition("badprobe", ProbeCondition.READY).map(c -> c.message().contains("spec.interval")).orElse(false));
         client.resources(StorageProbe.class).withName("badprobe").delete();
 
         // The agent process serves its metrics too, and survived the outage.
@@ -369,6 +375,13 @@ class OperatorEndToEndTest {
         GarbageCollectorStandIn.deleteDependentsOf(client, created.getMetadata().getUid());
         Thread.sleep(3_000);
         assertThat(client.resources(StorageProbeResult.class).withLabel(StorageProbe.PROBE_LABEL, PROBE).list().getItems()).isEmpty();
+    }
+
+    private void setInterval(String probe, String interval) {
+        client.resources(StorageProbe.class).withName(probe).edit(p -> {
+            p.setSpec(new StorageProbeSpec(null, null, null, null, interval, null, null));
+            return p;
+        });
     }
 
     private long verdictEvents(String node, String reason) {
