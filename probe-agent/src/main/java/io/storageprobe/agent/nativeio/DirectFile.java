@@ -2,6 +2,7 @@ package io.storageprobe.agent.nativeio;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import java.util.List;
@@ -38,11 +39,7 @@ public final class DirectFile implements AutoCloseable {
     }
 
     public Outcome pread(Pointer buf, long length, long offset) {
-        try {
-            return new Outcome(LibC.pread(fd, buf, length, offset), 0);
-        } catch (LastErrorException e) {
-            return new Outcome(-1, e.getErrorCode());
-        }
+        return outcome(LibC.pread(fd, buf, length, offset));
     }
 
     /** One preadv of the given (address, length) segments at {@code offset}. */
@@ -52,10 +49,12 @@ public final class DirectFile implements AutoCloseable {
                 iov.setPointer((long) i * Abi.IOVEC_SIZE, bases.get(i));
                 iov.setLong((long) i * Abi.IOVEC_SIZE + 8, lengths.get(i));
             }
-            return new Outcome(LibC.preadv(fd, iov, bases.size(), offset), 0);
-        } catch (LastErrorException e) {
-            return new Outcome(-1, e.getErrorCode());
+            return outcome(LibC.preadv(fd, iov, bases.size(), offset));
         }
+    }
+
+    private static Outcome outcome(long result) {
+        return result < 0 ? new Outcome(-1, Native.getLastError()) : new Outcome(result, 0);
     }
 
     /** An int-valued block device ioctl such as BLKSSZGET, or null when the ioctl fails. */

@@ -7,8 +7,8 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
- * The few libc calls the probes make, bound directly with JNA. Every call that sets errno throws
- * {@link LastErrorException}, whose error code is the errno. size_t, ssize_t and off_t are 64-bit
+ * The few libc calls the probes make, bound directly with JNA. Calls that rarely fail throw
+ * {@link LastErrorException}, whose error code is the errno; the reads return -1 instead. size_t, ssize_t and off_t are 64-bit
  * on the supported architectures and are mapped to {@code long}.
  */
 public final class LibC {
@@ -23,10 +23,14 @@ public final class LibC {
 
     public static native int close(int fd) throws LastErrorException;
 
-    public static native long pread(int fd, Pointer buf, long count, long offset) throws LastErrorException;
+    /**
+     * Returns -1 on failure with errno in {@link Native#getLastError()}. The probes expect EINVAL
+     * most of the time, and a thrown LastErrorException costs ten times the system call itself.
+     */
+    public static native long pread(int fd, Pointer buf, long count, long offset);
 
-    /** {@code iov} points at {@code iovcnt} struct iovec entries of {@link Abi#IOVEC_SIZE} bytes each. */
-    public static native long preadv(int fd, Pointer iov, int iovcnt, long offset) throws LastErrorException;
+    /** As {@link #pread}; {@code iov} points at {@code iovcnt} struct iovec entries of {@link Abi#IOVEC_SIZE} bytes. */
+    public static native long preadv(int fd, Pointer iov, int iovcnt, long offset);
 
     /** Returns the error number instead of setting errno, as POSIX specifies. */
     public static native int posix_memalign(PointerByReference memptr, long alignment, long size);

@@ -22,20 +22,27 @@ public record BlockQueue(String device, Integer logicalBlockSize, Integer physic
     }
 
     private static Optional<BlockQueue> of(Path sysfsEntry) {
-        try {
-            Path dev = sysfsEntry.toRealPath();
-            Path disk = Files.exists(dev.resolve("partition")) ? dev.getParent() : dev;
-            Path queue = disk.resolve("queue");
-            if (!Files.isDirectory(queue)) {
-                return Optional.empty();
-            }
-            Integer mask = readInt(queue.resolve("dma_alignment"));
-            return Optional.of(new BlockQueue(dev.getFileName().toString(),
-                    readInt(queue.resolve("logical_block_size")),
-                    readInt(queue.resolve("physical_block_size")),
-                    mask == null ? null : mask + 1));
-        } catch (IOException e) {
+        // The kernel resolves "NAME/.." after following the sysfs symlink, so a partition's
+        // "../queue" is its disk's queue without resolving the whole path here.
+        Path queue = sysfsEntry.resolve(Files.exists(sysfsEntry.resolve("partition")) ? "../queue" : "queue");
+        Integer lbs = readInt(queue.resolve("logical_block_size"));
+        if (lbs == null) {
             return Optional.empty();
+        }
+        Integer mask = readInt(queue.resolve("dma_alignment"));
+        return Optional.of(new BlockQueue(deviceName(sysfsEntry), lbs, readInt(queue.resolve("physical_block_size")),
+                mask == null ? null : mask + 1));
+    }
+
+    /** /sys/class/block/NAME is named after the device; /sys/dev/block/MAJ:MIN links to it. */
+    private static String deviceName(Path sysfsEntry) {
+        if (sysfsEntry.startsWith("/sys/class/block")) {
+            return sysfsEntry.getFileName().toString();
+        }
+        try {
+            return sysfsEntry.toRealPath().getFileName().toString();
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -50,7 +50,8 @@ public final class TableReport {
         Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
         result.targets().forEach(t -> counts.merge(t.verdict(), 1L, Long::sum));
         return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
-                .collect(Collectors.joining(", ", " (" + result.targets().size() + " targets: ", ")"));
+                .collect(Collectors.joining(", ", " (" + result.targets().size()
+                        + (result.targets().size() == 1 ? " target: " : " targets: "), ")"));
     }
 
     private static String[] row(TargetResult t) {

@@ -55,8 +55,4 @@ public final class DioAlignmentHonestRule implements Rule {
     private static String describe(ProbeRead read) {
         return "pread of " + read.length() + " bytes at buffer +" + read.bufferOffset();
     }
-
-    private static RuleOutcome outcome(RuleStatus status, String reason) {
-        return new RuleOutcome(NAME, status, reason);
-    }
 }

@@ -46,8 +46,4 @@ public final class DioNotBufferedRule implements Rule {
     private static String describe(ProbeRead read) {
         return read.length() == 1 ? "a 1-byte read" : "a " + read.length() + "-byte read into a buffer at +1";
     }
-
-    private static RuleOutcome outcome(RuleStatus status, String reason) {
-        return new RuleOutcome(NAME, status, reason);
-    }
 }

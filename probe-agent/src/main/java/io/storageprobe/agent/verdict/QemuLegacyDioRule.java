@@ -40,8 +40,4 @@ public final class QemuLegacyDioRule implements Rule {
                 ? outcome(RuleStatus.Pass, numbers + " succeeded")
                 : outcome(RuleStatus.Fail, numbers + " failed with " + split.result());
     }
-
-    private static RuleOutcome outcome(RuleStatus status, String reason) {
-        return new RuleOutcome(NAME, status, reason);
-    }
 }

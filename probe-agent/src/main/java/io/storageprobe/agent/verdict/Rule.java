@@ -1,6 +1,7 @@
 package io.storageprobe.agent.verdict;
 
 import io.storageprobe.api.result.RuleOutcome;
+import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.TargetFacts;
 
 /** A conformance rule: a pure function of one target's facts. Its name is part of the API. */
@@ -9,4 +10,8 @@ public interface Rule {
 
     /** @param filesystem the target's filesystem type, or null for a block device */
     RuleOutcome evaluate(TargetFacts facts, String filesystem);
+
+    default RuleOutcome outcome(RuleStatus status, String reason) {
+        return new RuleOutcome(name(), status, reason);
+    }
 }

@@ -2,6 +2,8 @@ package io.storageprobe.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.storageprobe.agent.testing.HangingFilesystem;
+import io.storageprobe.agent.testing.LoopDevice;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.TargetResult;
@@ -42,6 +44,20 @@ class NodeProbeTest {
             assertThat(result.kernelRelease()).isNotBlank();
         } finally {
             never.countDown();
+        }
+    }
+
+    @Test
+    void readHungInTheKernelTimesOutWithoutHidingTheOtherTargets() throws Exception {
+        // The FUSE mount is made last so it is closed first: while a read hangs, this JVM cannot
+        // start processes (losetup, umount), so the stuck reader is released before anything else.
+        try (LoopDevice loop = LoopDevice.create(4096); HangingFilesystem fuse = HangingFilesystem.mount()) {
+            NodeResult result = new NodeProbe(RuleSet.all(), Duration.ofSeconds(3)).run("check", "node-c",
+                    List.of(Target.file(fuse.file().toString()), Target.device(loop.device())));
+            assertThat(result.targets().get(0).verdict()).isEqualTo(Verdict.Error);
+            assertThat(result.targets().get(0).reason()).isEqualTo("probe did not finish within 3 s (I/O hung?)");
+            assertThat(result.targets().get(1).verdict()).isEqualTo(Verdict.Compatible);
+            assertThat(result.targets().get(1).facts().logicalBlockSize()).isEqualTo(4096);
         }
     }
 

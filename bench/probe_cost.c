@@ -1,0 +1,89 @@
+/*
+ * The physical limit for one target's probes: the same system calls the agent makes (realpath,
+ * statx, three sysfs reads, open O_DIRECT, BLKSSZGET, BLKPBSZGET, five request-alignment preads,
+ * five buffer-alignment preads, the split-vector preadv, close), in C, timed per round.
+ *
+ * Usage: probe_cost DEVICE ROUNDS   prints one line per round: nanoseconds
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+static long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static int read_sysfs_int(const char *dev, const char *attr)
+{
+	char path[PATH_MAX], buf[32] = {0};
+	snprintf(path, sizeof(path), "/sys/class/block/%s/queue/%s", dev, attr);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? atoi(buf) : -1;
+}
+
+static int probe(const char *path, char *buf)
+{
+	static const int sizes[] = {1, 512, 1024, 2048, 4096};
+	char real[PATH_MAX];
+	struct statx stx;
+	int lbs = 0;
+	unsigned int pbs = 0;
+
+	if (!realpath(path, real) || statx(AT_FDCWD, real, 0, STATX_BASIC_STATS | 0x2000, &stx) != 0)
+		return -1;
+	const char *name = strrchr(real, '/') + 1;
+	read_sysfs_int(name, "logical_block_size");
+	read_sysfs_int(name, "physical_block_size");
+	read_sysfs_int(name, "dma_alignment");
+	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ioctl(fd, BLKSSZGET, &lbs);
+	ioctl(fd, BLKPBSZGET, &pbs);
+	for (int i = 0; i < 5; i++)
+		pread(fd, buf, sizes[i], 0);
+	for (int i = 0; i < 5; i++)
+		pread(fd, buf + sizes[i], 4096, 0);
+	struct iovec iov[2] = {{buf + 0xC00, 512}, {buf + 4096 + 0x200, 3584}};
+	preadv(fd, iov, 2, 0);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s DEVICE ROUNDS\n", argv[0]);
+		return 2;
+	}
+	char *buf;
+	if (posix_memalign((void **)&buf, 4096, 4 * 4096) != 0)
+		return 1;
+	int rounds = atoi(argv[2]);
+	for (int r = 0; r < rounds; r++) {
+		long start = now_ns();
+		if (probe(argv[1], buf) != 0) {
+			perror(argv[1]);
+			return 1;
+		}
+		printf("%ld\n", now_ns() - start);
+	}
+	free(buf);
+	return 0;
+}

@@ -1,0 +1,41 @@
+package io.storageprobe.agent.bench;
+
+import io.storageprobe.agent.probe.Target;
+import io.storageprobe.agent.probe.TargetProber;
+import io.storageprobe.agent.verdict.RuleSet;
+
+/**
+ * The agent's side of bench/probe-cost: one target's probes (measure and judge), timed per round
+ * in a warmed-up JVM. Prints one line per round: nanoseconds. Not a test: run by the bench script.
+ */
+public final class ProbeCostBenchmark {
+    private ProbeCostBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 3) {
+            System.err.println("usage: ProbeCostBenchmark DEVICE WARMUP ROUNDS");
+            System.exit(2);
+        }
+        Target target = Target.device(args[0]);
+        TargetProber prober = new TargetProber();
+        RuleSet rules = RuleSet.all();
+        int warmup = Integer.parseInt(args[1]);
+        int rounds = Integer.parseInt(args[2]);
+        for (int i = 0; i < warmup; i++) {
+            rules.judge(prober.measure(target));
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < rounds; i++) {
+            long start = System.nanoTime();
+            var result = rules.judge(prober.measure(target));
+            long elapsed = System.nanoTime() - start;
+            if (result.facts() == null) {
+                System.err.println("probe failed: " + result.reason());
+                System.exit(1);
+            }
+            out.append(elapsed).append('\n');
+        }
+        System.out.print(out);
+    }
+}

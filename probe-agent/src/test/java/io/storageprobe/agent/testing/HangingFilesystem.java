@@ -1,0 +1,76 @@
+package io.storageprobe.agent.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real FUSE mount (src/test/c/hangfs.c, built here with gcc and libfuse3) holding one file whose
+ * reads never return: a reader blocks in the kernel exactly as on a dead disk or server. Closing
+ * kills the daemon with SIGKILL, which aborts the connection and releases any stuck reader, then
+ * removes the mount point.
+ */
+public final class HangingFilesystem implements AutoCloseable {
+    private final Path dir;
+    private final Path mountPoint;
+    private final Process daemon;
+
+    private HangingFilesystem() throws IOException {
+        dir = Files.createTempDirectory(Path.of("/var/tmp"), "storageprobe-hangfs-");
+        Path binary = dir.resolve("hangfs");
+        String flags = LoopDevice.run("pkg-config", "fuse3", "--cflags", "--libs").trim();
+        LoopDevice.run("sh", "-c", "gcc -o '" + binary + "' src/test/c/hangfs.c " + flags);
+        mountPoint = Files.createDirectory(dir.resolve("mnt"));
+        daemon = new ProcessBuilder(binary.toString(), "-f", "-s", mountPoint.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("hangfs.log").toFile()).start();
+        waitForMount();
+    }
+
+    public static HangingFilesystem mount() throws IOException {
+        return new HangingFilesystem();
+    }
+
+    public Path file() {
+        return mountPoint.resolve("disk.img");
+    }
+
+    private void waitForMount() throws IOException {
+        for (int i = 0; i < 100; i++) {
+            if (Files.readString(Path.of("/proc/mounts")).contains(" " + mountPoint + " fuse")) {
+                return;
+            }
+            if (!daemon.isAlive()) {
+                throw new IOException("hangfs exited: " + Files.readString(dir.resolve("hangfs.log")));
+            }
+            sleep(50);
+        }
+        throw new IOException("hangfs did not mount " + mountPoint);
+    }
+
+    @Override
+    public void close() throws IOException {
+        daemon.destroyForcibly();
+        try {
+            daemon.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (Files.readString(Path.of("/proc/mounts")).contains(" " + mountPoint + " ")) {
+            LoopDevice.run("umount", mountPoint.toString());
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
