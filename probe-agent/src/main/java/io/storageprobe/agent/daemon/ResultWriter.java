@@ -51,10 +51,11 @@ final class ResultWriter {
             return false;
         }
         StorageProbeResult object = new StorageProbeResult();
-        object.setMetadata(new ObjectMetaBuilder()
-                .withName(name())
-                .addToLabels(StorageProbe.PROBE_LABEL, probe)
-                .addToLabels(StorageProbe.NODE_LABEL, node)
+        ObjectMetaBuilder meta = new ObjectMetaBuilder().withName(name()).addToLabels(StorageProbe.PROBE_LABEL, probe);
+        if (StorageProbeResult.nodeLabelValue(node) != null) {
+            meta.addToLabels(StorageProbe.NODE_LABEL, node);
+        }
+        object.setMetadata(meta
                 .addNewOwnerReferenceLike(new OwnerReferenceBuilder()
                         .withApiVersion(StorageProbe.GROUP + "/" + StorageProbe.VERSION)
                         .withKind("StorageProbe").withName(probe).withUid(settings.uid())
