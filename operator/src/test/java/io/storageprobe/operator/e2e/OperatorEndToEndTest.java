@@ -274,7 +274,9 @@ class OperatorEndToEndTest {
         // Names, types and label sets exactly as design.md section 5 lists them (labels sorted).
         Set<String> agentCatalog = MetricCatalog.of(agentMetrics, "storageprobe_");
         Set<String> operatorCatalog = MetricCatalog.of(operatorMetrics, "storageprobe_");
-        System.out.println("METRICS\n" + String.join("\n", agentCatalog) + "\n" + String.join("\n", operatorCatalog));
+        // Written for the chart's metric-names.txt check: what running processes really export.
+        java.nio.file.Files.writeString(Path.of("target", "metric-names.observed.txt"),
+                String.join("\n", agentCatalog) + "\n" + String.join("\n", operatorCatalog) + "\n");
         assertThat(agentCatalog).containsExactlyInAnyOrder(
                 "storageprobe_last_run_timestamp_seconds gauge node,probe",
                 "storageprobe_node_info gauge kernel_release,node,probe",
