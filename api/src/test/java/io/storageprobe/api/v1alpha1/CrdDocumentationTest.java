@@ -40,7 +40,7 @@ class CrdDocumentationTest {
         if (props.getProperties() != null) {
             props.getProperties().forEach((name, child) -> {
                 String childPath = path + "." + name;
-                boolean emptyPlaceholder = childPath.equals(".status") && child.getProperties() == null;
+                boolean emptyPlaceholder = childPath.equals(".status") && (child.getProperties() == null || child.getProperties().isEmpty());
                 if ((child.getDescription() == null || child.getDescription().isBlank()) && !emptyPlaceholder) {
                     undocumented.add(childPath.substring(1));
                 }
