@@ -1,5 +1,7 @@
 package io.storageprobe.api.result;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
 /**
  * One rule applied to one target's facts.
  *
@@ -7,5 +9,11 @@ package io.storageprobe.api.result;
  * @param status Pass, Fail or NotApplicable
  * @param reason why, naming the numbers that decided it
  */
-public record RuleOutcome(String rule, RuleStatus status, String reason) {
+public record RuleOutcome(
+        @JsonPropertyDescription("The rule's name, e.g. qemu-legacy-dio.")
+        String rule,
+        @JsonPropertyDescription("Pass, Fail or NotApplicable.")
+        RuleStatus status,
+        @JsonPropertyDescription("Why, naming the numbers that decided it.")
+        String reason) {
 }

@@ -1,5 +1,6 @@
 package io.storageprobe.api.result;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -10,7 +11,11 @@ import java.util.stream.Collectors;
  * @param segments the iovec, in order
  * @param result   {@code OK}, or the errno name of the failure
  */
-public record SplitVectorRead(List<Segment> segments, String result) {
+public record SplitVectorRead(
+        @JsonPropertyDescription("The iovec, in order.")
+        List<Segment> segments,
+        @JsonPropertyDescription("OK, or the errno name of the failure.")
+        String result) {
     public boolean ok() {
         return ProbeRead.OK.equals(result);
     }

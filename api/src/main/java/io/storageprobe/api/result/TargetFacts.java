@@ -1,6 +1,7 @@
 package io.storageprobe.api.result;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /**
@@ -19,13 +20,22 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetFacts(
+        @JsonPropertyDescription("Logical block size of the backing device (BLKSSZGET, or sysfs for files).")
         Integer logicalBlockSize,
+        @JsonPropertyDescription("Physical block size of the backing device (BLKPBSZGET, or sysfs).")
         Integer physicalBlockSize,
+        @JsonPropertyDescription("Queue/dma_alignment + 1: the user buffer alignment the block layer accepts.")
         Integer dmaAlignment,
+        @JsonPropertyDescription("What statx(STATX_DIOALIGN) advertises, or null where it is not reported.")
         StatxDioAlign statx,
+        @JsonPropertyDescription("QEMU's request-alignment probe: preads of 1, 512, 1024, 2048, 4096 bytes.")
         List<ProbeRead> requestProbes,
+        @JsonPropertyDescription("QEMU's buffer-alignment probe: preads of 4096 bytes at buffer offsets 1..4096.")
         List<ProbeRead> bufferProbes,
+        @JsonPropertyDescription("The request alignment QEMU concludes from those reads.")
         Integer probedRequestAlignment,
+        @JsonPropertyDescription("The buffer alignment QEMU concludes from those reads.")
         Integer probedBufferAlignment,
+        @JsonPropertyDescription("The vectored read QEMU then issues, or null where the alignments do not call for one.")
         SplitVectorRead splitVector) {
 }

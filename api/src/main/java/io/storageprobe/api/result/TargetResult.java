@@ -1,6 +1,7 @@
 package io.storageprobe.api.result;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /**
@@ -18,13 +19,22 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetResult(
+        @JsonPropertyDescription("Device, path or file.")
         TargetKind kind,
+        @JsonPropertyDescription("The target as the user named it or discovery found it (e.g. sda, /var/lib/kubelet).")
         String name,
+        @JsonPropertyDescription("The path that was opened (for a directory target, its temporary file).")
         String path,
+        @JsonPropertyDescription("Filesystem type of a path or file target (e.g. ext4, xfs, btrfs, tmpfs); null for devices.")
         String filesystem,
+        @JsonPropertyDescription("The block device holding the target, where one could be found (e.g. nvme0n1).")
         String device,
+        @JsonPropertyDescription("The measured facts; null when probing could not start.")
         TargetFacts facts,
+        @JsonPropertyDescription("The outcome of each selected rule.")
         List<RuleOutcome> rules,
+        @JsonPropertyDescription("The target's verdict.")
         Verdict verdict,
+        @JsonPropertyDescription("Why the verdict is not Compatible; null when it is.")
         String reason) {
 }

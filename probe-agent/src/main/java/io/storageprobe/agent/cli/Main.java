@@ -43,6 +43,9 @@ public final class Main {
                 }
                 return new CheckCommand(System.out, System.err).run(rest);
             }
+            case "agent" -> {
+                return io.storageprobe.agent.daemon.AgentCommand.run(rest);
+            }
             default -> {
                 System.err.println("storageprobe: unknown command " + args[0]);
                 System.err.print(USAGE);

@@ -1,0 +1,57 @@
+package io.storageprobe.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a StorageProbe asks for. Every field is optional; the defaults are documented on each
+ * field and applied by the API server (schema defaults) and again by the operator and agent,
+ * so that a missing field means the same everywhere.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.nodeSelector) || self.nodeSelector.all(k, k.size() <= 317)",
+        fieldPath = ".nodeSelector", message = "spec.nodeSelector keys must be at most 317 characters")
+@ValidationRule(value = "!has(self.rules) || self.rules.all(r, r in ['qemu-legacy-dio', 'dio-alignment-honest', 'dio-not-buffered'])",
+        fieldPath = ".rules", message = "spec.rules may only name qemu-legacy-dio, dio-alignment-honest and dio-not-buffered")
+@ValidationRule(value = "!has(self.rules) || self.rules.all(r, self.rules.exists_one(x, x == r))",
+        fieldPath = ".rules", message = "spec.rules must not name a rule twice")
+@ValidationRule(value = "!has(self.interval) || duration(self.interval) >= duration('1m')",
+        fieldPath = ".interval", message = "spec.interval must be at least 1m")
+public record StorageProbeSpec(
+        @JsonPropertyDescription("Labels a node must carry to run the agent, as in a Pod's nodeSelector. Default: every node.")
+        Map<String, @Size(max = 63) String> nodeSelector,
+
+        @JsonPropertyDescription("Taints the agent tolerates, as in a Pod's tolerations. Default: tolerate every taint, so that every node is probed.")
+        @Size(max = 64)
+        List<ProbeToleration> tolerations,
+
+        @JsonPropertyDescription("Which storage of each node is probed.")
+        Targets targets,
+
+        @JsonPropertyDescription("Names of the conformance rules that decide the verdict: qemu-legacy-dio, dio-alignment-honest, dio-not-buffered. Default: all built-in rules.")
+        @Size(max = 16)
+        List<@Size(max = 63) String> rules,
+
+        @JsonPropertyDescription("How often each node re-probes, as a duration of hours, minutes and seconds (e.g. 30m, 6h, 1h30m), at least 1m. A node also re-probes after a reboot. Default: 6h.")
+        @Default("6h")
+        @Pattern("^([0-9]{1,6}(h|m|s))+$")
+        String interval,
+
+        @JsonPropertyDescription("What the operator does to a node with the node's verdict.")
+        NodeActions nodeActions,
+
+        @JsonPropertyDescription("How the agent pods run: image, resources, priority class.")
+        AgentSpec agent) {
+
+    /** The interval used when spec.interval is absent. */
+    public static final String DEFAULT_INTERVAL = "6h";
+
+    /** The names of the built-in rules (design.md section 3); spec.rules may name only these. */
+    public static final List<String> BUILT_IN_RULES = List.of("qemu-legacy-dio", "dio-alignment-honest", "dio-not-buffered");
+}

@@ -1,0 +1,30 @@
+package io.storageprobe.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
+
+/** What the operator last concluded from the agents' results. Written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record StorageProbeStatus(
+        @JsonPropertyDescription("The metadata.generation of the spec this status describes.")
+        Long observedGeneration,
+
+        @JsonPropertyDescription("Ready: agents rolled out and every targeted node reported. Conformant: False when any node fails a selected rule.")
+        List<ProbeCondition> conditions,
+
+        @JsonPropertyDescription("Node counts: targeted, reported, and per verdict.")
+        Summary summary,
+
+        @JsonPropertyDescription("Nodes whose verdict is Affected, sorted by name, at most 50.")
+        List<AffectedNode> affectedNodes,
+
+        @JsonPropertyDescription("True when more nodes are Affected than affectedNodes lists.")
+        Boolean affectedNodesTruncated,
+
+        @JsonPropertyDescription("The newest probeTime among the results (RFC 3339).")
+        String lastProbeTime) {
+
+    /** How many affected nodes the status lists; the rest are counted, not named. */
+    public static final int MAX_AFFECTED_NODES = 50;
+}

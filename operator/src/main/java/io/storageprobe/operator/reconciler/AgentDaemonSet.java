@@ -1,0 +1,159 @@
+package io.storageprobe.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.storageprobe.api.v1alpha1.AgentSpec;
+import io.storageprobe.api.v1alpha1.ProbeToleration;
+import io.storageprobe.api.v1alpha1.StorageProbe;
+import io.storageprobe.api.v1alpha1.StorageProbeSpec;
+import io.storageprobe.api.v1alpha1.Targets;
+import io.storageprobe.operator.OperatorSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The agent DaemonSet a StorageProbe should have: the template in resources, edited per probe. */
+public final class AgentDaemonSet {
+    /** Annotation holding a hash of the desired object, so a change of spec is seen without a deep diff. */
+    public static final String SPEC_HASH_ANNOTATION = StorageProbe.GROUP + "/desired-hash";
+    private static final String TEMPLATE = "/agent-daemonset.yaml";
+
+    private AgentDaemonSet() {
+    }
+
+    public static String name(StorageProbe probe) {
+        return "storageprobe-agent-" + probe.getMetadata().getName();
+    }
+
+    public static DaemonSet desired(StorageProbe probe, OperatorSettings settings) {
+        StorageProbeSpec spec = probe.getSpec() == null ? new StorageProbeSpec(null, null, null, null, null, null, null) : probe.getSpec();
+        String probeName = probe.getMetadata().getName();
+        Map<String, String> selectorLabels = Map.of("app.kubernetes.io/name", "storageprobe-agent", StorageProbe.PROBE_LABEL, probeName);
+        DaemonSet template = load();
+        Container agent = template.getSpec().getTemplate().getSpec().getContainers().get(0);
+        AgentSpec agentSpec = spec.agent();
+        ContainerBuilder container = new ContainerBuilder(agent)
+                .withImage(agentSpec != null && agentSpec.image() != null && !agentSpec.image().isEmpty()
+                        ? agentSpec.image() : settings.agentImage())
+                .addToCommand("--probe", probeName)
+                .addAllToVolumeMounts(targetMounts(spec.targets()));
+        if (agentSpec != null && agentSpec.resources() != null) {
+            container.withResources(agentSpec.resources());
+        }
+        DaemonSet desired = new DaemonSetBuilder(template)
+                .editMetadata()
+                    .withName(name(probe))
+                    .withNamespace(settings.namespace())
+                    .addToLabels(StorageProbe.PROBE_LABEL, probeName)
+                    .withOwnerReferences(ownerReference(probe))
+                .endMetadata()
+                .editSpec()
+                    .withNewSelector().withMatchLabels(selectorLabels).endSelector()
+                    .editTemplate()
+                        .editMetadata().addToLabels(selectorLabels).endMetadata()
+                        .editSpec()
+                            .withServiceAccountName(settings.agentServiceAccount())
+                            .withNodeSelector(spec.nodeSelector() == null ? Map.of() : new LinkedHashMap<>(spec.nodeSelector()))
+                            .withTolerations(tolerations(spec.tolerations()))
+                            .withPriorityClassName(agentSpec == null ? null : agentSpec.priorityClassName())
+                            .withContainers(container.build())
+                            .addAllToVolumes(targetVolumes(spec.targets()))
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+        desired.getMetadata().setAnnotations(Map.of(SPEC_HASH_ANNOTATION, hash(desired)));
+        return desired;
+    }
+
+    public static OwnerReference ownerReference(StorageProbe probe) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(probe.getApiVersion())
+                .withKind(probe.getKind())
+                .withName(probe.getMetadata().getName())
+                .withUid(probe.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
+    }
+
+    /** Default: tolerate every taint, so that tainted nodes are probed too. */
+    private static List<Toleration> tolerations(List<ProbeToleration> tolerations) {
+        if (tolerations == null) {
+            return List.of(new TolerationBuilder().withOperator("Exists").build());
+        }
+        return tolerations.stream().map(t -> new TolerationBuilder()
+                .withKey(t.key())
+                .withOperator(t.operator() == null ? null : t.operator().name())
+                .withValue(t.value())
+                .withEffect(t.effect() == null ? null : t.effect().name())
+                .withTolerationSeconds(t.tolerationSeconds())
+                .build()).toList();
+    }
+
+    /** Directories are mounted read-write (the agent makes a temporary file there); files read-only. */
+    private static List<VolumeMount> targetMounts(Targets targets) {
+        List<VolumeMount> mounts = new ArrayList<>();
+        List<String> paths = targets == null || targets.paths() == null ? List.of() : targets.paths();
+        List<String> files = targets == null || targets.files() == null ? List.of() : targets.files();
+        for (int i = 0; i < paths.size(); i++) {
+            mounts.add(new VolumeMountBuilder().withName("target-path-" + i).withMountPath(paths.get(i)).build());
+        }
+        for (int i = 0; i < files.size(); i++) {
+            mounts.add(new VolumeMountBuilder().withName("target-file-" + i).withMountPath(files.get(i)).withReadOnly(true).build());
+        }
+        return mounts;
+    }
+
+    private static List<Volume> targetVolumes(Targets targets) {
+        List<Volume> volumes = new ArrayList<>();
+        List<String> paths = targets == null || targets.paths() == null ? List.of() : targets.paths();
+        List<String> files = targets == null || targets.files() == null ? List.of() : targets.files();
+        for (int i = 0; i < paths.size(); i++) {
+            volumes.add(new VolumeBuilder().withName("target-path-" + i)
+                    .withNewHostPath().withPath(paths.get(i)).withType("Directory").endHostPath().build());
+        }
+        for (int i = 0; i < files.size(); i++) {
+            volumes.add(new VolumeBuilder().withName("target-file-" + i)
+                    .withNewHostPath().withPath(files.get(i)).withType("File").endHostPath().build());
+        }
+        return volumes;
+    }
+
+    private static DaemonSet load() {
+        try (InputStream in = AgentDaemonSet.class.getResourceAsStream(TEMPLATE)) {
+            return Serialization.unmarshal(new String(in.readAllBytes(), StandardCharsets.UTF_8), DaemonSet.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String hash(DaemonSet ds) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Serialization.asJson(ds).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.storageprobe.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.storageprobe.api.v1alpha1.ProbeToleration;
+import io.storageprobe.api.v1alpha1.StorageProbeSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Which nodes the agent DaemonSet runs on, as the DaemonSet controller decides it: the
+ * nodeSelector matches and every NoSchedule/NoExecute taint is tolerated. Used to count
+ * nodesTargeted, and so to know when every node has reported.
+ */
+public final class NodeTargeting {
+    private NodeTargeting() {
+    }
+
+    public static boolean targets(StorageProbeSpec spec, Node node) {
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        Map<String, String> selector = spec == null || spec.nodeSelector() == null ? Map.of() : spec.nodeSelector();
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
+                return false;
+            }
+        }
+        List<ProbeToleration> tolerations = spec == null ? null : spec.tolerations();
+        if (tolerations == null || node.getSpec() == null || node.getSpec().getTaints() == null) {
+            return true; // no tolerations given means tolerate everything
+        }
+        return node.getSpec().getTaints().stream()
+                .filter(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
+                .allMatch(t -> tolerations.stream().anyMatch(tol -> tolerates(tol, t)));
+    }
+
+    static boolean tolerates(ProbeToleration tol, Taint taint) {
+        if (tol.effect() != null && !tol.effect().name().equals(taint.getEffect())) {
+            return false;
+        }
+        if (tol.key() == null || tol.key().isEmpty()) {
+            return tol.operator() == ProbeToleration.TolerationOperator.Exists;
+        }
+        if (!tol.key().equals(taint.getKey())) {
+            return false;
+        }
+        return tol.operator() == ProbeToleration.TolerationOperator.Exists
+                || Objects.equals(emptyIfNull(tol.value()), emptyIfNull(taint.getValue()));
+    }
+
+    private static String emptyIfNull(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,139 @@
+package io.storageprobe.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.storageprobe.api.v1alpha1.StorageProbe;
+import io.storageprobe.api.v1alpha1.StorageProbeResult;
+import io.storageprobe.api.v1alpha1.StorageProbeStatus;
+import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.labels.NodeLabeler;
+import io.storageprobe.operator.labels.VerdictEvents;
+import io.storageprobe.operator.metrics.NodeVerdictGauges;
+import io.storageprobe.operator.status.AggregationInput;
+import io.storageprobe.operator.status.RolloutState;
+import io.storageprobe.operator.status.StatusAggregator;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles a StorageProbe in named steps: validate the spec, keep the agent DaemonSet as
+ * desired, drop results of vanished nodes, aggregate the results into the status, label the
+ * nodes. On deletion, removes what it put on nodes (the finalizer is JOSDK's, through Cleaner).
+ */
+@ControllerConfiguration(name = "storageprobe")
+public final class StorageProbeReconciler implements Reconciler<StorageProbe>, Cleaner<StorageProbe> {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageProbeReconciler.class);
+    /** Results arrive by events; this periodic pass only heals what an event could have missed. */
+    private static final long RESYNC_MINUTES = 10;
+
+    private final OperatorSettings settings;
+    private final NodeVerdictGauges gauges;
+    private final StatusAggregator aggregator = new StatusAggregator();
+    private final SpecValidator validator = new SpecValidator();
+    /** Remembers each node's last verdict across reconciles, to record an Event only on a change. */
+    private VerdictEvents verdictEvents;
+
+    public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges) {
+        this.settings = settings;
+        this.gauges = gauges;
+    }
+
+    @Override
+    public List<EventSource<?, StorageProbe>> prepareEventSources(EventSourceContext<StorageProbe> context) {
+        var daemonSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(DaemonSet.class, StorageProbe.class)
+                .withNamespaces(settings.namespace())
+                .withLabelSelector("app.kubernetes.io/managed-by=storageprobe-operator")
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StorageProbe.class, true))
+                .build(), context);
+        var results = new InformerEventSource<>(InformerEventSourceConfiguration.from(StorageProbeResult.class, StorageProbe.class)
+                .withSecondaryToPrimaryMapper(r -> probeOf(r).map(p -> Set.of(new ResourceID(p))).orElse(Set.of()))
+                .build(), context);
+        // Every probe cares about every node: a node coming or going changes nodesTargeted.
+        var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, StorageProbe.class)
+                .withSecondaryToPrimaryMapper(n -> context.getPrimaryCache().list()
+                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .build(), context);
+        return List.of(daemonSets, results, nodes);
+    }
+
+    @Override
+    public UpdateControl<StorageProbe> reconcile(StorageProbe probe, Context<StorageProbe> context) {
+        Snapshot snapshot = Snapshot.of(probe, context, settings);
+        KubernetesClient client = context.getClient();
+        Optional<SpecProblem> problem = validator.validate(probe);
+        if (problem.isPresent()) {
+            LOG.info("StorageProbe {} has an invalid spec: {}", probe.getMetadata().getName(), problem.get().message());
+            new DaemonSetStep(client).remove(snapshot.daemonSet());
+        } else {
+            new DaemonSetStep(client).apply(AgentDaemonSet.desired(probe, settings), snapshot.daemonSet());
+            new ResultGarbageStep(client).deleteResultsOfVanishedNodes(snapshot);
+            new NodeLabelStep(new NodeLabeler(client, events(client))).apply(probe, snapshot);
+        }
+        StorageProbeStatus status = aggregator.aggregate(new AggregationInput(
+                generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
+                snapshot.liveResults(), RolloutState.of(snapshot.daemonSet()), probe.getStatus(), Instant.now()));
+        gauges.update(probe.getMetadata().getName(), status.summary());
+        if (StatusAggregator.sameStatus(status, probe.getStatus())) {
+            return UpdateControl.<StorageProbe>noUpdate().rescheduleAfter(RESYNC_MINUTES, TimeUnit.MINUTES);
+        }
+        probe.setStatus(status);
+        return UpdateControl.patchStatus(probe).rescheduleAfter(RESYNC_MINUTES, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public DeleteControl cleanup(StorageProbe probe, Context<StorageProbe> context) {
+        Snapshot snapshot = Snapshot.of(probe, context, settings);
+        KubernetesClient client = context.getClient();
+        new NodeLabelStep(new NodeLabeler(client, events(client))).removeAll(probe, snapshot);
+        // Owner references let the garbage collector remove these too; deleting them here makes
+        // the cleanup immediate and independent of the collector.
+        new DaemonSetStep(client).remove(snapshot.daemonSet());
+        new ResultGarbageStep(client).deleteAll(snapshot);
+        gauges.remove(probe.getMetadata().getName());
+        return DeleteControl.defaultDelete();
+    }
+
+    /** Failures become a retry with backoff (JOSDK's), never a crash; the status is left as it was. */
+    @Override
+    public ErrorStatusUpdateControl<StorageProbe> updateErrorStatus(StorageProbe probe, Context<StorageProbe> context, Exception e) {
+        LOG.warn("reconciling StorageProbe {} failed: {}", probe.getMetadata().getName(), e.toString());
+        return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    private synchronized VerdictEvents events(KubernetesClient client) {
+        if (verdictEvents == null) {
+            verdictEvents = new VerdictEvents(client, settings.eventNamespace());
+        }
+        return verdictEvents;
+    }
+
+    private static long generation(StorageProbe probe) {
+        return probe.getMetadata().getGeneration() == null ? 0 : probe.getMetadata().getGeneration();
+    }
+
+    static Optional<String> probeOf(StorageProbeResult result) {
+        Map<String, String> labels = result.getMetadata().getLabels();
+        return Optional.ofNullable(labels == null ? null : labels.get(StorageProbe.PROBE_LABEL));
+    }
+}

@@ -1,0 +1,23 @@
+package io.storageprobe.operator.status;
+
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.v1alpha1.StorageProbeStatus;
+import io.storageprobe.operator.reconciler.SpecProblem;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything the status is computed from; nothing else is read, so the aggregation is pure.
+ *
+ * @param generation     metadata.generation of the probe
+ * @param specProblem    what is wrong with the spec, or null when it is valid
+ * @param targetedNodes  names of the nodes the agent should run on
+ * @param results        the results of this probe (any node; those of untargeted nodes are ignored)
+ * @param rollout        the agent DaemonSet's rollout
+ * @param previous       the status as it is now (for lastTransitionTime), or null
+ * @param now            the time a changed condition records
+ */
+public record AggregationInput(long generation, SpecProblem specProblem, List<String> targetedNodes,
+                               List<NodeResult> results, RolloutState rollout, StorageProbeStatus previous,
+                               Instant now) {
+}

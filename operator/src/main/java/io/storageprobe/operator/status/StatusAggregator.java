@@ -1,0 +1,150 @@
+package io.storageprobe.operator.status;
+
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.RuleOutcome;
+import io.storageprobe.api.result.RuleStatus;
+import io.storageprobe.api.result.TargetResult;
+import io.storageprobe.api.result.Verdict;
+import io.storageprobe.api.v1alpha1.AffectedNode;
+import io.storageprobe.api.v1alpha1.ProbeCondition;
+import io.storageprobe.api.v1alpha1.StorageProbeStatus;
+import io.storageprobe.api.v1alpha1.Summary;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Turns the agents' results into a StorageProbe's status. Pure: same input, same status. */
+public final class StatusAggregator {
+
+    public StorageProbeStatus aggregate(AggregationInput in) {
+        List<ProbeCondition> previous = in.previous() == null ? null : in.previous().conditions();
+        if (in.specProblem() != null) {
+            String message = in.specProblem().message();
+            return new StorageProbeStatus(in.generation(), List.of(
+                    ConditionMerger.merge(previous, ProbeCondition.READY, "False", "InvalidSpec", message, in.generation(), in.now()),
+                    ConditionMerger.merge(previous, ProbeCondition.CONFORMANT, "Unknown", "InvalidSpec", message, in.generation(), in.now())),
+                    new Summary(0, 0, 0, 0, 0, 0), List.of(), false,
+                    in.previous() == null ? null : in.previous().lastProbeTime());
+        }
+        Set<String> targeted = new HashSet<>(in.targetedNodes());
+        List<NodeResult> counted = in.results().stream()
+                .filter(r -> r.node() != null && targeted.contains(r.node()) && r.verdict() != null)
+                .sorted(Comparator.comparing(NodeResult::node))
+                .toList();
+        Map<Verdict, Integer> perVerdict = new EnumMap<>(Verdict.class);
+        counted.forEach(r -> perVerdict.merge(r.verdict(), 1, Integer::sum));
+        Summary summary = new Summary(targeted.size(), counted.size(),
+                perVerdict.getOrDefault(Verdict.Compatible, 0), perVerdict.getOrDefault(Verdict.Affected, 0),
+                perVerdict.getOrDefault(Verdict.Unsupported, 0), perVerdict.getOrDefault(Verdict.Error, 0));
+        List<AffectedNode> affected = counted.stream().filter(r -> r.verdict() == Verdict.Affected)
+                .map(StatusAggregator::affectedNode).toList();
+        boolean truncated = affected.size() > StorageProbeStatus.MAX_AFFECTED_NODES;
+        if (truncated) {
+            affected = affected.subList(0, StorageProbeStatus.MAX_AFFECTED_NODES);
+        }
+        return new StorageProbeStatus(in.generation(),
+                List.of(ready(in, summary, previous), conformant(in, summary, affected, previous)),
+                summary, affected, truncated, newestProbeTime(counted));
+    }
+
+    /**
+     * Whether two statuses say the same. An empty list may come back from the API server as an
+     * absent field, so absent and empty count as equal; otherwise every reconcile would write.
+     */
+    public static boolean sameStatus(StorageProbeStatus a, StorageProbeStatus b) {
+        return Objects.equals(normalize(a), normalize(b));
+    }
+
+    private static StorageProbeStatus normalize(StorageProbeStatus s) {
+        if (s == null) {
+            return null;
+        }
+        return new StorageProbeStatus(s.observedGeneration(), s.conditions() == null ? List.of() : s.conditions(), s.summary(),
+                s.affectedNodes() == null ? List.of() : s.affectedNodes(),
+                s.affectedNodesTruncated() == null ? Boolean.FALSE : s.affectedNodesTruncated(), s.lastProbeTime());
+    }
+
+    private static ProbeCondition ready(AggregationInput in, Summary s, List<ProbeCondition> previous) {
+        String status = "False";
+        String reason;
+        String message;
+        if (s.nodesTargeted() == 0) {
+            reason = "NoTargetedNodes";
+            message = "no node matches the nodeSelector and tolerations";
+        } else if (!in.rollout().complete()) {
+            reason = "AgentsRollingOut";
+            message = String.format("agent DaemonSet: %d of %d pods updated and available",
+                    Math.min(in.rollout().updated(), in.rollout().available()), in.rollout().desired());
+        } else if (s.nodesReported() < s.nodesTargeted()) {
+            reason = "AwaitingResults";
+            message = String.format("%d of %d nodes reported", s.nodesReported(), s.nodesTargeted());
+        } else {
+            status = "True";
+            reason = "AllNodesReported";
+            message = String.format("all %d nodes reported", s.nodesTargeted());
+        }
+        return ConditionMerger.merge(previous, ProbeCondition.READY, status, reason, message, in.generation(), in.now());
+    }
+
+    private static ProbeCondition conformant(AggregationInput in, Summary s, List<AffectedNode> affected,
+                                             List<ProbeCondition> previous) {
+        String status;
+        String reason;
+        String message;
+        if (s.affected() > 0) {
+            status = "False";
+            reason = "NodesAffected";
+            message = String.format("%d node(s) fail a rule, e.g. %s", s.affected(), affected.get(0).node());
+        } else if (s.nodesReported() == 0) {
+            status = "Unknown";
+            reason = "AwaitingResults";
+            message = "no node reported yet";
+        } else {
+            status = "True";
+            reason = "NoNodeAffected";
+            message = String.format("%d node(s) reported, none fails a rule", s.nodesReported())
+                    + (s.error() > 0 ? String.format("; %d could not be probed", s.error()) : "");
+        }
+        return ConditionMerger.merge(previous, ProbeCondition.CONFORMANT, status, reason, message, in.generation(), in.now());
+    }
+
+    private static AffectedNode affectedNode(NodeResult r) {
+        Set<String> rules = new TreeSet<>();
+        Set<String> targets = new TreeSet<>();
+        for (TargetResult t : r.targets() == null ? List.<TargetResult>of() : r.targets()) {
+            if (t.verdict() != Verdict.Affected) {
+                continue;
+            }
+            targets.add(t.name());
+            for (RuleOutcome o : t.rules() == null ? List.<RuleOutcome>of() : t.rules()) {
+                if (o.status() == RuleStatus.Fail) {
+                    rules.add(o.rule());
+                }
+            }
+        }
+        return new AffectedNode(r.node(), r.kernelRelease(), List.copyOf(rules), List.copyOf(targets));
+    }
+
+    /** Compared as instants: agents may write fractional seconds or offsets. */
+    private static String newestProbeTime(List<NodeResult> results) {
+        return results.stream().map(NodeResult::probeTime).filter(Objects::nonNull)
+                .filter(StatusAggregator::parses)
+                .max(Comparator.comparing(Instant::parse)).orElse(null);
+    }
+
+    private static boolean parses(String time) {
+        try {
+            Instant.parse(time);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.storageprobe.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.storageprobe.api.v1alpha1.AgentSpec;
+import io.storageprobe.api.v1alpha1.ProbeToleration;
+import io.storageprobe.api.v1alpha1.StorageProbe;
+import io.storageprobe.api.v1alpha1.StorageProbeSpec;
+import io.storageprobe.api.v1alpha1.Targets;
+import io.storageprobe.operator.OperatorSettings;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The agent DaemonSet follows the spec: selector, tolerations, mounts of the chosen paths, agent settings. */
+class AgentDaemonSetTest {
+    private static final OperatorSettings SETTINGS = new OperatorSettings("ns", "img:default", "sa", "default", 0);
+
+    @Test
+    void mountsChosenPathsReadWriteAndFilesReadOnly() {
+        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null,
+                new Targets(null, List.of("/var/lib/kubelet"), List.of("/srv/vm/disk.img")), null, null, null, null)), SETTINGS);
+        Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/var/lib/kubelet");
+            assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+        });
+        assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/srv/vm/disk.img");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(ds.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getHostPath().getPath()).isEqualTo("/var/lib/kubelet");
+            assertThat(v.getHostPath().getType()).isEqualTo("Directory");
+        });
+    }
+
+    @Test
+    void takesSelectorTolerationsAndAgentSettingsFromTheSpec() {
+        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(Map.of("disk", "ssd"),
+                List.of(new ProbeToleration("dedicated", ProbeToleration.TolerationOperator.Equal, "vms", ProbeToleration.TaintEffect.NoSchedule, null)),
+                null, null, null, null,
+                new AgentSpec("img:custom", new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("128Mi")).build(), "high"))),
+                SETTINGS);
+        var pod = ds.getSpec().getTemplate().getSpec();
+        assertThat(pod.getNodeSelector()).containsExactly(Map.entry("disk", "ssd"));
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("dedicated");
+            assertThat(t.getOperator()).isEqualTo("Equal");
+            assertThat(t.getValue()).isEqualTo("vms");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(pod.getPriorityClassName()).isEqualTo("high");
+        assertThat(pod.getContainers().get(0).getImage()).isEqualTo("img:custom");
+        assertThat(pod.getContainers().get(0).getResources().getLimits()).containsEntry("memory", new Quantity("128Mi"));
+        assertThat(ds.getMetadata().getNamespace()).isEqualTo("ns");
+    }
+
+    @Test
+    void aSpecChangeChangesTheHashAndTheSameSpecKeepsIt() {
+        StorageProbe a = probe(new StorageProbeSpec(null, null, null, null, "6h", null, null));
+        StorageProbe b = probe(new StorageProbeSpec(Map.of("disk", "ssd"), null, null, null, "6h", null, null));
+        String hashA = AgentDaemonSet.desired(a, SETTINGS).getMetadata().getAnnotations().get(AgentDaemonSet.SPEC_HASH_ANNOTATION);
+        assertThat(AgentDaemonSet.desired(a, SETTINGS).getMetadata().getAnnotations()).containsEntry(AgentDaemonSet.SPEC_HASH_ANNOTATION, hashA);
+        assertThat(AgentDaemonSet.desired(b, SETTINGS).getMetadata().getAnnotations().get(AgentDaemonSet.SPEC_HASH_ANNOTATION)).isNotEqualTo(hashA);
+    }
+
+    @Test
+    void selectorIsStableAndMatchesThePodLabels() {
+        DaemonSet ds = AgentDaemonSet.desired(probe(null), SETTINGS);
+        assertThat(ds.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
+        assertThat(ds.getSpec().getSelector().getMatchLabels()).containsEntry(StorageProbe.PROBE_LABEL, "p1");
+    }
+
+    private static StorageProbe probe(StorageProbeSpec spec) {
+        StorageProbe p = new StorageProbe();
+        p.getMetadata().setName("p1");
+        p.getMetadata().setUid("uid-1");
+        p.setSpec(spec);
+        return p;
+    }
+}

@@ -1,0 +1,46 @@
+package io.storageprobe.agent.daemon;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+
+/** {@code storageprobe agent}: runs the node daemon until the process is stopped. */
+public final class AgentCommand {
+    public static final int OK = 0;
+    public static final int USAGE = 2;
+    public static final int FAILED = 3;
+
+    private AgentCommand() {
+    }
+
+    public static int run(String[] args) {
+        AgentOptions options;
+        try {
+            options = AgentOptions.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("storageprobe agent: " + e.getMessage());
+            System.err.print(AgentOptions.USAGE);
+            return USAGE;
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        AgentMetrics metrics = new AgentMetrics(registry, options.probe(), options.node());
+        // Few retries inside the client: the daemon has its own backoff, and must not sit in one call for minutes.
+        Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(2).build();
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+             AgentHttpServer http = AgentHttpServer.start(options.metricsPort(), registry);
+             AgentDaemon daemon = new AgentDaemon(client, options.probe(), options.node(), new EngineProbeRunner(),
+                     metrics, AgentTimings.PRODUCTION, Clock.systemUTC())) {
+            Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
+            daemon.run();
+            return OK;
+        } catch (IOException e) {
+            System.err.println("storageprobe agent: cannot serve metrics on port " + options.metricsPort() + ": " + e.getMessage());
+            return FAILED;
+        }
+    }
+}

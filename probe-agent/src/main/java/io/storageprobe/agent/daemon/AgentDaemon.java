@@ -1,0 +1,180 @@
+package io.storageprobe.agent.daemon;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.v1alpha1.StorageProbe;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node daemon's loop. Three clocks run in it: probing (at start, every interval, and when
+ * the probe's spec changes), reading the StorageProbe, and writing the result. Probing never
+ * waits for the API server: while that is unreachable the agent keeps probing with the last
+ * spec it saw and keeps its metrics current, and retries the API with exponential backoff.
+ */
+public final class AgentDaemon implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentDaemon.class);
+
+    private final KubernetesClient client;
+    private final String probe;
+    private final String node;
+    private final ProbeRunner runner;
+    private final AgentMetrics metrics;
+    private final AgentTimings timings;
+    private final ResultWriter writer;
+    private final Clock clock;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final Object wakeup = new Object();
+
+    private ProbeSettings settings;
+    private NodeResult pending;
+    private Instant nextProbe = Instant.MIN;
+    private Instant nextSpecRead = Instant.MIN;
+    private Instant nextWrite = Instant.MIN;
+    private Duration backoff;
+    private volatile boolean probeGone;
+
+    public AgentDaemon(KubernetesClient client, String probe, String node, ProbeRunner runner, AgentMetrics metrics,
+                       AgentTimings timings, Clock clock) {
+        this.client = client;
+        this.probe = probe;
+        this.node = node;
+        this.runner = runner;
+        this.metrics = metrics;
+        this.timings = timings;
+        this.writer = new ResultWriter(client, probe, node);
+        this.clock = clock;
+        this.backoff = timings.retryMin();
+    }
+
+    @Override
+    public void run() {
+        while (!stopped.get()) {
+            Instant now = clock.instant();
+            if (!now.isBefore(nextSpecRead)) {
+                readSpec(now);
+            }
+            if (settings != null && !probeGone && !now.isBefore(nextProbe)) {
+                probeOnce();
+                nextProbe = clock.instant().plus(interval());
+            }
+            if (pending != null && !probeGone && !clock.instant().isBefore(nextWrite)) {
+                write();
+            }
+            sleepUntil(earliest());
+        }
+    }
+
+    private void readSpec(Instant now) {
+        try {
+            StorageProbe current = client.resources(StorageProbe.class).withName(probe).get();
+            // Being deleted counts as gone: the operator is removing the results, do not write new ones.
+            if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
+                if (!probeGone) {
+                    LOG.info("StorageProbe {} does not exist (deleted?): not probing until it does", probe);
+                }
+                probeGone = true;
+            } else {
+                probeGone = false;
+                ProbeSettings fresh = ProbeSettings.of(current);
+                if (settings == null || fresh.generation() != settings.generation() || !Objects.equals(fresh.uid(), settings.uid())) {
+                    nextProbe = now; // a new spec: probe with it now
+                }
+                settings = fresh;
+            }
+            backoff = timings.retryMin();
+            nextSpecRead = now.plus(timings.specRefresh());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("StorageProbe {} has an unusable spec ({}); keeping the last usable one", probe, e.getMessage());
+            nextSpecRead = now.plus(timings.specRefresh());
+        } catch (RuntimeException e) {
+            // KubernetesClientException mostly; anything else is retried the same way, never fatal.
+            nextSpecRead = now.plus(apiFailed("reading StorageProbe " + probe, e));
+        }
+    }
+
+    private void probeOnce() {
+        long start = System.nanoTime();
+        try {
+            NodeResult result = runner.run(probe, node, settings);
+            metrics.record(result, Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());
+            pending = result;
+            nextWrite = Instant.MIN;
+            LOG.info("probed {} target(s): node verdict {}", result.targets() == null ? 0 : result.targets().size(), result.verdict());
+        } catch (RuntimeException e) {
+            // Rules named in the spec but unknown to this agent, or an engine failure: count it, try next interval.
+            metrics.recordFailure(Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());
+            LOG.warn("probe run failed: {}", e.getMessage());
+        }
+    }
+
+    private void write() {
+        try {
+            // Look again right before writing: a result written for a probe being deleted would outlive it.
+            readSpec(clock.instant());
+            if (probeGone) {
+                return;
+            }
+            boolean written = writer.writeIfNeeded(pending, settings, interval(), clock.instant());
+            if (written) {
+                LOG.info("wrote StorageProbeResult {}", writer.name());
+            }
+            pending = null;
+            backoff = timings.retryMin();
+        } catch (RuntimeException e) {
+            nextWrite = clock.instant().plus(apiFailed("writing StorageProbeResult " + writer.name(), e));
+        }
+    }
+
+    private Duration apiFailed(String what, RuntimeException e) {
+        Duration wait = backoff;
+        LOG.warn("{} failed ({}); retrying in {} s", what, e.getMessage(), wait.toSeconds());
+        backoff = backoff.multipliedBy(2).compareTo(timings.retryMax()) > 0 ? timings.retryMax() : backoff.multipliedBy(2);
+        return wait;
+    }
+
+    private Duration interval() {
+        return timings.intervalOverride() != null ? timings.intervalOverride() : settings.interval();
+    }
+
+    private Instant earliest() {
+        Instant next = nextSpecRead;
+        if (settings != null && !probeGone && nextProbe.isBefore(next)) {
+            next = nextProbe;
+        }
+        if (pending != null && !probeGone && nextWrite.isBefore(next)) {
+            next = nextWrite;
+        }
+        return next;
+    }
+
+    private void sleepUntil(Instant when) {
+        long millis = Duration.between(clock.instant(), when).toMillis();
+        if (millis <= 0) {
+            return;
+        }
+        synchronized (wakeup) {
+            try {
+                if (!stopped.get()) {
+                    wakeup.wait(millis);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopped.set(true);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stopped.set(true);
+        synchronized (wakeup) {
+            wakeup.notifyAll();
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.storageprobe.agent.daemon;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.RuleOutcome;
+import io.storageprobe.api.result.RuleStatus;
+import io.storageprobe.api.result.TargetFacts;
+import io.storageprobe.api.result.TargetResult;
+import io.storageprobe.api.result.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's metrics, named and labelled exactly as design.md section 5 says. Every series
+ * carries probe and node (common tags); label values are target names, rule names, verdicts and
+ * fixed kinds only, so the number of series stays bounded by the spec.
+ */
+public final class AgentMetrics {
+    public static final String COMPLETED = "completed";
+    public static final String FAILED = "failed";
+
+    private final MultiGauge targetVerdict;
+    private final MultiGauge ruleFailed;
+    private final MultiGauge alignment;
+    private final MultiGauge nodeInfo;
+    private final Timer duration;
+    private final Counter completed;
+    private final Counter failed;
+    private final AtomicLong lastRun = new AtomicLong();
+
+    public AgentMetrics(MeterRegistry registry, String probe, String node) {
+        registry.config().commonTags("probe", probe, "node", node);
+        targetVerdict = MultiGauge.builder("storageprobe.target.verdict")
+                .description("1 for the target's current verdict (Compatible, Unsupported, Error, Affected), 0 for the others")
+                .register(registry);
+        ruleFailed = MultiGauge.builder("storageprobe.rule.failed")
+                .description("1 when the rule fails on the target, else 0")
+                .register(registry);
+        alignment = MultiGauge.builder("storageprobe.target.alignment.bytes")
+                .description("Alignments of the target in bytes: block sizes, DMA alignment, statx DIO alignments, and what QEMU's probes conclude")
+                .register(registry);
+        nodeInfo = MultiGauge.builder("storageprobe.node.info")
+                .description("1, labelled with the node's kernel release")
+                .register(registry);
+        duration = Timer.builder("storageprobe.probe.duration")
+                .description("How long one probe run of all targets took")
+                // A few fixed buckets: a run takes milliseconds, or up to the 30 s per-target timeout when I/O hangs.
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(500),
+                        Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+                        Duration.ofSeconds(60), Duration.ofSeconds(120))
+                .register(registry);
+        completed = runs(registry, COMPLETED);
+        failed = runs(registry, FAILED);
+        Gauge.builder("storageprobe.last.run.timestamp.seconds", lastRun, AtomicLong::get)
+                .description("Unix time of the end of the last probe run")
+                .register(registry);
+    }
+
+    private static Counter runs(MeterRegistry registry, String outcome) {
+        return Counter.builder("storageprobe.probe.runs")
+                .description("Probe runs by outcome: completed (a result was produced) or failed (the run itself failed)")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    public void recordFailure(Duration took, long endEpochSeconds) {
+        duration.record(took);
+        failed.increment();
+        lastRun.set(endEpochSeconds);
+    }
+
+    public void record(NodeResult result, Duration took, long endEpochSeconds) {
+        duration.record(took);
+        completed.increment();
+        lastRun.set(endEpochSeconds);
+        List<MultiGauge.Row<?>> verdicts = new ArrayList<>();
+        List<MultiGauge.Row<?>> rules = new ArrayList<>();
+        List<MultiGauge.Row<?>> alignments = new ArrayList<>();
+        for (TargetResult t : result.targets() == null ? List.<TargetResult>of() : result.targets()) {
+            for (Verdict v : Verdict.values()) {
+                verdicts.add(MultiGauge.Row.of(Tags.of("target", t.name(), "verdict", v.name()), t.verdict() == v ? 1 : 0));
+            }
+            for (RuleOutcome o : t.rules() == null ? List.<RuleOutcome>of() : t.rules()) {
+                rules.add(MultiGauge.Row.of(Tags.of("target", t.name(), "rule", o.rule()), o.status() == RuleStatus.Fail ? 1 : 0));
+            }
+            TargetFacts f = t.facts();
+            if (f != null) {
+                add(alignments, t.name(), "logical_block", f.logicalBlockSize());
+                add(alignments, t.name(), "physical_block", f.physicalBlockSize());
+                add(alignments, t.name(), "dma", f.dmaAlignment());
+                add(alignments, t.name(), "statx_mem", f.statx() == null ? null : f.statx().memAlign());
+                add(alignments, t.name(), "statx_offset", f.statx() == null ? null : f.statx().offsetAlign());
+                add(alignments, t.name(), "probed_request", f.probedRequestAlignment());
+                add(alignments, t.name(), "probed_buffer", f.probedBufferAlignment());
+            }
+        }
+        // overwrite=true: series of targets no longer probed disappear instead of going stale.
+        targetVerdict.register(verdicts, true);
+        ruleFailed.register(rules, true);
+        alignment.register(alignments, true);
+        nodeInfo.register(List.of(MultiGauge.Row.of(Tags.of("kernel_release",
+                result.kernelRelease() == null ? "unknown" : result.kernelRelease()), 1)), true);
+    }
+
+    private static void add(List<MultiGauge.Row<?>> rows, String target, String kind, Integer value) {
+        if (value != null) {
+            rows.add(MultiGauge.Row.of(Tags.of("target", target, "kind", kind), value));
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.storageprobe.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.Verdict;
+import io.storageprobe.api.v1alpha1.StorageProbe;
+import io.storageprobe.api.v1alpha1.StorageProbeResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent writes its result when it changed or the last write is older than the interval, and
+ * nothing more. Against the fabric8 mock API server in CRUD mode, since no real API server can
+ * run here; it stores objects faithfully, which is all this test needs.
+ */
+class ResultWriterTest {
+    private static final Duration INTERVAL = Duration.ofHours(6);
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    private static final ProbeSettings SETTINGS = new ProbeSettings("uid-1", 1, List.of(), List.of(), List.of(), List.of(), List.of(), INTERVAL);
+
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+
+    @BeforeEach
+    void start() {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
+        server.init();
+        client = server.createClient();
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.destroy();
+    }
+
+    @Test
+    void firstResultIsWrittenNamedLabelledAndOwnedByTheProbe() {
+        ResultWriter writer = new ResultWriter(client, "vmdisks", "worker-1");
+        assertThat(writer.writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0)).isTrue();
+        StorageProbeResult stored = client.resources(StorageProbeResult.class).withName("vmdisks.worker-1").get();
+        assertThat(stored.getMetadata().getLabels())
+                .containsEntry(StorageProbe.PROBE_LABEL, "vmdisks").containsEntry(StorageProbe.NODE_LABEL, "worker-1");
+        assertThat(stored.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("StorageProbe");
+            assertThat(o.getName()).isEqualTo("vmdisks");
+            assertThat(o.getUid()).isEqualTo("uid-1");
+            assertThat(o.getApiVersion()).isEqualTo("storageprobe.io/v1alpha1");
+        });
+        assertThat(stored.getSpec().verdict()).isEqualTo(Verdict.Compatible);
+    }
+
+    @Test
+    void sameResultWithinTheIntervalIsNotRewritten() {
+        ResultWriter writer = new ResultWriter(client, "vmdisks", "worker-1");
+        writer.writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0);
+        Instant later = T0.plus(Duration.ofHours(1));
+        assertThat(writer.writeIfNeeded(result(Verdict.Compatible, later), SETTINGS, INTERVAL, later)).isFalse();
+        assertThat(stored().probeTime()).isEqualTo(T0.toString());
+    }
+
+    @Test
+    void changedResultIsWrittenAtOnce() {
+        ResultWriter writer = new ResultWriter(client, "vmdisks", "worker-1");
+        writer.writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0);
+        Instant later = T0.plus(Duration.ofMinutes(5));
+        assertThat(writer.writeIfNeeded(result(Verdict.Affected, later), SETTINGS, INTERVAL, later)).isTrue();
+        assertThat(stored().verdict()).isEqualTo(Verdict.Affected);
+    }
+
+    @Test
+    void sameResultIsRewrittenOnceTheLastWriteIsOlderThanTheInterval() {
+        ResultWriter writer = new ResultWriter(client, "vmdisks", "worker-1");
+        writer.writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0);
+        Instant later = T0.plus(INTERVAL);
+        assertThat(writer.writeIfNeeded(result(Verdict.Compatible, later), SETTINGS, INTERVAL, later)).isTrue();
+        assertThat(stored().probeTime()).isEqualTo(later.toString());
+    }
+
+    @Test
+    void afterARestartTheStoredResultCountsAsTheLastWrite() {
+        new ResultWriter(client, "vmdisks", "worker-1").writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0);
+        ResultWriter restarted = new ResultWriter(client, "vmdisks", "worker-1");
+        Instant later = T0.plus(Duration.ofMinutes(10));
+        assertThat(restarted.writeIfNeeded(result(Verdict.Compatible, later), SETTINGS, INTERVAL, later)).isFalse();
+    }
+
+    private NodeResult stored() {
+        return client.resources(StorageProbeResult.class).withName("vmdisks.worker-1").get().getSpec();
+    }
+
+    private static NodeResult result(Verdict verdict, Instant time) {
+        return new NodeResult("vmdisks", "worker-1", "6.18.44", "boot-1", "Debian GNU/Linux 12", time.toString(), "test", List.of(), verdict);
+    }
+}
