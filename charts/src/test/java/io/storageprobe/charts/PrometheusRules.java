@@ -2,6 +2,7 @@ package io.storageprobe.charts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +40,11 @@ final class PrometheusRules {
   static Path writeRuleFile(Map<String, Object> spec, Path file) {
     try {
       Files.createDirectories(file.getParent());
-      new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), spec);
+      // Literal blocks keep multi-line expressions readable when a failing test is debugged.
+      YAMLFactory yaml = YAMLFactory.builder()
+          .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build();
+      new ObjectMapper(yaml).writeValue(file.toFile(), spec);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
