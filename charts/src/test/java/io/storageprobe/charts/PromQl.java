@@ -21,7 +21,41 @@ final class PromQl {
       "\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
   private static final Pattern IDENT = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
+  private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\s*\\{([^}]*)}");
+  private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)");
+
   private PromQl() {}
+
+  /** metric -> label names its selectors match on, e.g. x{a="1",b=~"2"} gives x -> [a, b]. */
+  static java.util.Map<String, Set<String>> selectorLabels(String expr) {
+    java.util.Map<String, Set<String>> out = new java.util.TreeMap<>();
+    Matcher m = SELECTOR.matcher(expr);
+    while (m.find()) {
+      // Label values are strings: blank them so an "=" inside a value is not read as a matcher.
+      String matchers = STRING.matcher(m.group(2)).replaceAll("\"\"");
+      Matcher lm = MATCHER.matcher(matchers);
+      Set<String> labels = out.computeIfAbsent(m.group(1), k -> new TreeSet<>());
+      while (lm.find()) {
+        labels.add(lm.group(1));
+      }
+    }
+    return out;
+  }
+
+  /** Label names listed in by/without/on/ignoring/group_left/group_right clauses. */
+  static Set<String> groupingLabels(String expr) {
+    Set<String> out = new TreeSet<>();
+    Matcher m = LABEL_LIST.matcher(STRING.matcher(expr).replaceAll("\"\""));
+    while (m.find()) {
+      String list = m.group().substring(m.group().indexOf('(') + 1, m.group().length() - 1);
+      for (String label : list.split(",")) {
+        if (!label.isBlank()) {
+          out.add(label.strip());
+        }
+      }
+    }
+    return out;
+  }
 
   static Set<String> metricNames(String expr) {
     String s = STRING.matcher(expr).replaceAll("\"\"");

@@ -28,4 +28,12 @@ class PromQlTest {
   void findsAMetricWrittenWithoutSelector() {
     assertThat(PromQl.metricNames("storageprobe_rule_failed == 1")).containsExactly("storageprobe_rule_failed");
   }
+
+  @Test
+  void findsTheLabelsOfSelectorsAndGroupings() {
+    String expr = "max by (probe, node) (m{verdict=\"Affected\", target=~\"a=b\"}) * on (node) group_left (kernel_release) i";
+    assertThat(PromQl.selectorLabels(expr)).containsOnlyKeys("m");
+    assertThat(PromQl.selectorLabels(expr).get("m")).containsExactly("target", "verdict");
+    assertThat(PromQl.groupingLabels(expr)).containsExactly("kernel_release", "node", "probe");
+  }
 }
