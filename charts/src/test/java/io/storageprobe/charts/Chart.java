@@ -86,10 +86,12 @@ final class Chart {
       return found.get(0);
     }
 
-    /** Kinds without a fabric8 model class (ServiceMonitor, StorageProbe, ...). */
+    /** Objects of a kind as untyped maps, typed model or not (StorageProbe has no class here). */
     List<GenericKubernetesResource> generic(String kind) {
-      return all(GenericKubernetesResource.class).stream()
-          .filter(o -> kind.equals(o.getKind())).toList();
+      return objects.stream().filter(o -> kind.equals(o.getKind()))
+          .map(o -> o instanceof GenericKubernetesResource g ? g
+              : Serialization.unmarshal(Serialization.asYaml(o), GenericKubernetesResource.class))
+          .toList();
     }
 
     List<String> kinds() {

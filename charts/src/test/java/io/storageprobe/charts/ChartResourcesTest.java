@@ -40,6 +40,19 @@ class ChartResourcesTest {
   }
 
   @Test
+  void noTypedObjectCarriesAFieldItsKindDoesNotHave() {
+    for (String[] toggles : List.of(Chart.ALL_TOGGLES_SERVICE_MONITOR, Chart.ALL_TOGGLES_POD_MONITOR)) {
+      Chart.Rendered chart = Chart.render(toggles);
+      // Only the StorageProbe is untyped here; everything else must map onto a model class.
+      assertThat(chart.all(GenericKubernetesResource.class)).extracting(HasMetadata::getKind)
+          .containsOnly("StorageProbe");
+      for (HasMetadata o : chart.objects()) {
+        assertThat(UnknownFields.in(o)).as(o.getKind() + "/" + o.getMetadata().getName()).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void operatorPodCarriesItsContractNameAndTheSelectorMatchesIt() {
     Deployment d = Chart.render().one(Deployment.class, "sp-storageprobe-operator");
     Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
