@@ -1,6 +1,6 @@
 # One image for the StorageProbe operator and the node agent.
 #
-#   mvn -B -DskipTests package          # builds probe-agent/target/storageprobe.jar and operator.jar
+#   mvn -B -DskipTests package   # probe-agent/target/storageprobe.jar, operator/target/storageprobe-operator.jar
 #   docker build -t storageprobe:dev .
 #
 # Without a registry (air-gapped CI, this repo's dev machines) use image/build-local.sh: it
@@ -14,7 +14,7 @@ FROM ${BASE_IMAGE}
 
 # Where the jars come from, relative to the build context (the repository root).
 ARG AGENT_JAR=probe-agent/target/storageprobe.jar
-ARG OPERATOR_JAR=operator/target/operator.jar
+ARG OPERATOR_JAR=operator/target/storageprobe-operator.jar
 
 LABEL org.opencontainers.image.title="storageprobe" \
       org.opencontainers.image.description="O_DIRECT conformance probe for node disks (KubeVirt): operator and agent" \

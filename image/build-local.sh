@@ -12,7 +12,7 @@
 #   IMAGE         tag to build                       [storageprobe:dev]
 #   BASE_IMAGE    local base image to make and use   [storageprobe-base:bookworm-jre17]
 #   AGENT_JAR     agent jar                          [probe-agent/target/storageprobe.jar]
-#   OPERATOR_JAR  operator jar                       [operator/target/operator.jar]
+#   OPERATOR_JAR  operator jar                       [operator/target/storageprobe-operator.jar]
 #   DEBIAN_MIRROR debootstrap mirror                 [the host's deb.debian.org-style source]
 #
 # Steps: install docker.io/debootstrap if absent; start dockerd (vfs, no iptables, no bridge)
@@ -25,7 +25,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 IMAGE="${IMAGE:-storageprobe:dev}"
 BASE_IMAGE="${BASE_IMAGE:-storageprobe-base:bookworm-jre17}"
 AGENT_JAR="${AGENT_JAR:-$root/probe-agent/target/storageprobe.jar}"
-OPERATOR_JAR="${OPERATOR_JAR:-$root/operator/target/operator.jar}"
+OPERATOR_JAR="${OPERATOR_JAR:-$root/operator/target/storageprobe-operator.jar}"
 
 log() { echo "build-local: $*" >&2; }
 
@@ -81,10 +81,11 @@ fi
 # Minimal build context, laid out like the repository so the Dockerfile's defaults apply.
 ctx="$work/context"
 mkdir -p "$ctx/probe-agent/target" "$ctx/operator/target" "$ctx/image"
+# Same relative paths as the Dockerfile's AGENT_JAR/OPERATOR_JAR defaults.
 cp "$root/Dockerfile" "$ctx/"
 cp "$root/image/storageprobe" "$ctx/image/"
 cp "$AGENT_JAR" "$ctx/probe-agent/target/storageprobe.jar"
-cp "$OPERATOR_JAR" "$ctx/operator/target/operator.jar"
+cp "$OPERATOR_JAR" "$ctx/operator/target/storageprobe-operator.jar"
 
 log "building $IMAGE on $BASE_IMAGE (no network)"
 docker build --network none --build-arg BASE_IMAGE="$BASE_IMAGE" -t "$IMAGE" "$ctx" >&2

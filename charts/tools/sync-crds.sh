@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# Copies the generated CRDs (crds/storageprobe.io_*.yaml at the repo root, written by the
-# operator module's build) into the chart's crds/ directory, which Helm installs before the
-# templates. A copy, not a symlink: a chart with a dangling symlink does not load at all.
+# Copies the generated CRDs (every crds/*.yaml at the repo root, written by the api module's
+# build) into the chart's crds/ directory, which Helm installs before the templates. A copy, not a symlink: a chart with a dangling symlink does not load at all.
 # ChartCrdsTest fails whenever the two directories differ, so a forgotten sync is caught.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -9,9 +8,9 @@ src="$root/crds"
 dst="$root/charts/storageprobe/crds"
 
 shopt -s nullglob
-files=("$src"/storageprobe.io_*.yaml)
+files=("$src"/*.yaml)
 if (( ${#files[@]} == 0 )); then
-  echo "sync-crds.sh: no $src/storageprobe.io_*.yaml; build the operator module first" >&2
+  echo "sync-crds.sh: no $src/*.yaml; the api module generates them" >&2
   exit 1
 fi
 mkdir -p "$dst"

@@ -3,6 +3,10 @@ package io.storageprobe.charts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,9 +18,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart ships the generated CRDs unchanged. crds/storageprobe.io_*.yaml at the repo root is
- * the source (the operator module generates it); charts/tools/sync-crds.sh copies it into the
- * chart. Until the operator's CRDs land, crds/ is absent and this test fails on purpose.
+ * The chart ships the generated CRDs unchanged. crds/*.yaml at the repo root is the source (the
+ * api module generates it); charts/tools/sync-crds.sh copies it into the chart. Until those CRDs
+ * are merged, crds/ is absent and these tests fail on purpose.
  */
 class ChartCrdsTest {
   private static final Path SOURCE = Chart.REPO_ROOT.resolve("crds");
@@ -24,9 +28,9 @@ class ChartCrdsTest {
 
   @Test
   void chartCrdsAreByteForByteTheGeneratedOnes() throws IOException {
-    Map<String, Path> source = crdFiles(SOURCE, "storageprobe\\.io_.*\\.yaml");
+    Map<String, Path> source = crdFiles(SOURCE, ".*\\.yaml");
     if (source.isEmpty()) {
-      fail("no %s/storageprobe.io_*.yaml: the operator module generates them", SOURCE);
+      fail("no %s/*.yaml: the api module generates the CRDs there", SOURCE);
     }
     // Every file in the chart's crds/, so a hand-written extra CRD shows up too.
     Map<String, Path> inChart = crdFiles(IN_CHART, ".*");
@@ -51,8 +55,31 @@ class ChartCrdsTest {
     assertThat(byName.get("storageprobes.storageprobe.io").getSpec().getNames().getShortNames())
         .contains("sprobe");
     // Helm passes the files through unchanged: each generated file appears verbatim.
-    for (Path file : crdFiles(SOURCE, "storageprobe\\.io_.*\\.yaml").values()) {
+    for (Path file : crdFiles(SOURCE, ".*\\.yaml").values()) {
       assertThat(r.stdout()).as(file.toString()).contains(Files.readString(file).strip());
+    }
+  }
+
+  @Test
+  void theChartsStorageProbeIsValidForTheGeneratedCrd() throws IOException {
+    Path crdFile = SOURCE.resolve("storageprobes.storageprobe.io.yaml");
+    assertThat(crdFile).as("the api module generates it").exists();
+    JsonNode crd = new ObjectMapper(new YAMLFactory()).readTree(crdFile.toFile());
+    JsonNode specSchema = crd.path("spec").path("versions").get(0)
+        .path("schema").path("openAPIV3Schema").path("properties").path("spec");
+    assertThat(specSchema.isMissingNode()).isFalse();
+    // Defaults, and every field the chart's values can set.
+    List<String[]> variants = List.of(new String[0], new String[] {
+        "defaultProbe.nodeSelector.storage=local", "defaultProbe.tolerations[0].operator=Exists",
+        "defaultProbe.targets.devices.include={nvme*n*}", "defaultProbe.targets.devices.exclude={sdz}",
+        "defaultProbe.targets.paths={/var/lib/kubelet}", "defaultProbe.targets.files={/var/lib/images/disk.img}",
+        "defaultProbe.rules={qemu-legacy-dio,dio-not-buffered}", "defaultProbe.interval=12h30m",
+        "defaultProbe.nodeActions.label=false", "defaultProbe.nodeActions.taint=PreferNoSchedule",
+        "defaultProbe.agent.image=registry.example/sp:1", "defaultProbe.agent.priorityClassName=system-node-critical"});
+    for (String[] sets : variants) {
+      GenericKubernetesResource probe = Chart.render(sets).generic("StorageProbe").get(0);
+      JsonNode spec = new ObjectMapper().valueToTree(probe.getAdditionalProperties().get("spec"));
+      assertThat(CrdSchemaCheck.problems(spec, specSchema)).as(List.of(sets).toString()).isEmpty();
     }
   }
 

@@ -42,8 +42,20 @@ class ChartRbacTest {
         "storageprobe.io/storageprobes/status", Set.of("get", "patch", "update"),
         "storageprobe.io/storageprobes/finalizers", Set.of("update"),
         "storageprobe.io/storageproberesults", Set.of("get", "list", "watch", "delete"),
-        "/nodes", Set.of("get", "list", "watch", "patch"),
-        "/events", Set.of("create", "patch")));
+        "/nodes", Set.of("get", "list", "watch", "patch")));
+  }
+
+  @Test
+  void operatorRecordsEventsOnlyInNamespaceDefault() {
+    // Events about cluster-scoped objects (nodes, StorageProbes) live in "default".
+    Role role = chart.one(Role.class, "sp-storageprobe-operator-events");
+    assertThat(role.getMetadata().getNamespace()).isEqualTo("default");
+    assertThat(grants(role.getRules())).isEqualTo(Map.of("/events", Set.of("create", "patch")));
+    RoleBinding rb = chart.one(RoleBinding.class, "sp-storageprobe-operator-events");
+    assertThat(rb.getMetadata().getNamespace()).isEqualTo("default");
+    assertBoundTo(rb.getSubjects(), rb.getRoleRef().getName().replace("-events", ""), "sp-storageprobe-operator");
+    chart.all(ClusterRole.class).forEach(cr ->
+        assertThat(grants(cr.getRules())).as(cr.getMetadata().getName()).doesNotContainKey("/events"));
   }
 
   @Test
@@ -59,12 +71,11 @@ class ChartRbacTest {
   }
 
   @Test
-  void agentMayWriteOnlyResultsAndReadItsProbeAndNode() {
+  void agentMayWriteOnlyResultsAndReadItsProbe() {
     ClusterRole role = chart.one(ClusterRole.class, "sp-storageprobe-agent");
     assertThat(grants(role.getRules())).isEqualTo(Map.of(
         "storageprobe.io/storageproberesults", Set.of("create", "get", "update", "patch"),
-        "storageprobe.io/storageprobes", Set.of("get"),
-        "/nodes", Set.of("get")));
+        "storageprobe.io/storageprobes", Set.of("get")));
   }
 
   @Test

@@ -23,7 +23,7 @@ final class Tools {
   private Tools() {}
 
   static Path helm() {
-    Path helm = locate("HELM_BIN", "helm");
+    Path helm = locate("HELM_BIN", "helm", fetchHelmCache());
     // The chart is tested against Helm 4; a Helm 3 on PATH would test something else.
     String version = run(List.of(helm.toString(), "version", "--short"), null).stdout().trim();
     if (!version.startsWith("v4.")) {
@@ -33,11 +33,18 @@ final class Tools {
   }
 
   static Path promtool() {
-    return locate("PROMTOOL_BIN", "promtool");
+    return locate("PROMTOOL_BIN", "promtool", null);
   }
 
-  /** The binary named by the environment variable, else the first one on PATH. */
-  private static Path locate(String envVar, String name) {
+  /** Where charts/tools/fetch-helm.sh puts helm by default (run-tests does not export HELM_BIN). */
+  private static Path fetchHelmCache() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return cache.resolve("storageprobe/helm/helm");
+  }
+
+  /** The binary named by the environment variable, else the first one on PATH, else the fallback. */
+  private static Path locate(String envVar, String name, Path fallback) {
     String fromEnv = System.getenv(envVar);
     if (fromEnv != null && !fromEnv.isBlank()) {
       Path p = Path.of(fromEnv);
@@ -52,6 +59,9 @@ final class Tools {
       if (Files.isExecutable(p)) {
         return p;
       }
+    }
+    if (fallback != null && Files.isExecutable(fallback)) {
+      return fallback;
     }
     return fail("%s not found: set %s or put it on PATH; %s", name, envVar, INSTALL_HINT);
   }
