@@ -14,6 +14,7 @@
 #   AGENT_JAR     agent jar                          [probe-agent/target/storageprobe.jar]
 #   OPERATOR_JAR  operator jar                       [operator/target/storageprobe-operator.jar]
 #   DEBIAN_MIRROR debootstrap mirror                 [the host's deb.debian.org-style source]
+#   SMOKE_AGENT   0 skips running the agent CLI in the image (stand-in jars) [1]
 #
 # Steps: install docker.io/debootstrap if absent; start dockerd (vfs, no iptables, no bridge)
 # if none answers, and stop it again at the end; make the base once (debootstrap minbase +
@@ -94,5 +95,13 @@ log "smoke test"
 docker run --rm --network none --entrypoint java "$IMAGE" -version >&2
 docker run --rm --network none --entrypoint sh "$IMAGE" -c \
   'test -f /opt/storageprobe/storageprobe.jar && test -f /opt/storageprobe/operator.jar && test -x /usr/local/bin/storageprobe'
+if [[ "${SMOKE_AGENT:-1}" == 1 ]]; then
+  # The agent CLI through the entrypoint: probe a file inside the image (no privileges needed).
+  # Exit 0 (compatible) or 1 (a rule failed) both prove it ran; 2 and 3 do not.
+  docker run --rm --network none "$IMAGE" version >&2
+  rc=0
+  docker run --rm --network none "$IMAGE" check --file /opt/storageprobe/storageprobe.jar >&2 || rc=$?
+  (( rc <= 1 )) || { log "storageprobe check exited $rc"; exit 1; }
+fi
 log "built $IMAGE"
 echo "$IMAGE"
