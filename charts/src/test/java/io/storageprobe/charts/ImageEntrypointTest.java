@@ -1,0 +1,69 @@
+package io.storageprobe.charts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The image's entrypoint (image/storageprobe) sends `operator` to operator.jar and everything
+ * else to the agent's storageprobe.jar, where the Dockerfile puts them. Runs the real script
+ * under /bin/sh with a stand-in `java` on PATH that prints its arguments; building the image
+ * itself needs a Docker daemon and a base image (image/build-local.sh), so it is not done here.
+ */
+class ImageEntrypointTest {
+  private static final Path ENTRYPOINT = Chart.REPO_ROOT.resolve("image/storageprobe");
+  private static final Path DOCKERFILE = Chart.REPO_ROOT.resolve("Dockerfile");
+
+  @TempDir
+  Path bin;
+
+  @Test
+  void operatorSubcommandRunsTheOperatorJar() throws IOException {
+    assertThat(run("operator", "--flag")).isEqualTo("-jar /opt/storageprobe/operator.jar --flag");
+  }
+
+  @Test
+  void everyOtherSubcommandRunsTheAgentJarWithAllArguments() throws IOException {
+    assertThat(run("check", "--device", "sda", "--output", "json"))
+        .isEqualTo("-jar /opt/storageprobe/storageprobe.jar check --device sda --output json");
+    assertThat(run("agent")).isEqualTo("-jar /opt/storageprobe/storageprobe.jar agent");
+  }
+
+  @Test
+  void dockerfilePutsTheJarsWhereTheEntrypointLooksAndUsesAPublicJreBase() throws IOException {
+    String dockerfile = Files.readString(DOCKERFILE);
+    assertThat(dockerfile).contains("ARG BASE_IMAGE=eclipse-temurin:17-jre")
+        .contains("/opt/storageprobe/storageprobe.jar").contains("/opt/storageprobe/operator.jar")
+        .contains("COPY image/storageprobe /usr/local/bin/storageprobe")
+        .contains("ENTRYPOINT [\"/usr/local/bin/storageprobe\"]");
+  }
+
+  @Test
+  void chartStartsTheOperatorThroughTheEntrypoint() {
+    // args: [operator] on the image's entrypoint is what runs `java -jar .../operator.jar`.
+    List<String> args = Chart.render().one(Deployment.class, "sp-storageprobe-operator")
+        .getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    assertThat(args).containsExactly("operator");
+  }
+
+  /** Runs the entrypoint with a fake java that echoes its arguments; returns them. */
+  private String run(String... args) throws IOException {
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> command = new ArrayList<>(List.of("env", "PATH=" + bin + ":/usr/bin:/bin",
+        "/bin/sh", ENTRYPOINT.toString()));
+    command.addAll(List.of(args));
+    Tools.Result r = Tools.run(command, bin);
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    return r.stdout().strip();
+  }
+}
