@@ -287,6 +287,11 @@ class OperatorEndToEndTest {
                 "storageprobe_target_alignment_bytes gauge kind,node,probe,target",
                 "storageprobe_target_verdict gauge node,probe,target,verdict");
         assertThat(operatorCatalog).containsExactly("storageprobe_nodes gauge probe,verdict");
+        // The chart's alerts and dashboard are checked against charts/.../metric-names.txt; every
+        // entry there must be exported for real by these running processes.
+        Set<String> exported = new java.util.HashSet<>(agentCatalog);
+        exported.addAll(operatorCatalog);
+        assertThat(chartMetricNames()).isNotEmpty().allSatisfy(entry -> assertThat(exported).contains(entry));
         assertThat(agents.get(1).get("/metrics"))
                 .contains("storageprobe_rule_failed{node=\"node-c\",probe=\"vmdisks\",rule=\"qemu-legacy-dio\",target=\"vda\"} 1")
                 .contains("storageprobe_node_info{kernel_release=\"6.1.0-50-amd64\",node=\"node-c\",probe=\"vmdisks\"} 1");
@@ -454,5 +459,15 @@ class OperatorEndToEndTest {
         p.getMetadata().setName(name);
         p.setSpec(spec);
         return p;
+    }
+
+    /** charts/src/test/resources/metric-names.txt as "name type labels" with labels sorted, like MetricCatalog. */
+    private static List<String> chartMetricNames() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(Path.of("..", "charts", "src", "test", "resources", "metric-names.txt"))
+                .stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .map(l -> l.split("\\s+"))
+                .map(f -> f[0] + " " + f[1] + " " + java.util.Arrays.stream(f[2].split(",")).sorted()
+                        .collect(java.util.stream.Collectors.joining(",")))
+                .toList();
     }
 }
