@@ -40,6 +40,23 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void agentSeesTheHostsOsReleaseSoItReportsTheNodesOs() {
+        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null, null)),
+                SETTINGS);
+        Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("STORAGEPROBE_HOST_ROOT");
+            assertThat(e.getValue()).isEqualTo("/host");
+        });
+        assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/host/etc/os-release");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(ds.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getHostPath().getPath()).isEqualTo("/etc/os-release"));
+    }
+
+    @Test
     void takesSelectorTolerationsAndAgentSettingsFromTheSpec() {
         DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(Map.of("disk", "ssd"),
                 List.of(new ProbeToleration("dedicated", ProbeToleration.TolerationOperator.Equal, "vms", ProbeToleration.TaintEffect.NoSchedule, null)),

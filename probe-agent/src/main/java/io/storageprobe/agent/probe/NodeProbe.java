@@ -41,7 +41,8 @@ public final class NodeProbe {
     }
 
     public NodeResult run(String probeName, String nodeName, List<Target> targets) {
-        NodeInfo node = NodeInfo.read(Path.of("/"));
+        // In the agent's pod the host's files are mounted under STORAGEPROBE_HOST_ROOT.
+        NodeInfo node = NodeInfo.read(Path.of(System.getenv().getOrDefault("STORAGEPROBE_HOST_ROOT", "/")));
         List<TargetResult> results = probeAll(targets);
         Verdict verdict = results.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
         return new NodeResult(probeName, nodeName != null ? nodeName : node.hostname(), node.kernelRelease(),
