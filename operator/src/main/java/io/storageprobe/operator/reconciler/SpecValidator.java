@@ -19,6 +19,8 @@ public final class SpecValidator {
     private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$");
     private static final Pattern GLOB = Pattern.compile(DeviceTargets.GLOB);
     private static final Pattern IMAGE = Pattern.compile("^[^\\s]{1,512}$");
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
+    private static final Pattern TAINT_KEY = Pattern.compile("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
 
     public Optional<SpecProblem> validate(StorageProbe probe) {
         String name = probe.getMetadata().getName();
@@ -49,21 +51,46 @@ public final class SpecValidator {
         if (targets.isPresent()) {
             return targets;
         }
-        if (spec.tolerations() != null) {
-            for (ProbeToleration t : spec.tolerations()) {
-                if (t == null) {
-                    return problem("spec.tolerations", "must not hold null entries");
-                }
-                if (t.operator() == ProbeToleration.TolerationOperator.Exists && t.value() != null && !t.value().isEmpty()) {
-                    return problem("spec.tolerations[].value", "must be empty when operator is Exists");
-                }
-                if ((t.key() == null || t.key().isEmpty()) && t.operator() != ProbeToleration.TolerationOperator.Exists) {
-                    return problem("spec.tolerations[].operator", "must be Exists when key is empty");
+        if (spec.nodeSelector() != null) {
+            for (var e : spec.nodeSelector().entrySet()) {
+                if (e.getKey().length() > 317 || e.getValue() == null || e.getValue().length() > 63) {
+                    return problem("spec.nodeSelector", "keys must be at most 317 and values at most 63 characters");
                 }
             }
         }
+        Optional<SpecProblem> tolerations = validateTolerations(spec.tolerations());
+        if (tolerations.isPresent()) {
+            return tolerations;
+        }
         if (spec.agent() != null && spec.agent().image() != null && !IMAGE.matcher(spec.agent().image()).matches()) {
             return problem("spec.agent.image", "must be an image reference without spaces");
+        }
+        if (spec.agent() != null && spec.agent().priorityClassName() != null
+                && !DNS_SUBDOMAIN.matcher(spec.agent().priorityClassName()).matches()) {
+            return problem("spec.agent.priorityClassName", "must be the name of a PriorityClass (a DNS subdomain)");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<SpecProblem> validateTolerations(List<ProbeToleration> tolerations) {
+        if (tolerations == null) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < tolerations.size(); i++) {
+            ProbeToleration t = tolerations.get(i);
+            String field = "spec.tolerations[" + i + "]";
+            if (t == null) {
+                return problem(field, "must not be null");
+            }
+            if (t.key() != null && !t.key().isEmpty() && !TAINT_KEY.matcher(t.key()).matches()) {
+                return problem(field + ".key", "'" + t.key() + "' is not a taint key");
+            }
+            if (t.operator() == ProbeToleration.TolerationOperator.Exists && t.value() != null && !t.value().isEmpty()) {
+                return problem(field + ".value", "must be empty when operator is Exists");
+            }
+            if ((t.key() == null || t.key().isEmpty()) && t.operator() != ProbeToleration.TolerationOperator.Exists) {
+                return problem(field + ".operator", "must be Exists when key is empty");
+            }
         }
         return Optional.empty();
     }

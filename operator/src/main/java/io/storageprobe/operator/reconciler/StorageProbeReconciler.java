@@ -94,7 +94,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
                 snapshot.liveResults(), RolloutState.of(snapshot.daemonSet()), probe.getStatus(), Instant.now()));
         gauges.update(probe.getMetadata().getName(), status.summary());
-        if (status.equals(probe.getStatus())) {
+        if (StatusAggregator.sameStatus(status, probe.getStatus())) {
             return UpdateControl.<StorageProbe>noUpdate().rescheduleAfter(RESYNC_MINUTES, TimeUnit.MINUTES);
         }
         probe.setStatus(status);

@@ -54,6 +54,23 @@ public final class StatusAggregator {
                 summary, affected, truncated, newestProbeTime(counted));
     }
 
+    /**
+     * Whether two statuses say the same. An empty list may come back from the API server as an
+     * absent field, so absent and empty count as equal; otherwise every reconcile would write.
+     */
+    public static boolean sameStatus(StorageProbeStatus a, StorageProbeStatus b) {
+        return Objects.equals(normalize(a), normalize(b));
+    }
+
+    private static StorageProbeStatus normalize(StorageProbeStatus s) {
+        if (s == null) {
+            return null;
+        }
+        return new StorageProbeStatus(s.observedGeneration(), s.conditions() == null ? List.of() : s.conditions(), s.summary(),
+                s.affectedNodes() == null ? List.of() : s.affectedNodes(),
+                s.affectedNodesTruncated() == null ? Boolean.FALSE : s.affectedNodesTruncated(), s.lastProbeTime());
+    }
+
     private static ProbeCondition ready(AggregationInput in, Summary s, List<ProbeCondition> previous) {
         String status = "False";
         String reason;

@@ -159,7 +159,8 @@ class OperatorEndToEndTest {
         // node-b runs the shipped agent jar as its own process, as a pod would.
         assertThat(AGENT_JAR).as("the agent jar is made in the package phase: run mvn verify").exists();
         agentProcess = new AgentProcess(AGENT_JAR, client.getMasterUrl().toString(), PROBE, "node-b", Path.of("target", "agent-logs"));
-        agents.add(new SimulatedAgent(api.newClient(), PROBE, "node-c", new ReplayProbeRunner("6.1.0-50-amd64")));
+        ReplayProbeRunner nodeCKernel = new ReplayProbeRunner("6.1.0-50-amd64");
+        agents.add(new SimulatedAgent(api.newClient(), PROBE, "node-c", nodeCKernel));
         DaemonSetControllerStandIn.reportRolledOut(client, NAMESPACE, AgentDaemonSet.name(created), 3);
 
         StorageProbeStatus status = await().atMost(TIMEOUT).until(() -> status(PROBE),
@@ -274,7 +275,9 @@ class OperatorEndToEndTest {
         // Names, types and label sets exactly as design.md section 5 lists them (labels sorted).
         Set<String> agentCatalog = MetricCatalog.of(agentMetrics, "storageprobe_");
         Set<String> operatorCatalog = MetricCatalog.of(operatorMetrics, "storageprobe_");
-        System.out.println("METRICS\n" + String.join("\n", agentCatalog) + "\n" + String.join("\n", operatorCatalog));
+        // Written for the chart's metric-names.txt check: what running processes really export.
+        java.nio.file.Files.writeString(Path.of("target", "metric-names.observed.txt"),
+                String.join("\n", agentCatalog) + "\n" + String.join("\n", operatorCatalog) + "\n");
         assertThat(agentCatalog).containsExactlyInAnyOrder(
                 "storageprobe_last_run_timestamp_seconds gauge node,probe",
                 "storageprobe_node_info gauge kernel_release,node,probe",
@@ -302,6 +305,20 @@ class OperatorEndToEndTest {
         assertThat(condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime()).isEqualTo(readySince);
         assertThat(condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime()).isEqualTo(conformantSince);
         assertThat(verdictEvents("node-c", "VerdictAffected")).isEqualTo(affectedEvents);
+
+        // node-c reboots into a kernel that handles the split-vector read (7.3, also measured under
+        // QEMU): its verdict, label, taint, event and the probe's Conformant condition follow.
+        nodeCKernel.boot("7.3.4+deb13-amd64");
+        await().atMost(TIMEOUT).until(() -> "Compatible".equals(labels("node-c").get("verdict.storageprobe.io/vmdisks")));
+        Node recovered = client.nodes().withName("node-c").get();
+        assertThat(recovered.getSpec().getTaints() == null ? List.of() : recovered.getSpec().getTaints())
+                .noneMatch(t -> "storageprobe.io/affected".equals(t.getKey()));
+        assertThat(recovered.getMetadata().getAnnotations()).containsEntry(StorageProbe.MANAGED_LABELS_ANNOTATION,
+                "verdict.storageprobe.io/vmdisks");
+        await().atMost(TIMEOUT).until(() -> verdictEvents("node-c", "VerdictCompatible") == 1
+                && condition(PROBE, ProbeCondition.CONFORMANT).map(c -> c.status().equals("True")).orElse(false));
+        assertThat(status(PROBE).affectedNodes()).isNullOrEmpty();
+        assertThat(status(PROBE).summary().compatible()).isEqualTo(3);
 
         // The API server goes away under running agents: they keep probing and serving metrics,
         // and write their results once it is back.

@@ -20,14 +20,20 @@ import java.util.List;
  * node is simulated.
  */
 final class ReplayProbeRunner implements ProbeRunner {
-    private final String kernel;
+    private volatile String kernel;
 
     ReplayProbeRunner(String kernel) {
         this.kernel = kernel;
     }
 
+    /** The node "boots" another kernel: its next probe replays that kernel's facts. */
+    void boot(String kernel) {
+        this.kernel = kernel;
+    }
+
     @Override
     public NodeResult run(String probe, String node, ProbeSettings settings) {
+        String kernel = this.kernel;
         List<KernelMatrixFixture.MeasuredTarget> measured = KernelMatrixFixture.load().get(kernel);
         if (measured == null) {
             throw new IllegalStateException("no facts for kernel " + kernel + " in the fixture");
@@ -38,7 +44,7 @@ final class ReplayProbeRunner implements ProbeRunner {
                 .map(m -> rules.judge(new Measurement(Target.device("vda"), "/dev/vda", null, "vda", m.facts(), null)))
                 .toList();
         Verdict verdict = results.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
-        return new NodeResult(probe, node, kernel, "replayed-boot-id", "Debian GNU/Linux (replayed)",
+        return new NodeResult(probe, node, kernel, "replayed-boot-" + kernel, "Debian GNU/Linux (replayed)",
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "replay", results, verdict);
     }
 }

@@ -33,7 +33,7 @@ class SpecValidatorTest {
         assertThat(field(probe("p", spec(null, null, new Targets(null, List.of("relative"), null), null)))).contains("spec.targets.paths");
         assertThat(field(probe("p", spec(null, null, new Targets(null, null, List.of("/a/../b")), null)))).contains("spec.targets.files");
         assertThat(field(probe("p", spec(null, null, null, List.of(new ProbeToleration("k", ProbeToleration.TolerationOperator.Exists, "v", null, null))))))
-                .contains("spec.tolerations[].value");
+                .contains("spec.tolerations[0].value");
     }
 
     @Test

@@ -86,6 +86,16 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void anAbsentListReadBackFromTheServerIsTheSameStatusAsAnEmptyOne() {
+        StorageProbeStatus computed = aggregate(List.of("a"), List.of(result("a", Verdict.Compatible, "2026-11-24T09:00:00Z")),
+                ROLLED_OUT, null, T0);
+        StorageProbeStatus stored = new StorageProbeStatus(computed.observedGeneration(), computed.conditions(), computed.summary(),
+                null, computed.affectedNodesTruncated(), computed.lastProbeTime());
+        assertThat(StatusAggregator.sameStatus(computed, stored)).isTrue();
+        assertThat(StatusAggregator.sameStatus(computed, aggregate(List.of("a", "b"), List.of(), ROLLED_OUT, null, T0))).isFalse();
+    }
+
+    @Test
     void invalidSpecGivesReadyFalseNamingTheField() {
         StorageProbeStatus s = aggregator.aggregate(new AggregationInput(4, SpecProblem.of("spec.interval", "'5s' is shorter than the minimum of 1m"),
                 List.of("a"), List.of(), RolloutState.ABSENT, null, T0));
