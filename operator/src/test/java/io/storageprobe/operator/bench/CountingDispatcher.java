@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CountingDispatcher extends KubernetesCrudDispatcher {
     static final String BENCH_USER_AGENT = "storageprobe-bench";
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
+    /** Bodies of the status patches, to show what each changed. */
+    final List<String> statusPatches = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     CountingDispatcher() {
         super(List.of());
@@ -27,7 +30,15 @@ final class CountingDispatcher extends KubernetesCrudDispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         String agent = request.getHeader("User-Agent");
         if (agent == null || !agent.startsWith(BENCH_USER_AGENT)) {
-            counts.computeIfAbsent(classify(request.getMethod(), request.getPath()), k -> new AtomicLong()).incrementAndGet();
+            String key = classify(request.getMethod(), request.getPath());
+            firstSeen.putIfAbsent(key, System.nanoTime());
+            counts.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+            if (key.equals("PATCH storageprobes/status")) {
+                // Reading consumes the buffer: put the bytes back for the real dispatcher.
+                String body = request.getBody().readUtf8();
+                request.getBody().writeUtf8(body);
+                statusPatches.add(body);
+            }
         }
         return super.dispatch(request);
     }
@@ -39,8 +50,15 @@ final class CountingDispatcher extends KubernetesCrudDispatcher {
         return copy;
     }
 
+    /** System.nanoTime() of the first request of this kind since the last reset, or null. */
+    Long firstSeen(String key) {
+        return firstSeen.get(key);
+    }
+
     void resetCounts() {
         counts.clear();
+        firstSeen.clear();
+        statusPatches.clear();
     }
 
     /** "GET nodes", "LIST storageproberesults", "PATCH storageprobes/status", "WATCH daemonsets", ... */

@@ -134,6 +134,9 @@ public final class FleetBench {
             }
             double converged = (System.nanoTime() - start) / 1e9;
             out.printf("status converged: %s after %.1f s from operator start%n", matches(current, nodes, expected), converged);
+            Long firstWrite = dispatcher.firstSeen("POST daemonsets");
+            out.printf("first reconcile began (DaemonSet created) at %s s: informers listed and synced before it%n",
+                    firstWrite == null ? "?" : String.format("%.1f", (firstWrite - start) / 1e9));
             double quiet = waitQuiet(dispatcher, start);
             out.printf("requests quiet (none for %d s) at %.1f s from operator start%n", QUIET_MILLIS / 1000, quiet);
             String statusJson = client.getKubernetesSerialization().asJson(current.getStatus());
@@ -166,6 +169,7 @@ public final class FleetBench {
             waitQuiet(dispatcher, changeStart);
             out.println("requests caused by the one change:");
             dispatcher.snapshot().forEach((k, v) -> out.printf("  %-40s %d%n", k, v));
+            dispatcher.statusPatches.forEach(b -> out.println("  status patch: " + b));
             out.println("operator " + stats(toOperator, lines));
         } finally {
             toOperator.println("quit");
