@@ -145,8 +145,8 @@ public final class FleetBench {
                     client.getKubernetesSerialization().asJson(current).getBytes(StandardCharsets.UTF_8).length,
                     current.getStatus().affectedNodes().size(), current.getStatus().affectedNodesTruncated());
             out.println("operator " + stats(toOperator, lines));
-            out.println("requests from start to quiet:");
-            dispatcher.snapshot().forEach((k, v) -> out.printf("  %-40s %d%n", k, v));
+            out.println("requests from start to quiet (count, first one at s after operator start):");
+            dispatcher.snapshot().forEach((k, v) -> out.printf("  %-40s %6d  %5.1f%n", k, v, (dispatcher.firstSeen(k) - start) / 1e9));
             long labelled = client.nodes().list().getItems().stream()
                     .filter(n -> n.getMetadata().getLabels().containsKey(StorageProbe.verdictLabel(PROBE))).count();
             out.printf("nodes labelled: %d of %d%n", labelled, nodes);
