@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.StorageProbe;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,6 @@ import org.slf4j.LoggerFactory;
 /** Applies a {@link NodeLabelPlan} to a node, and records an Event when its verdict changes. */
 public final class NodeLabeler {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLabeler.class);
-    /** Plain Jackson: it writes the nulls that remove keys in a merge patch. */
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KubernetesClient client;
     private final VerdictEvents events;
@@ -49,7 +49,7 @@ public final class NodeLabeler {
                 // the requests (docs/performance.md). The copy's resourceVersion is a precondition: if
                 // anyone changed the node since, the API server answers 409 instead of losing their write.
                 // resource(node), not withName(name): with a name only, fabric8 GETs the node before patching.
-                client.nodes().resource(node).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(node, plan));
+                client.nodes().resource(node).patch(PatchContext.of(PatchType.JSON), jsonPatch(node, plan));
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409) {
                     throw e;
@@ -67,41 +67,69 @@ public final class NodeLabeler {
         return true;
     }
 
-    /** A JSON merge patch of only what the plan changes: our label, the managed-keys annotation, the taints. */
-    static String mergePatch(Node node, NodeLabelPlan plan) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("resourceVersion", node.getMetadata().getResourceVersion());
-        Map<String, String> before = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
-        Map<String, String> labels = new LinkedHashMap<>();
-        plan.labels().forEach((k, v) -> {
-            if (!v.equals(before.get(k))) {
-                labels.put(k, v);
+    /**
+     * A JSON patch (RFC 6902) of only what the plan changes: our label, the managed-keys annotation,
+     * the taints. It also sets the cached resourceVersion, which makes the API server refuse it
+     * with 409 if the node changed since. (Not a merge patch: the mock API server of the tests
+     * stores a merge patch's nulls instead of removing the keys.)
+     */
+    static String jsonPatch(Node node, NodeLabelPlan plan) {
+        List<Map<String, Object>> ops = new ArrayList<>();
+        ops.add(op("replace", "/metadata/resourceVersion", node.getMetadata().getResourceVersion()));
+        Map<String, String> before = node.getMetadata().getLabels();
+        if (before == null) {
+            ops.add(op("add", "/metadata/labels", plan.labels()));
+        } else {
+            plan.labels().forEach((k, v) -> {
+                if (!v.equals(before.get(k))) {
+                    ops.add(op("add", "/metadata/labels/" + escape(k), v));
+                }
+            });
+            before.keySet().stream().filter(k -> !plan.labels().containsKey(k))
+                    .forEach(k -> ops.add(op("remove", "/metadata/labels/" + escape(k), null)));
+        }
+        Map<String, String> annotations = node.getMetadata().getAnnotations();
+        String managed = annotations == null ? null : annotations.get(StorageProbe.MANAGED_LABELS_ANNOTATION);
+        if (!Objects.equals(managed, plan.annotation())) {
+            String path = "/metadata/annotations/" + escape(StorageProbe.MANAGED_LABELS_ANNOTATION);
+            if (plan.annotation() == null) {
+                ops.add(op("remove", path, null));
+            } else if (annotations == null) {
+                ops.add(op("add", "/metadata/annotations", Map.of(StorageProbe.MANAGED_LABELS_ANNOTATION, plan.annotation())));
+            } else {
+                ops.add(op("add", path, plan.annotation()));
             }
-        });
-        before.keySet().stream().filter(k -> !plan.labels().containsKey(k)).forEach(k -> labels.put(k, null)); // null removes
-        if (!labels.isEmpty()) {
-            metadata.put("labels", labels);
         }
-        Map<String, String> annotations = node.getMetadata().getAnnotations() == null ? Map.of() : node.getMetadata().getAnnotations();
-        if (!Objects.equals(annotations.get(StorageProbe.MANAGED_LABELS_ANNOTATION), plan.annotation())) {
-            Map<String, String> managed = new HashMap<>();
-            managed.put(StorageProbe.MANAGED_LABELS_ANNOTATION, plan.annotation());
-            metadata.put("annotations", managed);
-        }
-        Map<String, Object> patch = new LinkedHashMap<>();
-        patch.put("metadata", metadata);
         List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
         if (!taints.equals(plan.taints())) {
-            // A merge patch replaces a list whole; the resourceVersion precondition makes that safe.
-            Map<String, Object> spec = new HashMap<>();
-            spec.put("taints", plan.taints().isEmpty() ? null : plan.taints());
-            patch.put("spec", spec);
+            if (plan.taints().isEmpty()) {
+                ops.add(op("remove", "/spec/taints", null));
+            } else if (node.getSpec() == null) {
+                ops.add(op("add", "/spec", Map.of("taints", plan.taints())));
+            } else {
+                ops.add(op("add", "/spec/taints", plan.taints())); // replaces the list whole: the resourceVersion guards it
+            }
         }
         try {
-            return JSON.writeValueAsString(patch);
+            return JSON.writeValueAsString(ops);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Map<String, Object> op(String op, String path, Object value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("op", op);
+        m.put("path", path);
+        if (!op.equals("remove")) {
+            m.put("value", value);
+        }
+        return m;
+    }
+
+    /** JSON pointer escaping of a key: ~ and / */
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
     }
 
     private void editFresh(String name, String probe, Verdict verdict, NodeActions actions) {
