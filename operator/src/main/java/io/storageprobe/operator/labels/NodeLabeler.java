@@ -51,7 +51,9 @@ public final class NodeLabeler {
                 // resource(node), not withName(name): with a name only, fabric8 GETs the node before patching.
                 client.nodes().resource(node).patch(PatchContext.of(PatchType.JSON), jsonPatch(node, plan));
             } catch (KubernetesClientException e) {
-                if (e.getCode() != 409) {
+                // 409: the resourceVersion is stale. 422: an operation did not apply to the node as it is
+                // now (e.g. removing a label someone already removed), also a sign of a stale copy.
+                if (e.getCode() != 409 && e.getCode() != 422) {
                     throw e;
                 }
                 LOG.debug("node {} changed since it was cached; planning again on the server's copy", name);
