@@ -17,16 +17,30 @@ final class NodeLabelStep {
         this.labeler = labeler;
     }
 
-    void apply(StorageProbe probe, Snapshot snapshot) {
+    /**
+     * Patches at most {@code budget} nodes, so that on a large cluster the status (patched at the
+     * end of the reconcile) is not held back until every node is labelled; the rest follows in
+     * the next reconciles, which our own node patches trigger anyway.
+     *
+     * @return whether every node is as it should be (false: the budget ran out first)
+     */
+    boolean apply(StorageProbe probe, Snapshot snapshot, int budget) {
         String name = probe.getMetadata().getName();
         Set<String> targeted = snapshot.targetedNames();
         Map<String, Verdict> verdicts = snapshot.liveResults().stream()
                 .filter(r -> r.verdict() != null && targeted.contains(r.node()))
                 .collect(Collectors.toMap(NodeResult::node, NodeResult::verdict, (a, b) -> a));
         var actions = probe.getSpec() == null ? null : probe.getSpec().nodeActions();
+        int patched = 0;
         for (Node node : snapshot.nodes().values()) {
-            labeler.apply(node, name, verdicts.get(node.getMetadata().getName()), actions);
+            if (patched >= budget) {
+                return false;
+            }
+            if (labeler.apply(node, name, verdicts.get(node.getMetadata().getName()), actions)) {
+                patched++;
+            }
         }
+        return true;
     }
 
     void removeAll(StorageProbe probe, Snapshot snapshot) {

@@ -46,6 +46,11 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     private static final Logger LOG = LoggerFactory.getLogger(StorageProbeReconciler.class);
     /** Results arrive by events; this periodic pass only heals what an event could have missed. */
     private static final long RESYNC_MINUTES = 10;
+    /**
+     * Node patches per reconcile (see NodeLabelStep.apply): 100 take about 0.5 s on a real API
+     * server and 2.5 s on the mock one; 5,000 nodes then converge in 50 short reconciles.
+     */
+    private static final int NODE_PATCHES_PER_RECONCILE = 100;
 
     private final OperatorSettings settings;
     private final NodeVerdictGauges gauges;
@@ -82,23 +87,26 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         Snapshot snapshot = Snapshot.of(probe, context, settings);
         KubernetesClient client = context.getClient();
         Optional<SpecProblem> problem = validator.validate(probe);
+        boolean nodesDone = true;
         if (problem.isPresent()) {
             LOG.info("StorageProbe {} has an invalid spec: {}", probe.getMetadata().getName(), problem.get().message());
             new DaemonSetStep(client).remove(snapshot.daemonSet());
         } else {
             new DaemonSetStep(client).apply(AgentDaemonSet.desired(probe, settings), snapshot.daemonSet());
             new ResultGarbageStep(client).deleteResultsOfVanishedNodes(snapshot);
-            new NodeLabelStep(new NodeLabeler(client, events(client))).apply(probe, snapshot);
+            nodesDone = new NodeLabelStep(new NodeLabeler(client, events(client))).apply(probe, snapshot, NODE_PATCHES_PER_RECONCILE);
         }
         StorageProbeStatus status = aggregator.aggregate(new AggregationInput(
                 generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
                 snapshot.liveResults(), RolloutState.of(snapshot.daemonSet()), probe.getStatus(), Instant.now()));
         gauges.update(probe.getMetadata().getName(), status.summary());
+        // Nodes left unlabelled by the budget: come back soon even if no event arrives.
+        long next = nodesDone ? TimeUnit.MINUTES.toMillis(RESYNC_MINUTES) : 1_000;
         if (StatusAggregator.sameStatus(status, probe.getStatus())) {
-            return UpdateControl.<StorageProbe>noUpdate().rescheduleAfter(RESYNC_MINUTES, TimeUnit.MINUTES);
+            return UpdateControl.<StorageProbe>noUpdate().rescheduleAfter(next, TimeUnit.MILLISECONDS);
         }
         probe.setStatus(status);
-        return UpdateControl.patchStatus(probe).rescheduleAfter(RESYNC_MINUTES, TimeUnit.MINUTES);
+        return UpdateControl.patchStatus(probe).rescheduleAfter(next, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,0 +1,54 @@
+package io.storageprobe.operator.bench;
+
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.StorageProbeOperator;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+
+/**
+ * The operator under benchmark, in its own JVM so that its CPU time and heap are its own and not
+ * the mock API server's. Started the way the e2e test and OperatorMain start it
+ * ({@link StorageProbeOperator#start}). Answers "stats" on stdin with one line
+ * {@code STATS cpuMillis=.. heapUsedMiB=.. heapAfterGcMiB=.. heapCommittedMiB=..}; "quit" stops it.
+ *
+ * Argument: the mock API server's URL.
+ */
+public final class OperatorUnderBench {
+    private OperatorUnderBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder().withMasterUrl(args[0]).withTrustCerts(true).build())
+                .withHttpClientFactory(new JdkHttpClientFactory()).build();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        StorageProbeOperator operator = StorageProbeOperator.start(client,
+                new OperatorSettings("storageprobe-system", "storageprobe:bench", "storageprobe-agent", "default", 0), registry);
+        System.out.println("STARTED");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        for (String line; (line = in.readLine()) != null; ) {
+            if (line.equals("stats")) {
+                MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+                long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+                long used = memory.getHeapMemoryUsage().getUsed();
+                System.gc();
+                long live = memory.getHeapMemoryUsage().getUsed();
+                System.out.printf("STATS cpuMillis=%d heapUsedMiB=%.1f heapAfterGcMiB=%.1f heapCommittedMiB=%.1f%n",
+                        cpu / 1_000_000, used / 1048576.0, live / 1048576.0, memory.getHeapMemoryUsage().getCommitted() / 1048576.0);
+            } else if (line.equals("quit")) {
+                break;
+            }
+        }
+        operator.close();
+        client.close();
+        System.exit(0);
+    }
+}
