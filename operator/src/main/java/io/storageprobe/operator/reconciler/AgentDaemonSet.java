@@ -35,6 +35,8 @@ import java.util.Map;
 public final class AgentDaemonSet {
     /** Annotation holding a hash of the desired object, so a change of spec is seen without a deep diff. */
     public static final String SPEC_HASH_ANNOTATION = StorageProbe.GROUP + "/desired-hash";
+    /** Pod template annotation holding the StorageProbe's metadata.generation. */
+    public static final String PROBE_GENERATION_ANNOTATION = StorageProbe.GROUP + "/probe-generation";
     private static final String TEMPLATE = "/agent-daemonset.yaml";
 
     private AgentDaemonSet() {
@@ -69,7 +71,7 @@ public final class AgentDaemonSet {
                 .editSpec()
                     .withNewSelector().withMatchLabels(selectorLabels).endSelector()
                     .editTemplate()
-                        .editMetadata().addToLabels(selectorLabels).endMetadata()
+                        .editMetadata().addToLabels(selectorLabels).addToAnnotations(podAnnotations(probe)).endMetadata()
                         .editSpec()
                             .withServiceAccountName(settings.agentServiceAccount())
                             .withNodeSelector(spec.nodeSelector() == null ? Map.of() : new LinkedHashMap<>(spec.nodeSelector()))
@@ -83,6 +85,16 @@ public final class AgentDaemonSet {
                 .build();
         desired.getMetadata().setAnnotations(Map.of(SPEC_HASH_ANNOTATION, hash(desired)));
         return desired;
+    }
+
+    /**
+     * The probe's generation on the pod template: any spec change (rules, interval, targets) rolls
+     * the agents, at most 10% of nodes at a time, and they start with the new spec. The agents'
+     * own periodic re-read of the spec is then only a fallback.
+     */
+    private static Map<String, String> podAnnotations(StorageProbe probe) {
+        Long generation = probe.getMetadata().getGeneration();
+        return generation == null ? Map.of() : Map.of(PROBE_GENERATION_ANNOTATION, generation.toString());
     }
 
     public static OwnerReference ownerReference(StorageProbe probe) {

@@ -57,6 +57,19 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void aNewProbeGenerationRollsTheAgentPods() {
+        StorageProbe probe = probe(new StorageProbeSpec(null, null, null, null, null, null, null));
+        probe.getMetadata().setGeneration(3L);
+        DaemonSet before = AgentDaemonSet.desired(probe, SETTINGS);
+        probe.getMetadata().setGeneration(4L);
+        DaemonSet after = AgentDaemonSet.desired(probe, SETTINGS);
+        assertThat(after.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry(AgentDaemonSet.PROBE_GENERATION_ANNOTATION, "4");
+        assertThat(after.getMetadata().getAnnotations().get(AgentDaemonSet.SPEC_HASH_ANNOTATION))
+                .isNotEqualTo(before.getMetadata().getAnnotations().get(AgentDaemonSet.SPEC_HASH_ANNOTATION));
+    }
+
+    @Test
     void takesSelectorTolerationsAndAgentSettingsFromTheSpec() {
         DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(Map.of("disk", "ssd"),
                 List.of(new ProbeToleration("dedicated", ProbeToleration.TolerationOperator.Equal, "vms", ProbeToleration.TaintEffect.NoSchedule, null)),
