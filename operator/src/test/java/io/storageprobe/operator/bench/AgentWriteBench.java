@@ -1,13 +1,9 @@
 package io.storageprobe.operator.bench;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.storageprobe.agent.daemon.AgentDaemon;
 import io.storageprobe.agent.daemon.AgentMetrics;
@@ -17,16 +13,11 @@ import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,17 +40,10 @@ public final class AgentWriteBench {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         Path crds = Path.of(args.length > 1 ? args[1] : "../crds");
         PrintStream out = System.out;
-        CountingDispatcher dispatcher = new CountingDispatcher();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        String url = "http://127.0.0.1:" + server.getPort();
-        KubernetesClient bench = client(url, CountingDispatcher.BENCH_USER_AGENT);
-        for (String file : List.of("storageprobes.storageprobe.io.yaml", "storageproberesults.storageprobe.io.yaml")) {
-            try (InputStream in = Files.newInputStream(crds.resolve(file))) {
-                bench.apiextensions().v1().customResourceDefinitions()
-                        .resource(bench.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
-            }
-        }
+        BenchApiServer api = BenchApiServer.start(crds);
+        CountingDispatcher dispatcher = api.dispatcher();
+        String url = api.url();
+        KubernetesClient bench = api.client();
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
         probe.setSpec(new StorageProbeSpec(null, null, null, null, "6h", null, null));
@@ -84,7 +68,7 @@ public final class AgentWriteBench {
                 nodes * 60, nodes * 60 / 3600.0);
         out.printf("(stable phase: %.2f write requests per cycle)%n", stable);
         bench.close();
-        server.destroy();
+        api.destroy();
     }
 
     /** Runs one agent for some seconds; prints its requests per cycle; returns result writes per cycle. */

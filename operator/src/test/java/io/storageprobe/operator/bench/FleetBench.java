@@ -1,13 +1,6 @@
 package io.storageprobe.operator.bench;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.StorageProbe;
@@ -16,16 +9,12 @@ import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.Summary;
 import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -55,18 +44,10 @@ public final class FleetBench {
         Path crds = Path.of(args.length > 1 ? args[1] : "../crds");
         PrintStream out = System.out;
 
-        CountingDispatcher dispatcher = new CountingDispatcher();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        String url = "http://127.0.0.1:" + server.getPort();
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder().withMasterUrl(url).withUserAgent(CountingDispatcher.BENCH_USER_AGENT).build())
-                .withHttpClientFactory(new JdkHttpClientFactory()).build();
-        for (String file : List.of("storageprobes.storageprobe.io.yaml", "storageproberesults.storageprobe.io.yaml")) {
-            try (InputStream in = Files.newInputStream(crds.resolve(file))) {
-                client.apiextensions().v1().customResourceDefinitions()
-                        .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
-            }
+        BenchApiServer api = BenchApiServer.start(crds);
+        CountingDispatcher dispatcher = api.dispatcher();
+        String url = api.url();
+        KubernetesClient client = api.client();
         }
 
         // Load the fleet: as if the operator is (re)started on a cluster whose agents already reported.
@@ -177,7 +158,7 @@ public final class FleetBench {
                 operator.destroyForcibly();
             }
             client.close();
-            server.destroy();
+            api.destroy();
         }
     }
 

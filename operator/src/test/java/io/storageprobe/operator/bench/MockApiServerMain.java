@@ -1,22 +1,11 @@
 package io.storageprobe.operator.bench;
 
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.storageprobe.api.v1alpha1.DeviceTargets;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.Targets;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -31,18 +20,10 @@ public final class MockApiServerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        CountingDispatcher dispatcher = new CountingDispatcher();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        String url = "http://127.0.0.1:" + server.getPort();
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder().withMasterUrl(url).withUserAgent(CountingDispatcher.BENCH_USER_AGENT).build())
-                .withHttpClientFactory(new JdkHttpClientFactory()).build();
-        for (String file : List.of("storageprobes.storageprobe.io.yaml", "storageproberesults.storageprobe.io.yaml")) {
-            try (InputStream in = Files.newInputStream(Path.of(args[0]).resolve(file))) {
-                client.apiextensions().v1().customResourceDefinitions()
-                        .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
-            }
+        BenchApiServer api = BenchApiServer.start(Path.of(args[0]));
+        CountingDispatcher dispatcher = api.dispatcher();
+        String url = api.url();
+        KubernetesClient client = api.client();
         }
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(args[1]);
