@@ -48,7 +48,6 @@ public final class FleetBench {
         CountingDispatcher dispatcher = api.dispatcher();
         String url = api.url();
         KubernetesClient client = api.client();
-        }
 
         // Load the fleet: as if the operator is (re)started on a cluster whose agents already reported.
         long loadStart = System.nanoTime();

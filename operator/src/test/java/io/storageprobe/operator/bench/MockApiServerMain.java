@@ -24,7 +24,6 @@ public final class MockApiServerMain {
         CountingDispatcher dispatcher = api.dispatcher();
         String url = api.url();
         KubernetesClient client = api.client();
-        }
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(args[1]);
         List<String> devices = List.of(args).subList(3, args.length);
