@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * server, its requests counted per probe cycle, with a result that never changes (heartbeat
  * writes only) and one whose verdict changes every run. The interval is shortened to 1 s and
  * the spec re-read pushed out of the way, so one cycle's requests can be counted; the
- * spec re-reads (AgentTimings.PRODUCTION: every minute) are added by arithmetic.
+ * spec re-reads (AgentTimings.PRODUCTION.specRefresh) are added by arithmetic.
  *
  * Arguments: [seconds per phase, default 20] [crd dir, default ../crds].
  */
@@ -64,8 +64,9 @@ public final class AgentWriteBench {
                 nodes, cyclesPerHour, cyclesPerHour, cyclesPerHour * changing, cyclesPerHour * changing / 3600);
         out.printf("reads: %.0f GET storageproberesults/h (createOr's update) + %.0f GET storageprobes/h before writing,%n",
                 cyclesPerHour, cyclesPerHour);
-        out.printf("       plus the spec re-read every minute (AgentTimings.PRODUCTION): %d GET storageprobes/h (%.0f/s)%n",
-                nodes * 60, nodes * 60 / 3600.0);
+        double rereadsPerHour = nodes * 3600.0 / AgentTimings.PRODUCTION.specRefresh().toSeconds();
+        out.printf("       plus the spec re-read every %s (AgentTimings.PRODUCTION): %.0f GET storageprobes/h (%.1f/s)%n",
+                AgentTimings.PRODUCTION.specRefresh(), rereadsPerHour, rereadsPerHour / 3600);
         out.printf("(stable phase: %.2f write requests per cycle)%n", stable);
         bench.close();
         api.destroy();
