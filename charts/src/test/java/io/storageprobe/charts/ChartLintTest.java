@@ -35,6 +35,7 @@ class ChartLintTest {
       "defaultProbe.name=Not_A_Label_Part",            // the name goes into a label key
       "defaultProbe.interval=6 hours",
       "defaultProbe.interval=1d",                      // the CRD takes h, m and s only
+      "defaultProbe.qemu=latest",
       "defaultProbe.targets.paths={relative/dir}",
       "prometheusRule.severity.nodeAffected=page",
       "prometheusRule.resultsStaleSeconds=60",

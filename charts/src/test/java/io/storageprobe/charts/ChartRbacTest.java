@@ -40,6 +40,7 @@ class ChartRbacTest {
     assertThat(grants(role.getRules())).isEqualTo(Map.of(
         "storageprobe.io/storageprobes", Set.of("get", "list", "watch", "patch", "update"),
         "storageprobe.io/storageprobes/status", Set.of("get", "patch", "update"),
+        "kubevirt.io/kubevirts", Set.of("get", "list"),
         "storageprobe.io/storageprobes/finalizers", Set.of("update"),
         "storageprobe.io/storageproberesults", Set.of("get", "list", "watch", "delete"),
         "/nodes", Set.of("get", "list", "watch", "patch")));

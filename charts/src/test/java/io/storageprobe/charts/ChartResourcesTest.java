@@ -175,6 +175,13 @@ class ChartResourcesTest {
   }
 
   @Test
+  void defaultStorageProbeTakesTheQemuAsWrittenNotAsANumber() {
+    // 9.10 read as a number would render as 9.1.
+    GenericKubernetesResource probe = Chart.render("defaultProbe.qemu=9.10").generic("StorageProbe").get(0);
+    assertThat((String) probe.get("spec", "qemu")).isEqualTo("9.10");
+  }
+
+  @Test
   void defaultStorageProbeCanBeLeftOut() {
     assertThat(Chart.render("defaultProbe.enabled=false").generic("StorageProbe")).isEmpty();
   }

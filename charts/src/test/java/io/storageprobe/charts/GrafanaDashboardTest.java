@@ -28,6 +28,12 @@ class GrafanaDashboardTest {
   }
 
   @Test
+  void latentFindingsAreAPanelOfTheirOwnNotAffectedRows() {
+    String expr = panel("Latent findings").path("targets").get(0).path("expr").asText();
+    assertThat(expr).contains("storageprobe_rule_latent", "group_left (kernel_release)").doesNotContain("rule_failed");
+  }
+
+  @Test
   void everyPanelQueriesPrometheusThroughTheDatasourceVariable() {
     Set<Integer> ids = new HashSet<>();
     for (JsonNode panel : Dashboard.panels()) {

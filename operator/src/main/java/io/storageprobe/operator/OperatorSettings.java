@@ -1,5 +1,6 @@
 package io.storageprobe.operator;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -10,10 +11,13 @@ import java.util.Map;
  * @param agentServiceAccount service account of the agent pods (STORAGEPROBE_AGENT_SERVICE_ACCOUNT)
  * @param eventNamespace      where Events about nodes are recorded: cluster-scoped objects' events live in "default"
  * @param httpPort            port of /metrics, /healthz and /readyz
+ * @param kubevirtPollPeriod  how often the installed KubeVirt's release is read (STORAGEPROBE_KUBEVIRT_POLL_SECONDS)
  */
 public record OperatorSettings(String namespace, String agentImage, String agentServiceAccount,
-                               String eventNamespace, int httpPort) {
+                               String eventNamespace, int httpPort, Duration kubevirtPollPeriod) {
     public static final int DEFAULT_HTTP_PORT = 8080;
+    /** A KubeVirt upgrade takes many minutes to roll out; a minute more to notice it costs nothing. */
+    public static final Duration DEFAULT_KUBEVIRT_POLL = Duration.ofSeconds(60);
 
     public static OperatorSettings fromEnvironment(Map<String, String> env) {
         return new OperatorSettings(
@@ -21,6 +25,8 @@ public record OperatorSettings(String namespace, String agentImage, String agent
                 env.getOrDefault("STORAGEPROBE_AGENT_IMAGE", "storageprobe:latest"),
                 env.getOrDefault("STORAGEPROBE_AGENT_SERVICE_ACCOUNT", "storageprobe-agent"),
                 "default",
-                DEFAULT_HTTP_PORT);
+                DEFAULT_HTTP_PORT,
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault("STORAGEPROBE_KUBEVIRT_POLL_SECONDS",
+                        String.valueOf(DEFAULT_KUBEVIRT_POLL.toSeconds())))));
     }
 }

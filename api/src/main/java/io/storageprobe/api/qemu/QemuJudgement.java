@@ -47,7 +47,7 @@ public final class QemuJudgement {
             if (RuleCatalog.breaks(o.rule(), version)) {
                 failures.add(o.rule() + ": " + o.reason());
             } else {
-                latent.add(o.rule() + " fails, but QEMU " + version + " is not affected (fixed in "
+                latent.add(o.rule() + " fails, but QEMU " + qemu.version() + " is not affected (fixed in "
                         + RuleCatalog.find(o.rule()).orElseThrow().fixedIn() + "): " + o.reason());
             }
         }

@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.operator.OperatorSettings;
@@ -24,11 +26,13 @@ import java.util.stream.Collectors;
  * @param nodes     every node, by name
  * @param targeted  the nodes the agent should run on, sorted by name
  * @param results   this probe's results
+ * @param qemu      the QEMU the results are judged for
  */
-record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targeted, List<StorageProbeResult> results) {
+record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targeted, List<StorageProbeResult> results,
+                QemuInForce qemu) {
 
     @SuppressWarnings("unchecked")
-    static Snapshot of(StorageProbe probe, Context<StorageProbe> context, OperatorSettings settings) {
+    static Snapshot of(StorageProbe probe, Context<StorageProbe> context, OperatorSettings settings, QemuInForce qemu) {
         var retriever = context.eventSourceRetriever();
         var dsSource = (InformerEventSource<DaemonSet, StorageProbe>) retriever.getEventSourceFor(DaemonSet.class);
         var nodeSource = (InformerEventSource<Node, StorageProbe>) retriever.getEventSourceFor(Node.class);
@@ -44,17 +48,21 @@ record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targete
         List<StorageProbeResult> results = resultSource
                 .list(r -> StorageProbeReconciler.probeOf(r).map(name::equals).orElse(false))
                 .toList();
-        return new Snapshot(ds, nodes, targeted, results);
+        return new Snapshot(ds, nodes, targeted, results, qemu);
     }
 
     List<String> targetedNodeNames() {
         return targeted.stream().map(n -> n.getMetadata().getName()).toList();
     }
 
-    /** Results of nodes that still exist, with a spec. */
+    /**
+     * Results of nodes that still exist, with a spec, judged again for the QEMU in force: the
+     * agent judged for the QEMU it knew when it probed, which may be older news.
+     */
     List<NodeResult> liveResults() {
         return results.stream().map(StorageProbeResult::getSpec)
                 .filter(r -> r != null && r.node() != null && nodes.containsKey(r.node()))
+                .map(r -> QemuJudgement.judge(r, qemu))
                 .toList();
     }
 

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import io.storageprobe.api.qemu.QemuVersion;
 
 /**
  * Repeats, in the operator, the checks the CRD schema makes, for objects that got past it (an
@@ -35,6 +36,13 @@ public final class SpecValidator {
             ProbeInterval.parse(spec.interval());
         } catch (IllegalArgumentException e) {
             return problem("spec.interval", e.getMessage());
+        }
+        if (spec.qemu() != null && !StorageProbeSpec.QEMU_AUTO.equals(spec.qemu())) {
+            try {
+                QemuVersion.parse(spec.qemu());
+            } catch (IllegalArgumentException e) {
+                return problem("spec.qemu", "must be auto or " + e.getMessage());
+            }
         }
         if (spec.rules() != null) {
             for (String rule : spec.rules()) {

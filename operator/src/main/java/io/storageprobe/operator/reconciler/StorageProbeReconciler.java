@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
@@ -23,6 +24,10 @@ import io.storageprobe.operator.OperatorSettings;
 import io.storageprobe.operator.labels.NodeLabeler;
 import io.storageprobe.operator.labels.VerdictEvents;
 import io.storageprobe.operator.metrics.NodeVerdictGauges;
+import io.storageprobe.operator.qemu.KubeVirtEventSource;
+import io.storageprobe.operator.qemu.KubeVirtLookup;
+import io.storageprobe.operator.qemu.KubeVirtRelease;
+import io.storageprobe.operator.qemu.QemuResolver;
 import io.storageprobe.operator.status.AggregationInput;
 import io.storageprobe.operator.status.RolloutState;
 import io.storageprobe.operator.status.StatusAggregator;
@@ -79,14 +84,17 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 .withSecondaryToPrimaryMapper(n -> context.getPrimaryCache().list()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build(), context);
-        return List.of(daemonSets, results, nodes);
+        return List.of(daemonSets, results, nodes, KubeVirtEventSource.create(context, settings.kubevirtPollPeriod()));
     }
 
     @Override
     public UpdateControl<StorageProbe> reconcile(StorageProbe probe, Context<StorageProbe> context) {
-        Snapshot snapshot = Snapshot.of(probe, context, settings);
         KubernetesClient client = context.getClient();
         Optional<SpecProblem> problem = validator.validate(probe);
+        QemuInForce qemu = problem.isPresent() ? null : QemuResolver.resolve(probe.getSpec(),
+                // Polled for every probe; a probe newer than the last poll looks it up itself.
+                context.getSecondaryResource(KubeVirtRelease.class).orElseGet(() -> KubeVirtLookup.find(client)));
+        Snapshot snapshot = Snapshot.of(probe, context, settings, qemu);
         boolean nodesDone = true;
         if (problem.isPresent()) {
             LOG.info("StorageProbe {} has an invalid spec: {}", probe.getMetadata().getName(), problem.get().message());
@@ -98,7 +106,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         }
         StorageProbeStatus status = aggregator.aggregate(new AggregationInput(
                 generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
-                snapshot.liveResults(), RolloutState.of(snapshot.daemonSet()), probe.getStatus(), Instant.now()));
+                snapshot.liveResults(), RolloutState.of(snapshot.daemonSet()), probe.getStatus(), Instant.now(), qemu));
         gauges.update(probe.getMetadata().getName(), status.summary());
         // Nodes left unlabelled by the budget: come back soon even if no event arrives.
         long next = nodesDone ? TimeUnit.MINUTES.toMillis(RESYNC_MINUTES) : 1_000;
@@ -111,7 +119,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
 
     @Override
     public DeleteControl cleanup(StorageProbe probe, Context<StorageProbe> context) {
-        Snapshot snapshot = Snapshot.of(probe, context, settings);
+        Snapshot snapshot = Snapshot.of(probe, context, settings, null);
         KubernetesClient client = context.getClient();
         new NodeLabelStep(new NodeLabeler(client, events(client))).removeAll(probe, snapshot);
         // Owner references let the garbage collector remove these too; deleting them here makes

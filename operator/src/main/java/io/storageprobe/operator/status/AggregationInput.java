@@ -1,6 +1,7 @@
 package io.storageprobe.operator.status;
 
 import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.reconciler.SpecProblem;
 import java.time.Instant;
@@ -16,8 +17,9 @@ import java.util.List;
  * @param rollout        the agent DaemonSet's rollout
  * @param previous       the status as it is now (for lastTransitionTime), or null
  * @param now            the time a changed condition records
+ * @param qemu           the QEMU the results are judged for (null with an invalid spec)
  */
 public record AggregationInput(long generation, SpecProblem specProblem, List<String> targetedNodes,
                                List<NodeResult> results, RolloutState rollout, StorageProbeStatus previous,
-                               Instant now) {
+                               Instant now, QemuInForce qemu) {
 }

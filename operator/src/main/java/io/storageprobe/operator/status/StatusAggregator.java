@@ -1,5 +1,7 @@
 package io.storageprobe.operator.status;
 
+import io.storageprobe.api.qemu.QemuVersion;
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
@@ -30,8 +32,8 @@ public final class StatusAggregator {
             return new StorageProbeStatus(in.generation(), List.of(
                     ConditionMerger.merge(previous, ProbeCondition.READY, "False", "InvalidSpec", message, in.generation(), in.now()),
                     ConditionMerger.merge(previous, ProbeCondition.CONFORMANT, "Unknown", "InvalidSpec", message, in.generation(), in.now())),
-                    new Summary(0, 0, 0, 0, 0, 0), List.of(), false,
-                    in.previous() == null ? null : in.previous().lastProbeTime());
+                    new Summary(0, 0, 0, 0, 0, 0, 0), List.of(), false,
+                    in.previous() == null ? null : in.previous().lastProbeTime(), null, List.of());
         }
         Set<String> targeted = new HashSet<>(in.targetedNodes());
         List<NodeResult> counted = in.results().stream()
@@ -40,18 +42,22 @@ public final class StatusAggregator {
                 .toList();
         Map<Verdict, Integer> perVerdict = new EnumMap<>(Verdict.class);
         counted.forEach(r -> perVerdict.merge(r.verdict(), 1, Integer::sum));
+        List<NodeResult> latent = counted.stream()
+                .filter(r -> r.verdict() != Verdict.Affected && !latentFindings(r).isEmpty()).toList();
         Summary summary = new Summary(targeted.size(), counted.size(),
                 perVerdict.getOrDefault(Verdict.Compatible, 0), perVerdict.getOrDefault(Verdict.Affected, 0),
-                perVerdict.getOrDefault(Verdict.Unsupported, 0), perVerdict.getOrDefault(Verdict.Error, 0));
+                perVerdict.getOrDefault(Verdict.Unsupported, 0), perVerdict.getOrDefault(Verdict.Error, 0), latent.size());
         List<AffectedNode> affected = counted.stream().filter(r -> r.verdict() == Verdict.Affected)
                 .map(StatusAggregator::affectedNode).toList();
         boolean truncated = affected.size() > StorageProbeStatus.MAX_AFFECTED_NODES;
         if (truncated) {
             affected = affected.subList(0, StorageProbeStatus.MAX_AFFECTED_NODES);
         }
+        List<AffectedNode> latentNodes = latent.stream().limit(StorageProbeStatus.MAX_AFFECTED_NODES)
+                .map(StatusAggregator::latentNode).toList();
         return new StorageProbeStatus(in.generation(),
                 List.of(ready(in, summary, previous), conformant(in, summary, affected, previous)),
-                summary, affected, truncated, newestProbeTime(counted));
+                summary, affected, truncated, newestProbeTime(counted), in.qemu(), latentNodes);
     }
 
     /**
@@ -68,7 +74,8 @@ public final class StatusAggregator {
         }
         return new StorageProbeStatus(s.observedGeneration(), s.conditions() == null ? List.of() : s.conditions(), s.summary(),
                 s.affectedNodes() == null ? List.of() : s.affectedNodes(),
-                s.affectedNodesTruncated() == null ? Boolean.FALSE : s.affectedNodesTruncated(), s.lastProbeTime());
+                s.affectedNodesTruncated() == null ? Boolean.FALSE : s.affectedNodesTruncated(), s.lastProbeTime(),
+                s.qemu(), s.latentNodes() == null ? List.of() : s.latentNodes());
     }
 
     private static ProbeCondition ready(AggregationInput in, Summary s, List<ProbeCondition> previous) {
@@ -109,7 +116,9 @@ public final class StatusAggregator {
         } else {
             status = "True";
             reason = "NoNodeAffected";
-            message = String.format("%d node(s) reported, none fails a rule", s.nodesReported())
+            message = String.format("%d node(s) reported, none fails a rule that breaks %s", s.nodesReported(),
+                    in.qemu() == null || in.qemu().version() == null ? "an unknown QEMU" : "QEMU " + in.qemu().version())
+                    + (s.latent() > 0 ? String.format("; %d with latent findings (see latentNodes)", s.latent()) : "")
                     + (s.error() > 0 ? String.format("; %d could not be probed", s.error()) : "");
         }
         return ConditionMerger.merge(previous, ProbeCondition.CONFORMANT, status, reason, message, in.generation(), in.now());
@@ -130,6 +139,30 @@ public final class StatusAggregator {
             }
         }
         return new AffectedNode(r.node(), r.kernelRelease(), List.copyOf(rules), List.copyOf(targets));
+    }
+
+    /** A node with latent findings: the rules that fail but cannot break the QEMU in force, and where. */
+    private static AffectedNode latentNode(NodeResult r) {
+        Set<String> rules = new TreeSet<>();
+        Set<String> targets = new TreeSet<>();
+        QemuVersion qemu = r.qemu() == null ? null : r.qemu().parsed();
+        for (TargetResult t : r.targets() == null ? List.<TargetResult>of() : r.targets()) {
+            if (t.latentFindings() == null) {
+                continue;
+            }
+            targets.add(t.name());
+            for (RuleOutcome o : t.rules() == null ? List.<RuleOutcome>of() : t.rules()) {
+                if (o.status() == RuleStatus.Fail && !RuleCatalog.breaks(o.rule(), qemu)) {
+                    rules.add(o.rule());
+                }
+            }
+        }
+        return new AffectedNode(r.node(), r.kernelRelease(), List.copyOf(rules), List.copyOf(targets));
+    }
+
+    private static List<String> latentFindings(NodeResult r) {
+        return r.targets() == null ? List.of() : r.targets().stream()
+                .filter(t -> t.latentFindings() != null).flatMap(t -> t.latentFindings().stream()).toList();
     }
 
     /** Compared as instants: agents may write fractional seconds or offsets. */

@@ -31,7 +31,7 @@ public final class OperatorUnderBench {
                 .withHttpClientFactory(new JdkHttpClientFactory()).build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         StorageProbeOperator operator = StorageProbeOperator.start(client,
-                new OperatorSettings("storageprobe-system", "storageprobe:bench", "storageprobe-agent", "default", 0), registry);
+                new OperatorSettings("storageprobe-system", "storageprobe:bench", "storageprobe-agent", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL), registry);
         System.out.println("STARTED");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         for (String line; (line = in.readLine()) != null; ) {

@@ -12,7 +12,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.agent.daemon.EngineProbeRunner;
 import io.storageprobe.agent.testing.LoopDevice;
+import io.storageprobe.api.result.QemuInForce;
+import io.storageprobe.operator.qemu.KubeVirtLookup;
 import io.storageprobe.api.result.Verdict;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.storageprobe.api.v1alpha1.AgentSpec;
 import io.storageprobe.api.v1alpha1.DeviceTargets;
 import io.storageprobe.api.v1alpha1.NodeActions;
@@ -59,7 +64,7 @@ class OperatorEndToEndTest {
     private static final String PROBE = "vmdisks";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final OperatorSettings SETTINGS = new OperatorSettings(NAMESPACE, "registry.example/storageprobe:test",
-            "storageprobe-agent", "default", 0);
+            "storageprobe-agent", "default", 0, Duration.ofSeconds(1));
     private static final Path AGENT_JAR = Path.of(System.getProperty("storageprobe.agent.jar", "../probe-agent/target/storageprobe.jar"));
     private static final Path CRDS = Path.of(System.getProperty("storageprobe.crds.dir", "../crds"));
 
@@ -241,6 +246,43 @@ class OperatorEndToEndTest {
         await().atMost(TIMEOUT).until(() -> client.v1().events().inNamespace("default").list().getItems().stream()
                 .anyMatch(e -> e.getInvolvedObject().getName().equals("node-c") && e.getReason().equals("VerdictAffected")));
 
+        // No KubeVirt yet: every rule counts, and the status says why.
+        assertThat(status(PROBE).qemu()).satisfies(q -> {
+            assertThat(q.version()).isNull();
+            assertThat(q.message()).contains("every rule counts");
+        });
+        // KubeVirt v1.5 (QEMU 9.1) installed: node-c's qemu-legacy-dio failure cannot break it.
+        // The node turns Compatible without a new probe or a touch of the StorageProbe.
+        kubevirt("v1.5.2");
+        await().atMost(TIMEOUT).until(() -> "Compatible".equals(labels("node-c").get("verdict.storageprobe.io/vmdisks")));
+        StorageProbeStatus upgraded = await().atMost(TIMEOUT).until(() -> status(PROBE), s -> s.summary().affected() == 0);
+        assertThat(upgraded.qemu()).isEqualTo(new QemuInForce("9.1.0", QemuInForce.KUBEVIRT, "KubeVirt v1.5.2 ships QEMU 9.1.0 (kubevirt#13641, #16291)"));
+        assertThat(upgraded.summary().latent()).isEqualTo(1);
+        assertThat(upgraded.latentNodes()).singleElement().satisfies(l -> {
+            assertThat(l.node()).isEqualTo("node-c");
+            assertThat(l.failedRules()).containsExactly("qemu-legacy-dio");
+        });
+        assertThat(condition(upgraded, ProbeCondition.CONFORMANT)).get().satisfies(c -> assertThat(c.status()).isEqualTo("True"));
+        await().atMost(TIMEOUT).until(() -> client.nodes().withName("node-c").get().getSpec().getTaints() == null
+                || client.nodes().withName("node-c").get().getSpec().getTaints().isEmpty());
+        // The agent reads status.qemu, judges for it and exports the finding as latent: no alert.
+        String latentSeries = "{node=\"node-c\",probe=\"vmdisks\",rule=\"qemu-legacy-dio\",target=\"vda\"}";
+        await().atMost(TIMEOUT).until(() -> agents.get(1).get("/metrics").contains("storageprobe_rule_latent" + latentSeries + " 1"));
+        assertThat(agents.get(1).get("/metrics"))
+                .contains("storageprobe_rule_failed" + latentSeries + " 0")
+                .contains("storageprobe_target_verdict{node=\"node-c\",probe=\"vmdisks\",target=\"vda\",verdict=\"Affected\"} 0");
+        assertThat(client.resources(StorageProbeResult.class).withName("vmdisks.node-c").get().getSpec())
+                .satisfies(r -> assertThat(r.qemu().version()).isEqualTo("9.1.0"))
+                .satisfies(r -> assertThat(r.targets().get(0).latentFindings()).singleElement().asString()
+                        .startsWith("qemu-legacy-dio fails, but QEMU 9.1.0 is not affected (fixed in 7.2)"));
+        // Back to a KubeVirt whose QEMU predates 7.2: Affected and tainted again.
+        kubevirt("v0.58.1");
+        await().atMost(TIMEOUT).until(() -> "Affected".equals(labels("node-c").get("verdict.storageprobe.io/vmdisks")));
+        assertThat(status(PROBE).qemu().message()).contains("older than 7.2");
+        await().atMost(TIMEOUT).until(() -> client.nodes().withName("node-c").get().getSpec().getTaints() != null
+                && !client.nodes().withName("node-c").get().getSpec().getTaints().isEmpty());
+        await().atMost(TIMEOUT).until(() -> agents.get(1).get("/metrics").contains("storageprobe_rule_failed" + latentSeries + " 1"));
+
         // Operator metrics: nodes per verdict, and JOSDK's reconcile metrics.
         String operatorMetrics = http(operatorHttp.port(), "/metrics");
         assertThat(operatorMetrics)
@@ -267,7 +309,8 @@ class OperatorEndToEndTest {
         assertThat(agentMetrics.lines().filter(l -> l.startsWith("storageprobe_")))
                 .isNotEmpty()
                 .allSatisfy(l -> assertThat(l).contains("node=\"node-a\"").contains("probe=\"vmdisks\""));
-        for (String metric : List.of("storageprobe_target_verdict", "storageprobe_rule_failed", "storageprobe_target_alignment_bytes",
+        for (String metric : List.of("storageprobe_target_verdict", "storageprobe_rule_failed", "storageprobe_rule_latent",
+                "storageprobe_target_alignment_bytes",
                 "storageprobe_probe_duration_seconds", "storageprobe_probe_runs_total", "storageprobe_last_run_timestamp_seconds",
                 "storageprobe_node_info")) {
             assertThat(agentMetrics).containsPattern("# HELP " + metric + " \\S");
@@ -284,6 +327,7 @@ class OperatorEndToEndTest {
                 "storageprobe_probe_duration_seconds histogram node,probe",
                 "storageprobe_probe_runs_total counter node,outcome,probe",
                 "storageprobe_rule_failed gauge node,probe,rule,target",
+                "storageprobe_rule_latent gauge node,probe,rule,target",
                 "storageprobe_target_alignment_bytes gauge kind,node,probe,target",
                 "storageprobe_target_verdict gauge node,probe,target,verdict");
         assertThat(operatorCatalog).containsExactly("storageprobe_nodes gauge probe,verdict");
@@ -313,6 +357,7 @@ class OperatorEndToEndTest {
 
         // node-c reboots into a kernel that handles the split-vector read (7.3, also measured under
         // QEMU): its verdict, label, taint, event and the probe's Conformant condition follow.
+        long compatibleEvents = verdictEvents("node-c", "VerdictCompatible");
         nodeCKernel.boot("7.3.4+deb13-amd64");
         await().atMost(TIMEOUT).until(() -> "Compatible".equals(labels("node-c").get("verdict.storageprobe.io/vmdisks")));
         Node recovered = client.nodes().withName("node-c").get();
@@ -320,7 +365,7 @@ class OperatorEndToEndTest {
                 .noneMatch(t -> "storageprobe.io/affected".equals(t.getKey()));
         assertThat(recovered.getMetadata().getAnnotations()).containsEntry(StorageProbe.MANAGED_LABELS_ANNOTATION,
                 "verdict.storageprobe.io/vmdisks");
-        await().atMost(TIMEOUT).until(() -> verdictEvents("node-c", "VerdictCompatible") == 1
+        await().atMost(TIMEOUT).until(() -> verdictEvents("node-c", "VerdictCompatible") == compatibleEvents + 1
                 && condition(PROBE, ProbeCondition.CONFORMANT).map(c -> c.status().equals("True")).orElse(false));
         assertThat(status(PROBE).affectedNodes()).isNullOrEmpty();
         assertThat(status(PROBE).summary().compatible()).isEqualTo(3);
@@ -397,6 +442,16 @@ class OperatorEndToEndTest {
         GarbageCollectorStandIn.deleteDependentsOf(client, created.getMetadata().getUid());
         Thread.sleep(3_000);
         assertThat(client.resources(StorageProbeResult.class).withLabel(StorageProbe.PROBE_LABEL, PROBE).list().getItems()).isEmpty();
+    }
+
+    /** The KubeVirt resource as virt-operator keeps it: the deployed release in its status. */
+    private void kubevirt(String release) {
+        GenericKubernetesResource kv = new GenericKubernetesResourceBuilder()
+                .withApiVersion("kubevirt.io/v1").withKind("KubeVirt")
+                .withNewMetadata().withName("kubevirt").withNamespace("kubevirt").endMetadata()
+                .addToAdditionalProperties("status", Map.of("observedKubeVirtVersion", release))
+                .build();
+        client.genericKubernetesResources(KubeVirtLookup.KUBEVIRT).inNamespace("kubevirt").resource(kv).createOr(NonDeletingOperation::update);
     }
 
     private void setInterval(String probe, String interval) {

@@ -6,6 +6,7 @@ import io.storageprobe.agent.fixture.KernelMatrixFixture;
 import io.storageprobe.agent.probe.Measurement;
 import io.storageprobe.agent.probe.Target;
 import io.storageprobe.agent.verdict.RuleSet;
+import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
@@ -44,7 +45,8 @@ final class ReplayProbeRunner implements ProbeRunner {
                 .map(m -> rules.judge(new Measurement(Target.device("vda"), "/dev/vda", null, "vda", m.facts(), null)))
                 .toList();
         Verdict verdict = results.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
-        return new NodeResult(probe, node, kernel, "replayed-boot-" + kernel, "Debian GNU/Linux (replayed)",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "replay", results, verdict, null);
+        // Judged for the QEMU in force, as EngineProbeRunner does.
+        return QemuJudgement.judge(new NodeResult(probe, node, kernel, "replayed-boot-" + kernel, "Debian GNU/Linux (replayed)",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "replay", results, verdict, null), settings.qemu());
     }
 }

@@ -2,7 +2,9 @@ package io.storageprobe.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.TargetKind;
@@ -90,7 +92,7 @@ class StatusAggregatorTest {
         StorageProbeStatus computed = aggregate(List.of("a"), List.of(result("a", Verdict.Compatible, "2026-11-24T09:00:00Z")),
                 ROLLED_OUT, null, T0);
         StorageProbeStatus stored = new StorageProbeStatus(computed.observedGeneration(), computed.conditions(), computed.summary(),
-                null, computed.affectedNodesTruncated(), computed.lastProbeTime());
+                null, computed.affectedNodesTruncated(), computed.lastProbeTime(), computed.qemu(), null);
         assertThat(StatusAggregator.sameStatus(computed, stored)).isTrue();
         assertThat(StatusAggregator.sameStatus(computed, aggregate(List.of("a", "b"), List.of(), ROLLED_OUT, null, T0))).isFalse();
     }
@@ -98,13 +100,35 @@ class StatusAggregatorTest {
     @Test
     void invalidSpecGivesReadyFalseNamingTheField() {
         StorageProbeStatus s = aggregator.aggregate(new AggregationInput(4, SpecProblem.of("spec.interval", "'5s' is shorter than the minimum of 1m"),
-                List.of("a"), List.of(), RolloutState.ABSENT, null, T0));
+                List.of("a"), List.of(), RolloutState.ABSENT, null, T0, null));
         ProbeCondition ready = condition(s, ProbeCondition.READY);
         assertThat(ready.status()).isEqualTo("False");
         assertThat(ready.reason()).isEqualTo("InvalidSpec");
         assertThat(ready.message()).startsWith("spec.interval: ");
         assertThat(ready.observedGeneration()).isEqualTo(4);
         assertThat(s.observedGeneration()).isEqualTo(4);
+    }
+
+    @Test
+    void aFailureTheQemuInForceSurvivesIsLatentNotAffected() {
+        QemuInForce qemu = new QemuInForce("9.1.0", QemuInForce.KUBEVIRT, "KubeVirt v1.5.2 ships QEMU 9.1.0");
+        // The reconciler judges every result for the QEMU in force before aggregating (Snapshot.liveResults).
+        List<NodeResult> judged = List.of(result("a", Verdict.Affected, "2026-11-24T09:00:00Z"),
+                        result("b", Verdict.Compatible, "2026-11-24T09:00:00Z"))
+                .stream().map(r -> QemuJudgement.judge(r, qemu)).toList();
+        StorageProbeStatus s = aggregator.aggregate(new AggregationInput(1, null, List.of("a", "b"), judged, ROLLED_OUT, null, T0, qemu));
+        assertThat(s.summary().affected()).isZero();
+        assertThat(s.summary().compatible()).isEqualTo(2);
+        assertThat(s.summary().latent()).isEqualTo(1);
+        assertThat(s.latentNodes()).singleElement().satisfies(l -> {
+            assertThat(l.node()).isEqualTo("a");
+            assertThat(l.failedRules()).containsExactly("qemu-legacy-dio");
+            assertThat(l.targets()).containsExactly("vda");
+        });
+        assertThat(s.qemu()).isEqualTo(qemu);
+        assertThat(condition(s, ProbeCondition.CONFORMANT).status()).isEqualTo("True");
+        assertThat(condition(s, ProbeCondition.CONFORMANT).message())
+                .isEqualTo("2 node(s) reported, none fails a rule that breaks QEMU 9.1.0; 1 with latent findings (see latentNodes)");
     }
 
     @Test
@@ -118,7 +142,7 @@ class StatusAggregatorTest {
 
     private StorageProbeStatus aggregate(List<String> nodes, List<NodeResult> results, RolloutState rollout,
                                          StorageProbeStatus previous, Instant now) {
-        return aggregator.aggregate(new AggregationInput(1, null, nodes, results, rollout, previous, now));
+        return aggregator.aggregate(new AggregationInput(1, null, nodes, results, rollout, previous, now, null));
     }
 
     private static ProbeCondition condition(StorageProbeStatus s, String type) {

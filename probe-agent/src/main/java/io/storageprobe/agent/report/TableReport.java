@@ -56,9 +56,11 @@ public final class TableReport {
     private static String summary(NodeResult result) {
         Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
         result.targets().forEach(t -> counts.merge(t.verdict(), 1L, Long::sum));
+        long latent = result.targets().stream().filter(t -> t.latentFindings() != null).count();
         return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
                 .collect(Collectors.joining(", ", " (" + result.targets().size()
-                        + (result.targets().size() == 1 ? " target: " : " targets: "), ")"));
+                        + (result.targets().size() == 1 ? " target: " : " targets: "),
+                        latent == 0 ? ")" : "; " + latent + " with latent findings)"));
     }
 
     private static String[] row(TargetResult t) {

@@ -39,6 +39,16 @@ class StorageprobeJarIT {
     }
 
     private static Run run(boolean asNobody, String... args) throws Exception {
+        return run(asNobody, null, args);
+    }
+
+    /** As root, with this PATH. */
+    private static Run runWithPath(String path, String... args) throws Exception {
+        return run(false, path, args);
+    }
+
+    /** @param path the PATH the command runs with, or null for this JVM's */
+    private static Run run(boolean asNobody, String path, String[] args) throws Exception {
         List<String> command = new ArrayList<>();
         if (asNobody) {
             command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
@@ -46,7 +56,11 @@ class StorageprobeJarIT {
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString()));
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        if (path != null) {
+            builder.environment().put("PATH", path);
+        }
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -78,6 +92,40 @@ class StorageprobeJarIT {
         assertThat(command.code()).isEqualTo(2);
         assertThat(command.err()).startsWith("storageprobe: unknown command chekc\n");
         assertThat(flag.err() + command.err()).doesNotContain("Exception");
+    }
+
+    @Test
+    void judgesForTheFlagElseTheLocalQemuElseEveryRuleCounts() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path qemuImg = bin.resolve("qemu-img");
+        try {
+            // What Debian 12's qemu-img prints; the test decides which QEMU is "installed".
+            Files.writeString(qemuImg, "#!/bin/sh\necho 'qemu-img version 7.2.0 (Debian 1:7.2+dfsg-7+deb12u7)'\n"
+                    + "echo 'Copyright (c) 2003-2022 Fabrice Bellard and the QEMU Project developers'\n");
+            Files.setPosixFilePermissions(qemuImg, PosixFilePermissions.fromString("rwxr-xr-x"));
+            String file = jar.toString();
+            assertThat(runWithPath(bin + ":/usr/bin:/bin", "check", "--file", file).out())
+                    .contains("Judged for QEMU 7.2 (Local: " + qemuImg + " --version: qemu-img version 7.2.0 (Debian 1:7.2+dfsg-7+deb12u7))\n");
+            assertThat(runWithPath(bin + ":/usr/bin:/bin", "check", "--file", file, "--qemu", "5.2").out())
+                    .contains("Judged for QEMU 5.2 (Flag: --qemu 5.2)\n");
+            assertThat(runWithPath(dir.toString(), "check", "--file", file, "--output", "json").out())
+                    .contains("\"qemu\" : {\n      \"source\" : \"None\",\n      \"message\" : \"no --qemu given and no qemu-img");
+            Run bad = run(false, "check", "--file", file, "--qemu", "7");
+            assertThat(bad.code()).isEqualTo(2);
+            assertThat(bad.err()).startsWith("storageprobe check: --qemu: a QEMU version is major.minor[.micro] such as 7.2 or 9.1.0, not '7'\n");
+        } finally {
+            Files.deleteIfExists(qemuImg);
+            Files.deleteIfExists(bin);
+        }
+    }
+
+    @Test
+    void helpListsEveryRuleWithTheQemuItBreaks() throws Exception {
+        String help = run(false, "check", "--help").out();
+        for (var rule : io.storageprobe.api.qemu.RuleCatalog.RULES) {
+            assertThat(help).contains("  " + rule.name() + ": breaks " + rule.breaksText() + "\n");
+        }
+        assertThat(help).contains("qemu-legacy-dio: breaks QEMU before 7.2");
     }
 
     @Test
