@@ -45,14 +45,13 @@ public final class DioNotBufferedRule implements Rule {
             return outcome(RuleStatus.NotApplicable, "no 1-byte or odd-buffer read or write was made");
         }
         List<String> readsAccepted = oddReads.stream().filter(ProbeRead::ok).map(r -> describe(r.length(), "read")).toList();
-        List<String> writesAccepted = accepted(facts.writeProbe(), "");
-        writesAccepted.addAll(accepted(facts.reflinkWriteProbe(), " to the reflinked clone"));
+        List<String> writesAccepted = acceptedWrites(facts.writeProbe(), facts.reflinkWriteProbe());
         if (!readsAccepted.isEmpty() || !writesAccepted.isEmpty()) {
             String how = writesAccepted.isEmpty() ? "reads are served from the page cache"
                     : readsAccepted.isEmpty() ? "writes go through the page cache"
                     : "reads are served from and writes go through the page cache";
-            return outcome(RuleStatus.Fail, String.join(" and ", Stream.concat(readsAccepted.stream(),
-                    writesAccepted.stream()).toList()) + " succeeded with O_DIRECT: " + how);
+            return outcome(RuleStatus.Fail, list(Stream.concat(readsAccepted.stream(), writesAccepted.stream())
+                    .toList()) + " succeeded with O_DIRECT: " + how);
         }
         List<String> passed = new ArrayList<>();
         if (!oddReads.isEmpty()) {
@@ -66,13 +65,32 @@ public final class DioNotBufferedRule implements Rule {
         return outcome(RuleStatus.Pass, String.join("; ", passed));
     }
 
-    private static List<String> accepted(WriteProbe probe, String where) {
-        List<String> accepted = new ArrayList<>();
-        if (probe != null) {
-            probe.writes().stream().filter(w -> w.ok() && (w.length() == 1 || w.bufferOffset() == 1))
-                    .forEach(w -> accepted.add(describe(w.length(), "write") + where));
+    /** The odd writes that succeeded, saying where when the reflinked clone accepted any. */
+    private static List<String> acceptedWrites(WriteProbe scratch, WriteProbe clone) {
+        List<String> all = new ArrayList<>(accepted(scratch));
+        List<String> onClone = accepted(clone);
+        if (onClone.isEmpty()) {
+            return all;
         }
-        return accepted;
+        if (onClone.equals(all)) {
+            all.set(all.size() - 1, all.get(all.size() - 1) + " (to the scratch file and its reflinked clone)");
+            return all;
+        }
+        onClone.forEach(w -> all.add(w + " to the reflinked clone"));
+        return all;
+    }
+
+    private static List<String> accepted(WriteProbe probe) {
+        return probe == null ? List.of() : probe.writes().stream()
+                .filter(w -> w.ok() && (w.length() == 1 || w.bufferOffset() == 1))
+                .map(w -> describe(w.length(), "write"))
+                .toList();
+    }
+
+    /** "a", "a and b", "a, b and c". */
+    private static String list(List<String> items) {
+        return items.size() <= 2 ? String.join(" and ", items)
+                : String.join(", ", items.subList(0, items.size() - 1)) + " and " + items.get(items.size() - 1);
     }
 
     private static String describe(int length, String io) {

@@ -107,7 +107,7 @@ class WriteProbeLoopDeviceTest {
             assertThat(r.facts().reflinkWriteProbe().writes()).contains(new ProbeWrite(1, 0, "OK"));
             assertThat(rule(r, "dio-not-buffered").status()).isEqualTo(RuleStatus.Fail);
             assertThat(rule(r, "dio-not-buffered").reason()).contains("a 1-byte write and a 4096-byte write from a"
-                    + " buffer at +1").contains("to the reflinked clone");
+                    + " buffer at +1 (to the scratch file and its reflinked clone) succeeded with O_DIRECT");
             assertThat(rule(r, "dio-write-alignment").status()).isEqualTo(RuleStatus.Pass);
             assertThat(r.verdict()).isEqualTo(Verdict.Affected);
             assertNoScratchLeft(mnt);
