@@ -37,8 +37,9 @@ public final class RuleCatalog {
             new RuleInfo(DIO_WRITE_ALIGNMENT,
                     "O_DIRECT writes need no more alignment than the reads QEMU probes",
                     null,
-                    "QEMU probes reads only; XFS copy-on-write files and bcachefs with 4K blocks need larger "
-                            + "write alignment (bcachefs#791)"));
+                    "QEMU probes reads only and writes with the same alignment; bcachefs with 4K blocks rejects "
+                            + "512-byte writes (bcachefs#791). XFS copy-on-write files report a larger write alignment "
+                            + "(STATX_DIO_READ_ALIGN) but serve smaller writes through the page cache instead of failing"));
 
     private RuleCatalog() {
     }

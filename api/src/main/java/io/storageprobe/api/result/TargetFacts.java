@@ -17,6 +17,11 @@ import java.util.List;
  * @param probedRequestAlignment the request alignment QEMU concludes from those reads
  * @param probedBufferAlignment  the buffer alignment QEMU concludes from those reads
  * @param splitVector            the vectored read QEMU then issues, or null where the alignments do not call for one
+ * @param conclusionRead         the read QEMU then really issues: the request alignment's length into a buffer at
+ *                               the buffer alignment, or null where the probes concluded nothing
+ * @param writeProbe             O_DIRECT writes to the agent's scratch file (path targets only), or null
+ * @param reflinkWriteProbe      the same writes to a reflinked clone of the scratch file (filesystems with
+ *                               FICLONE: xfs, btrfs), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetFacts(
@@ -37,5 +42,17 @@ public record TargetFacts(
         @JsonPropertyDescription("The buffer alignment QEMU concludes from those reads.")
         Integer probedBufferAlignment,
         @JsonPropertyDescription("The vectored read QEMU then issues, or null where the alignments do not call for one.")
-        SplitVectorRead splitVector) {
+        SplitVectorRead splitVector,
+        @JsonPropertyDescription("The read QEMU then really issues: the request alignment's length into a buffer at the buffer alignment, or null where the probes concluded nothing.")
+        ProbeRead conclusionRead,
+        @JsonPropertyDescription("O_DIRECT writes to the agent's own scratch file (path targets only; never a user's file or a device), or null.")
+        WriteProbe writeProbe,
+        @JsonPropertyDescription("The same writes to a reflinked (copy-on-write) clone of the scratch file, where the filesystem supports FICLONE (xfs, btrfs), or null.")
+        WriteProbe reflinkWriteProbe) {
+
+    /** These facts with the write probes of a path target added. */
+    public TargetFacts withWriteProbes(WriteProbe scratch, WriteProbe reflinkClone) {
+        return new TargetFacts(logicalBlockSize, physicalBlockSize, dmaAlignment, statx, requestProbes, bufferProbes,
+                probedRequestAlignment, probedBufferAlignment, splitVector, conclusionRead, scratch, reflinkClone);
+    }
 }

@@ -50,7 +50,7 @@ public final class AgentMetrics {
                 .description("1 when the rule fails on the target but cannot break the QEMU in force (a latent finding, e.g. qemu-legacy-dio with QEMU 7.2 or newer), else 0")
                 .register(registry);
         alignment = MultiGauge.builder("storageprobe.target.alignment.bytes")
-                .description("Alignments of the target in bytes: block sizes, DMA alignment, statx DIO alignments, and what QEMU's probes conclude")
+                .description("Alignments of the target in bytes: block sizes, DMA alignment, statx DIO alignments, what QEMU's probes conclude, and what O_DIRECT writes need (path targets)")
                 .register(registry);
         nodeInfo = MultiGauge.builder("storageprobe.node.info")
                 .description("1, labelled with the node's kernel release")
@@ -111,6 +111,12 @@ public final class AgentMetrics {
                 add(alignments, t.name(), "statx_offset", f.statx() == null ? null : f.statx().offsetAlign());
                 add(alignments, t.name(), "probed_request", f.probedRequestAlignment());
                 add(alignments, t.name(), "probed_buffer", f.probedBufferAlignment());
+                add(alignments, t.name(), "statx_read_offset", f.statx() == null ? null : f.statx().readOffsetAlign());
+                // What O_DIRECT writes really need (path targets only), next to what QEMU probed with reads.
+                add(alignments, t.name(), "probed_write_request", f.writeProbe() == null ? null
+                        : f.writeProbe().requestAlignment());
+                add(alignments, t.name(), "probed_write_buffer", f.writeProbe() == null ? null
+                        : f.writeProbe().bufferAlignment());
             }
         }
         // overwrite=true: series of targets no longer probed disappear instead of going stale.

@@ -9,6 +9,7 @@ import com.sun.jna.Platform;
 public final class Abi {
     /** include/uapi/asm-generic/fcntl.h; arm64 redefines O_DIRECT in arch/arm64/include/uapi/asm/fcntl.h. */
     public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
     public static final int O_CLOEXEC = 02000000;
     public static final int O_DIRECT = Platform.isARM() ? 0200000 : 040000;
 
@@ -16,6 +17,9 @@ public final class Abi {
     public static final long BLKSSZGET = 0x1268;
     /** include/uapi/linux/fs.h: BLKPBSZGET = _IO(0x12,123) physical block size (unsigned int). */
     public static final long BLKPBSZGET = 0x127B;
+
+    /** include/uapi/linux/fs.h: FICLONE = _IOW(0x94, 9, int); the argument is the source descriptor. */
+    public static final long FICLONE = 0x40049409L;
 
     /** include/uapi/linux/fcntl.h: AT_FDCWD; statx with a relative or absolute path. */
     public static final int AT_FDCWD = -100;

@@ -32,6 +32,12 @@ public final class AlignedBuffer implements AutoCloseable {
         return base.share(offset);
     }
 
+    /** Sets every byte to {@code value}, e.g. to what a scratch file holds before writing it back. */
+    public AlignedBuffer fill(byte value) {
+        base.setMemory(0, size, value);
+        return this;
+    }
+
     public long size() {
         return size;
     }

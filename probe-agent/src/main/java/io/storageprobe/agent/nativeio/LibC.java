@@ -32,6 +32,9 @@ public final class LibC {
     /** As {@link #pread}; {@code iov} points at {@code iovcnt} struct iovec entries of {@link Abi#IOVEC_SIZE} bytes. */
     public static native long preadv(int fd, Pointer iov, int iovcnt, long offset);
 
+    /** As {@link #pread}, for the write probe on the agent's own scratch file. */
+    public static native long pwrite(int fd, Pointer buf, long count, long offset);
+
     /** Returns the error number instead of setting errno, as POSIX specifies. */
     public static native int posix_memalign(PointerByReference memptr, long alignment, long size);
 
@@ -44,6 +47,9 @@ public final class LibC {
     public static native int fstatfs(int fd, Pointer buf) throws LastErrorException;
 
     public static native int ioctl(int fd, long request, IntByReference value) throws LastErrorException;
+
+    /** An ioctl whose argument is an integer passed by value, such as FICLONE's source descriptor. */
+    public static native int ioctl(int fd, long request, long arg) throws LastErrorException;
 
     public static native int geteuid();
 }

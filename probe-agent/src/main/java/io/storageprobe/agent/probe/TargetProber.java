@@ -6,12 +6,14 @@ import io.storageprobe.agent.nativeio.DirectFile;
 import io.storageprobe.agent.nativeio.Errno;
 import io.storageprobe.agent.nativeio.LibC;
 import io.storageprobe.agent.nativeio.NativeError;
+import io.storageprobe.agent.nativeio.ScratchWriteFile;
 import io.storageprobe.agent.nativeio.Statx;
 import io.storageprobe.api.result.ProbeRead;
 import io.storageprobe.api.result.Segment;
 import io.storageprobe.api.result.SplitVectorRead;
 import io.storageprobe.api.result.StatxDioAlign;
 import io.storageprobe.api.result.TargetFacts;
+import io.storageprobe.api.result.WriteProbe;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -27,12 +29,16 @@ import java.util.stream.Stream;
 /**
  * Measures one target. Block devices and files are opened read-only with O_DIRECT; a directory
  * gets one temporary file of {@link #SCRATCH_BYTES}, written with ordinary buffered I/O and removed
- * afterwards, whatever happens. All reads are at offset 0, inside the first 8 KiB.
+ * afterwards, whatever happens. All reads are at offset 0, inside the first 8 KiB. Only that
+ * temporary file, and a reflinked clone of it where the filesystem can make one, is ever written
+ * with O_DIRECT, with the bytes it already holds.
  */
 public final class TargetProber {
     /** Reads need data beneath them: a read past end of file succeeds with 0 bytes before any alignment check. */
     static final int MIN_FILE_BYTES = 2 * Abi.PAGE;
     static final int SCRATCH_BYTES = 64 * 1024;
+    /** What the scratch file holds: non-zero, so reads hit allocated blocks; the write probe writes it back. */
+    static final byte SCRATCH_FILL = 0x5a;
     private static final String SCRATCH_PREFIX = ".storageprobe-";
 
     public Measurement measure(Target target) {
@@ -107,11 +113,42 @@ public final class TargetProber {
             scratch = Files.createTempFile(dir, SCRATCH_PREFIX, ".probe");
             writeScratch(scratch);
             Measurement m = file(target, scratch.toString());
-            return new Measurement(target, scratch.toString(), m.filesystem(), m.device(), m.facts(), m.problem());
+            TargetFacts facts = m.facts() != null && m.problem() == null ? withWriteProbes(m.facts(), dir, scratch)
+                    : m.facts();
+            return new Measurement(target, scratch.toString(), m.filesystem(), m.device(), facts, m.problem());
         } catch (IOException e) {
             throw new TargetError("cannot create a temporary file in " + target.name() + ": " + ioReason(e));
         } finally {
             deleteQuietly(scratch);
+        }
+    }
+
+    /**
+     * Writes the scratch file with O_DIRECT, then, where FICLONE works (xfs, btrfs), a reflinked
+     * clone of it: copy-on-write files can need larger write alignment (STATX_DIO_READ_ALIGN).
+     * The scratch file is probed first, before cloning turns it into a copy-on-write file too.
+     */
+    private static TargetFacts withWriteProbes(TargetFacts facts, Path dir, Path scratch) throws IOException {
+        WriteProbe scratchWrites = writeProbe(scratch);
+        WriteProbe cloneWrites = null;
+        Path clone = null;
+        try {
+            clone = Files.createTempFile(dir, SCRATCH_PREFIX, ".clone");
+            if (ScratchWriteFile.clone(scratch.toString(), clone.toString()) == 0) {
+                cloneWrites = writeProbe(clone);
+            }
+        } finally {
+            deleteQuietly(clone);
+        }
+        return facts.withWriteProbes(scratchWrites, cloneWrites);
+    }
+
+    /** The write probe, or null when the file cannot be opened for O_DIRECT writes. */
+    private static WriteProbe writeProbe(Path file) {
+        try {
+            return WriteAlignmentProbe.run(file.toString(), statxDioAlign(Statx.of(file.toString())), SCRATCH_FILL);
+        } catch (NativeError e) {
+            return null;
         }
     }
 
@@ -122,9 +159,10 @@ public final class TargetProber {
             BufferAlignmentProbe.Result memory = BufferAlignmentProbe.run(file, buffer, request.alignment());
             List<Segment> segments = SplitVectorProbe.segments(request.alignment(), memory.alignment());
             SplitVectorRead split = segments == null ? null : SplitVectorProbe.run(file, buffer, segments);
+            ProbeRead conclusion = ConclusionReadProbe.run(file, buffer, request.alignment(), memory.alignment());
             TargetFacts facts = new TargetFacts(limits.logicalBlockSize(), limits.physicalBlockSize(),
                     limits.dmaAlignment(), statxDioAlign(stat), request.reads(), memory.reads(),
-                    request.alignment(), memory.alignment(), split);
+                    request.alignment(), memory.alignment(), split, conclusion, null, null);
             return new Measurement(target, path, filesystem, limits.device(), facts, unreadable(request, memory));
         }
     }
@@ -207,7 +245,7 @@ public final class TargetProber {
     /** Non-zero data, flushed, so O_DIRECT reads hit allocated blocks on the device. */
     private static void writeScratch(Path scratch) throws IOException {
         byte[] data = new byte[SCRATCH_BYTES];
-        java.util.Arrays.fill(data, (byte) 0x5a);
+        java.util.Arrays.fill(data, SCRATCH_FILL);
         try (FileChannel channel = FileChannel.open(scratch, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             channel.write(ByteBuffer.wrap(data));
             channel.force(true);

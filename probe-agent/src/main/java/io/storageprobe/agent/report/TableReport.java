@@ -11,10 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** One row per target with its alignments and verdict, and the reason under any row that is not Compatible. */
+/**
+ * One row per target with its alignments and verdict, and the reason under any row that is not
+ * Compatible. WRITE is what O_DIRECT writes need, request/buffer, where the write probe ran (path
+ * targets), for comparison with the read-probed REQ and BUF QEMU uses for writes too.
+ */
 public final class TableReport {
     private static final String[] HEADER =
-            {"TARGET", "KIND", "FS", "LBS/PBS", "DMA", "STATX", "REQ", "BUF", "SPLIT-PREADV", "VERDICT"};
+            {"TARGET", "KIND", "FS", "LBS/PBS", "DMA", "STATX", "REQ", "BUF", "WRITE", "SPLIT-PREADV", "VERDICT"};
 
     private TableReport() {
     }
@@ -68,13 +72,15 @@ public final class TableReport {
         // A directory is shown as named, not by its temporary file; devices and files by the path opened.
         String name = t.kind() == TargetKind.PATH || t.path() == null ? t.name() : t.path();
         if (f == null) {
-            return new String[]{name, t.kind().json(), dash(t.filesystem()), "-", "-", "-", "-", "-", "-",
+            return new String[]{name, t.kind().json(), dash(t.filesystem()), "-", "-", "-", "-", "-", "-", "-",
                     t.verdict().name()};
         }
         return new String[]{name, t.kind().json(), dash(t.filesystem()),
                 dash(f.logicalBlockSize()) + "/" + dash(f.physicalBlockSize()), dash(f.dmaAlignment()),
                 f.statx() == null ? "n/a" : f.statx().toString(), dash(f.probedRequestAlignment()),
                 dash(f.probedBufferAlignment()),
+                f.writeProbe() == null ? "-"
+                        : dash(f.writeProbe().requestAlignment()) + "/" + dash(f.writeProbe().bufferAlignment()),
                 f.splitVector() == null ? "-" : f.splitVector().describe() + " " + f.splitVector().result(),
                 t.verdict().name()};
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storageprobe.agent.testing.LoopDevice;
+import io.storageprobe.api.qemu.RuleCatalog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,8 @@ class CheckCommandTest {
             assertThat(target.at("/kind").asText()).isEqualTo("device");
             assertThat(target.at("/facts/logicalBlockSize").asInt()).isEqualTo(512);
             assertThat(target.at("/facts/requestProbes/1/result").asText()).isEqualTo("OK");
-            assertThat(target.at("/rules")).hasSize(3);
+            assertThat(target.at("/rules")).hasSize(RuleCatalog.names().size());
+            assertThat(target.at("/facts/conclusionRead/result").asText()).isEqualTo("OK");
             assertThat(doc.at("/spec/verdict").asText()).isEqualTo("Compatible");
         }
     }

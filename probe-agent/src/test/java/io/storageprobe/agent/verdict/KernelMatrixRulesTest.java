@@ -46,6 +46,7 @@ class KernelMatrixRulesTest {
             assertThat(r.verdict()).isEqualTo(Verdict.Compatible);
             assertThat(r.facts().probedBufferAlignment()).isEqualTo(4096);
             assertThat(rule(r, "qemu-legacy-dio").reason()).contains("buffer alignment 4096 >= request alignment 4096");
+            assertThat(rule(r, "dio-alignment-honest").status()).isEqualTo(RuleStatus.NotApplicable);
             assertThat(rule(r, "dio-alignment-honest").reason()).contains("does not report STATX_DIOALIGN");
         });
     }
@@ -74,6 +75,22 @@ class KernelMatrixRulesTest {
             assertThat(judged(kernel)).allSatisfy(r -> {
                 assertThat(r.verdict()).isEqualTo(Verdict.Compatible);
                 assertThat(rule(r, "qemu-legacy-dio").reason()).endsWith("{512@0xc00, 3584@0x200} succeeded");
+            });
+        }
+    }
+
+    @Test
+    void qemusConcludedAlignmentsWorkOnEveryKernelAndNoWriteSideIsKnown() {
+        for (String kernel : List.of("5.10.", "6.1.", "6.12.", "7.3.", "6.18.")) {
+            assertThat(judged(kernel)).allSatisfy(r -> {
+                RuleOutcome probe = rule(r, "qemu-alignment-probe");
+                assertThat(probe.status()).as(kernel).isEqualTo(RuleStatus.Pass);
+                assertThat(probe.reason()).isEqualTo("QEMU concludes request alignment 4096 and buffer alignment "
+                        + r.facts().probedBufferAlignment() + ", and a pread of 4096 bytes into a buffer at +"
+                        + r.facts().probedBufferAlignment() + " succeeded");
+                assertThat(rule(r, "dio-write-alignment").status())
+                        .as("files and devices get no write probe, and these kernels report no read alignment")
+                        .isEqualTo(RuleStatus.NotApplicable);
             });
         }
     }

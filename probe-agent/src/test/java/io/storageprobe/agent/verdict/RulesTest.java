@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.storageprobe.agent.probe.Measurement;
 import io.storageprobe.agent.probe.Target;
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.ProbeRead;
+import io.storageprobe.api.result.ProbeWrite;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.StatxDioAlign;
 import io.storageprobe.api.result.TargetFacts;
 import io.storageprobe.api.result.Verdict;
+import io.storageprobe.api.result.WriteProbe;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The rules on storage behaviours this host cannot show: dm-crypt's EIO, btrfs's silent buffering, NFS. */
@@ -24,7 +29,33 @@ class RulesTest {
             requestReads.add(new ProbeRead(n[i], 0, request.get(i)));
             bufferReads.add(new ProbeRead(4096, n[i], buffer.get(i)));
         }
-        return new TargetFacts(4096, 4096, 512, statx, requestReads, bufferReads, req, buf, null);
+        return new TargetFacts(4096, 4096, 512, statx, requestReads, bufferReads, req, buf, null,
+                conclusion(requestReads, bufferReads, req, buf), null, null);
+    }
+
+    /** QEMU's concluding read as the kernel answers it: the probe read it equals, else OK. */
+    private static ProbeRead conclusion(List<ProbeRead> request, List<ProbeRead> buffer, int req, int buf) {
+        return Stream.concat(buffer.stream().filter(r -> r.length() == req && r.bufferOffset() == buf),
+                        request.stream().filter(r -> r.length() == req && r.bufferOffset() == buf))
+                .findFirst().orElse(new ProbeRead(req, buf, ProbeRead.OK));
+    }
+
+    /** Write probe facts given the outcome of the writes of 1, 512, 1024, 2048, 4096, 8192 bytes and from +1..+4096. */
+    private static WriteProbe writes(StatxDioAlign statx, List<String> lengths, List<String> offsets) {
+        int[] n = {1, 512, 1024, 2048, 4096, 8192};
+        int[] k = {1, 512, 1024, 2048, 4096};
+        List<ProbeWrite> writes = new ArrayList<>();
+        Integer length = null;
+        Integer buffer = null;
+        for (int i = 0; i < n.length; i++) {
+            writes.add(new ProbeWrite(n[i], 0, lengths.get(i)));
+            length = length == null && lengths.get(i).equals("OK") ? Integer.valueOf(n[i]) : length;
+        }
+        for (int i = 0; i < k.length; i++) {
+            writes.add(new ProbeWrite(4096, k[i], offsets.get(i)));
+            buffer = buffer == null && offsets.get(i).equals("OK") ? Integer.valueOf(k[i]) : buffer;
+        }
+        return new WriteProbe(statx, writes, length, buffer);
     }
 
     private static RuleOutcome evaluate(Rule rule, TargetFacts facts, String fs) {
@@ -32,13 +63,51 @@ class RulesTest {
     }
 
     @Test
-    void dmCryptAnsweringEioIsNotHonest() {
-        // dm-crypt on 4K: misaligned reads fail with EIO, so QEMU's probe takes them for aligned.
-        TargetFacts f = facts(new StatxDioAlign(512, 4096, null),
-                List.of("EIO", "EIO", "EIO", "EIO", "OK"), List.of("EIO", "OK", "OK", "OK", "OK"), 4096, 4096);
-        RuleOutcome outcome = evaluate(new DioAlignmentHonestRule(), f, null);
+    void dmCryptAnsweringEioMisleadsQemusProbeAndIsReportedOnce() {
+        // dm-crypt on 6.0: the block layer rejects +1 with EINVAL (dma_alignment 511), dm-crypt itself
+        // fails +512 with EIO, so QEMU settles on buffer alignment 512 and its 512-byte reads fail.
+        TargetFacts f = facts(null, List.of("EINVAL", "OK", "OK", "OK", "OK"),
+                List.of("EINVAL", "EIO", "EIO", "EIO", "OK"), 512, 512);
+        f = new TargetFacts(f.logicalBlockSize(), f.physicalBlockSize(), f.dmaAlignment(), f.statx(),
+                f.requestProbes(), f.bufferProbes(), 512, 512, null, new ProbeRead(512, 512, "EIO"), null, null);
+        RuleOutcome outcome = evaluate(new QemuAlignmentProbeRule(), f, null);
         assertThat(outcome.status()).isEqualTo(RuleStatus.Fail);
-        assertThat(outcome.reason()).contains("pread of 1 bytes at buffer +0 failed with EIO, not EINVAL");
+        assertThat(outcome.reason()).isEqualTo("QEMU concludes request alignment 512 and buffer alignment 512"
+                + " (only EINVAL counts as misaligned, so it took reads failing otherwise for aligned: 4096@+512 EIO,"
+                + " 4096@+1024 EIO, 4096@+2048 EIO), but a pread of 512 bytes into a buffer at +512 failed with EIO");
+        assertThat(evaluate(new DioAlignmentHonestRule(), f, null).status())
+                .as("the EIO is qemu-alignment-probe's fact, not reported twice").isEqualTo(RuleStatus.NotApplicable);
+        assertThat(RuleSet.all().judge(new Measurement(Target.device("dm-0"), "/dev/dm-0", null, "dm-0", f, null))
+                .rules()).filteredOn(o -> o.status() == RuleStatus.Fail).extracting(RuleOutcome::rule)
+                .containsExactly("qemu-alignment-probe");
+    }
+
+    @Test
+    void eioOnAReadStatxRejectsIsNotADishonestStatx() {
+        // 64K-page kernels 6.18 until 9b0c3673c885: a misaligned bvec gives EIO, yet the kernel
+        // accepts what QEMU finally reads (4096 at +4096): QEMU is not misled, nothing fails.
+        TargetFacts f = facts(new StatxDioAlign(512, 4096, null), List.of("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK"),
+                List.of("EIO", "EIO", "EIO", "EIO", "OK"), 4096, 4096);
+        assertThat(evaluate(new DioAlignmentHonestRule(), f, null).status()).isEqualTo(RuleStatus.Fail);
+        assertThat(evaluate(new DioAlignmentHonestRule(), f, null).reason())
+                .isEqualTo("pread of 4096 bytes at buffer +512 meets statx 512/4096 but failed with EIO;"
+                        + " pread of 4096 bytes at buffer +1024 meets statx 512/4096 but failed with EIO;"
+                        + " pread of 4096 bytes at buffer +2048 meets statx 512/4096 but failed with EIO");
+        TargetFacts honest = facts(new StatxDioAlign(4096, 4096, null),
+                List.of("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK"), List.of("EIO", "EIO", "EIO", "EIO", "OK"),
+                4096, 4096);
+        assertThat(evaluate(new DioAlignmentHonestRule(), honest, null).status()).isEqualTo(RuleStatus.Pass);
+        assertThat(evaluate(new QemuAlignmentProbeRule(), honest, null).status())
+                .as("QEMU took +1 for aligned and fell back to 4096, which works").isEqualTo(RuleStatus.Pass);
+    }
+
+    @Test
+    void readsAreHeldToStatxReadAlignmentWhereReported() {
+        // xfs copy-on-write file on a 512-byte-sector disk: reads need 512, writes 4096.
+        TargetFacts f = facts(new StatxDioAlign(512, 4096, 512), List.of("EINVAL", "OK", "OK", "OK", "OK"),
+                List.of("EINVAL", "OK", "OK", "OK", "OK"), 512, 512);
+        assertThat(evaluate(new DioAlignmentHonestRule(), f, "xfs").reason())
+                .isEqualTo("every read meeting statx mem/offset alignment 512/512 succeeded and every other one failed");
     }
 
     @Test
@@ -90,10 +159,99 @@ class RulesTest {
     }
 
     @Test
+    void btrfsBufferingWritesIsCaughtEvenWhereReadsAreDirect() {
+        TargetFacts reads = facts(null, List.of("EINVAL", "OK", "OK", "OK", "OK"),
+                List.of("EINVAL", "OK", "OK", "OK", "OK"), 512, 512);
+        WriteProbe buffered = writes(null, List.of("OK", "OK", "OK", "OK", "OK", "OK"),
+                List.of("OK", "OK", "OK", "OK", "OK"));
+        RuleOutcome outcome = evaluate(new DioNotBufferedRule(), reads.withWriteProbes(buffered, buffered), "btrfs");
+        assertThat(outcome.status()).isEqualTo(RuleStatus.Fail);
+        assertThat(outcome.reason()).isEqualTo("a 1-byte write and a 4096-byte write from a buffer at +1 (to the"
+                + " scratch file and its reflinked clone) succeeded with O_DIRECT: writes go through the page cache");
+        assertThat(evaluate(new DioNotBufferedRule(), reads.withWriteProbes(null, buffered), "btrfs").reason())
+                .startsWith("a 1-byte write to the reflinked clone and a 4096-byte write from a buffer at +1 to the"
+                        + " reflinked clone succeeded");
+        WriteProbe direct = writes(null, List.of("EINVAL", "OK", "OK", "OK", "OK", "OK"),
+                List.of("EINVAL", "OK", "OK", "OK", "OK"));
+        assertThat(evaluate(new DioNotBufferedRule(), reads.withWriteProbes(direct, null), "ext4").reason())
+                .isEqualTo("a 1-byte read and a read into a buffer at +1 were rejected (EINVAL);"
+                        + " a 1-byte write and a write from a buffer at +1 were rejected (EINVAL)");
+    }
+
+    @Test
+    void writesNeedingMoreThanQemusReadProbeFail() {
+        // bcachefs with 4K blocks on a 512-byte-sector disk: reads of 512 work, writes need 4096.
+        TargetFacts f = facts(null, List.of("EINVAL", "OK", "OK", "OK", "OK"),
+                List.of("EINVAL", "OK", "OK", "OK", "OK"), 512, 512).withWriteProbes(
+                writes(null, List.of("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK", "OK"),
+                        List.of("EINVAL", "OK", "OK", "OK", "OK")), null);
+        RuleOutcome outcome = evaluate(new DioWriteAlignmentRule(), f, "bcachefs");
+        assertThat(outcome.status()).isEqualTo(RuleStatus.Fail);
+        assertThat(outcome.reason()).isEqualTo("QEMU writes with read-probed request alignment 512 and buffer"
+                + " alignment 512, but scratch file: the smallest O_DIRECT write that succeeds is 4096 bytes"
+                + " (1 bytes EINVAL, 512 bytes EINVAL, 1024 bytes EINVAL, 2048 bytes EINVAL), more than QEMU's"
+                + " request alignment 512");
+    }
+
+    @Test
+    void writesNeedingLargerBuffersFail() {
+        TargetFacts f = facts(null, List.of("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK"),
+                List.of("EINVAL", "OK", "OK", "OK", "OK"), 4096, 512).withWriteProbes(
+                writes(null, List.of("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK", "OK"),
+                        List.of("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK")), null);
+        assertThat(evaluate(new DioWriteAlignmentRule(), f, "ext4").reason()).endsWith("scratch file: 4096-byte"
+                + " O_DIRECT writes need a buffer at +4096 (+1 EINVAL, +512 EINVAL, +1024 EINVAL, +2048 EINVAL),"
+                + " more than QEMU's buffer alignment 512");
+    }
+
+    @Test
+    void writesWithinQemusReadAlignmentPassAndABufferedFallbackBelowStatxIsSaid() {
+        // xfs on a 512-byte-sector disk: the scratch file writes 512 directly; the reflinked clone's
+        // statx says 4096, yet 512 succeeds because xfs bounces it through the page cache.
+        TargetFacts f = facts(new StatxDioAlign(512, 512, 512), List.of("EINVAL", "OK", "OK", "OK", "OK"),
+                List.of("EINVAL", "OK", "OK", "OK", "OK"), 512, 512);
+        List<String> direct = List.of("EINVAL", "OK", "OK", "OK", "OK", "OK");
+        List<String> buffers = List.of("EINVAL", "OK", "OK", "OK", "OK");
+        f = f.withWriteProbes(writes(new StatxDioAlign(512, 512, 512), direct, buffers),
+                writes(new StatxDioAlign(512, 4096, 512), direct, buffers));
+        RuleOutcome outcome = evaluate(new DioWriteAlignmentRule(), f, "xfs");
+        assertThat(outcome.status()).isEqualTo(RuleStatus.Pass);
+        assertThat(outcome.reason()).isEqualTo("O_DIRECT writes need length/buffer alignment scratch file 512/512,"
+                + " reflinked clone 512/512 (a 512-byte write succeeded although statx says O_DIRECT writes need"
+                + " 4096: the filesystem served it through the page cache), within QEMU's read-probed request"
+                + " alignment 512 and buffer alignment 512");
+    }
+
+    @Test
+    void withoutAWriteProbeStatxReadAlignmentDecides() {
+        TargetFacts f = facts(new StatxDioAlign(512, 4096, 512), List.of("EINVAL", "OK", "OK", "OK", "OK"),
+                List.of("EINVAL", "OK", "OK", "OK", "OK"), 512, 512);
+        RuleOutcome other = evaluate(new DioWriteAlignmentRule(), f, "somefs");
+        assertThat(other.status()).isEqualTo(RuleStatus.Fail);
+        assertThat(other.reason()).isEqualTo("statx says O_DIRECT writes need 4096 and reads 512; QEMU's read probe"
+                + " concluded request alignment 512: QEMU's 512-byte writes fail");
+        RuleOutcome xfs = evaluate(new DioWriteAlignmentRule(), f, "xfs");
+        assertThat(xfs.status()).as("xfs falls back to buffered writes instead").isEqualTo(RuleStatus.NotApplicable);
+        assertThat(evaluate(new DioWriteAlignmentRule(), facts(new StatxDioAlign(512, 4096, 4096),
+                List.of("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK"), List.of("EINVAL", "OK", "OK", "OK", "OK"),
+                4096, 512), "xfs").status()).isEqualTo(RuleStatus.Pass);
+        assertThat(evaluate(new DioWriteAlignmentRule(), facts(new StatxDioAlign(512, 4096, null),
+                List.of("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK"), List.of("EINVAL", "OK", "OK", "OK", "OK"),
+                4096, 512), null).status()).isEqualTo(RuleStatus.NotApplicable);
+    }
+
+    @Test
+    void ruleSetRunsTheCatalogsRulesInItsOrder() {
+        assertThat(RuleSet.builtInNames()).isEqualTo(RuleCatalog.names());
+        assertThat(RuleSet.all().names()).isEqualTo(RuleCatalog.names());
+    }
+
+    @Test
     void unknownRuleIsRejectedByName() {
         assertThatThrownBy(() -> RuleSet.named(List.of("qemu-legacy-dio", "no-such-rule")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown rule 'no-such-rule' (known: qemu-legacy-dio, dio-alignment-honest, dio-not-buffered)");
+                .hasMessage("unknown rule 'no-such-rule' (known: qemu-legacy-dio, qemu-alignment-probe,"
+                        + " dio-alignment-honest, dio-not-buffered, dio-write-alignment)");
     }
 
     @Test

@@ -1,0 +1,54 @@
+package io.storageprobe.agent.verdict;
+
+import io.storageprobe.api.result.ProbeRead;
+import io.storageprobe.api.result.RuleOutcome;
+import io.storageprobe.api.result.RuleStatus;
+import io.storageprobe.api.result.TargetFacts;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Fails where the alignments QEMU's raw_probe_alignment concludes are not accepted by the kernel.
+ * QEMU counts every errno but EINVAL as "aligned", so where a misaligned read fails with EIO
+ * (dm-crypt on 6.0, 64K-page kernels from 6.18 until 9b0c3673c885) it settles on too small an
+ * alignment, and the read it then issues, R bytes into a buffer at +B, fails at VM run time. This
+ * breaks every QEMU: the probe is unchanged in every release. This rule alone reports a non-EINVAL
+ * answer to a misaligned read; dio-alignment-honest judges statx only.
+ */
+public final class QemuAlignmentProbeRule implements Rule {
+    public static final String NAME = "qemu-alignment-probe";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public RuleOutcome evaluate(TargetFacts facts, String filesystem) {
+        ProbeRead read = facts.conclusionRead();
+        if (read == null) {
+            return outcome(RuleStatus.NotApplicable, facts.probedRequestAlignment() == null
+                    || facts.probedBufferAlignment() == null
+                    ? "QEMU's probes found no working alignment up to 4096 bytes (QEMU refuses cache=none here)"
+                    : "the read QEMU issues with its concluded alignments was not made");
+        }
+        String conclusion = "QEMU concludes request alignment " + read.length() + " and buffer alignment "
+                + read.bufferOffset();
+        if (read.ok()) {
+            return outcome(RuleStatus.Pass, conclusion + ", and a pread of " + read.length()
+                    + " bytes into a buffer at +" + read.bufferOffset() + " succeeded");
+        }
+        return outcome(RuleStatus.Fail, conclusion + takenForAligned(facts) + ", but a pread of " + read.length()
+                + " bytes into a buffer at +" + read.bufferOffset() + " failed with " + read.result());
+    }
+
+    /** The probe reads QEMU took for aligned although they failed: the errno that misled it. */
+    private static String takenForAligned(TargetFacts facts) {
+        List<String> misled = Stream.concat(facts.requestProbes().stream(), facts.bufferProbes().stream())
+                .filter(r -> !r.ok() && !"EINVAL".equals(r.result()))
+                .map(r -> r.length() + "@+" + r.bufferOffset() + " " + r.result())
+                .toList();
+        return misled.isEmpty() ? "" : " (only EINVAL counts as misaligned, so it took reads failing otherwise for"
+                + " aligned: " + String.join(", ", misled) + ")";
+    }
+}
