@@ -52,7 +52,22 @@ class ChartLintTest {
     Tools.Result r = Chart.helm(Chart.templateArgs(
         "metrics.serviceMonitor.enabled=true", "metrics.podMonitor.enabled=true").toArray(String[]::new));
     assertThat(r.exitCode()).isNotZero();
-    assertThat(r.stderr()).contains("/metrics");
+    assertThat(r.stderr()).contains("metrics.serviceMonitor.enabled and metrics.podMonitor.enabled: enable one, not both");
+  }
+
+  /** What the CRD's CEL rule (interval >= 1m) refuses at install time, the chart refuses first. */
+  @ParameterizedTest(name = "rejects interval {0}")
+  @ValueSource(strings = {"5s", "59s", "0h0m59s", "0m", "30s29s"})
+  void intervalsTheCrdRefusesAreRefusedByTheChart(String interval) {
+    Tools.Result r = Chart.helm(Chart.templateArgs("defaultProbe.interval=" + interval).toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.all()).isNotZero();
+    assertThat(r.stderr()).contains("defaultProbe.interval: " + interval + " is shorter than the minimum of 1m");
+  }
+
+  @ParameterizedTest(name = "accepts interval {0}")
+  @ValueSource(strings = {"1m", "60s", "30s30s", "1h30m", "6h"})
+  void intervalsOfAtLeastAMinuteAreAccepted(String interval) {
+    assertThat(Chart.render("defaultProbe.interval=" + interval).generic("StorageProbe")).hasSize(1);
   }
 
   @Test

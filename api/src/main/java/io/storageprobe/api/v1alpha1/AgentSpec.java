@@ -3,7 +3,6 @@ package io.storageprobe.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** How the agent pods of a probe run. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -13,7 +12,7 @@ public record AgentSpec(
         String image,
 
         @JsonPropertyDescription("CPU and memory requests and limits of the agent container.")
-        ResourceRequirements resources,
+        AgentResources resources,
 
         @JsonPropertyDescription("PriorityClass of the agent pods, e.g. system-node-critical.")
         @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -59,7 +60,8 @@ public final class AgentDaemonSet {
                 .addToCommand("--probe", probeName)
                 .addAllToVolumeMounts(targetMounts(spec.targets()));
         if (agentSpec != null && agentSpec.resources() != null) {
-            container.withResources(agentSpec.resources());
+            container.withResources(new ResourceRequirementsBuilder()
+                    .withRequests(agentSpec.resources().requests()).withLimits(agentSpec.resources().limits()).build());
         }
         DaemonSet desired = new DaemonSetBuilder(template)
                 .editMetadata()

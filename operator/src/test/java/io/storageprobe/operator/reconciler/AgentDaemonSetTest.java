@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.storageprobe.api.v1alpha1.AgentResources;
 import io.storageprobe.api.v1alpha1.AgentSpec;
 import io.storageprobe.api.v1alpha1.ProbeToleration;
 import io.storageprobe.api.v1alpha1.StorageProbe;
@@ -74,7 +74,7 @@ class AgentDaemonSetTest {
         DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(Map.of("disk", "ssd"),
                 List.of(new ProbeToleration("dedicated", ProbeToleration.TolerationOperator.Equal, "vms", ProbeToleration.TaintEffect.NoSchedule, null)),
                 null, null, null, null,
-                new AgentSpec("img:custom", new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("128Mi")).build(), "high"), null)),
+                new AgentSpec("img:custom", new AgentResources(null, Map.of("memory", new Quantity("128Mi"))), "high"), null)),
                 SETTINGS);
         var pod = ds.getSpec().getTemplate().getSpec();
         assertThat(pod.getNodeSelector()).containsExactly(Map.entry("disk", "ssd"));
