@@ -74,7 +74,8 @@ public final class StandaloneCommand {
         try (AgentHttpServer http = AgentHttpServer.start(options.metricsPort(), registry);
              StandaloneAgent agent = new StandaloneAgent(probe::run, metrics, options.interval(), Clock.systemUTC())) {
             LOG.info("standalone agent for node {} (probe label {}), judging for {}: serving /metrics and /healthz on port {},"
-                    + " probing every {}", node, options.probe(), qemu.describe(), http.port(), options.interval());
+                    + " probing every {}", node, options.probe(), qemu.describe(), http.port(),
+                    options.interval().toString().substring(2).toLowerCase(java.util.Locale.ROOT));
             // SIGTERM (systemctl stop): stop the loop; the JVM then exits with 143 once the hook returns.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("stopping");
