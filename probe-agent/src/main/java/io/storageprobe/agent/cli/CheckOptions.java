@@ -34,7 +34,8 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
               --output FORMAT   table (default), json (the StorageProbeResult shape) or prometheus
                                 (the agent's metrics in the text format, probe="standalone", for
                                 node_exporter's textfile collector)
-              --output-file PATH  write the output to PATH instead of stdout, atomically: a temporary
+              --output-file PATH
+                                write the output to PATH instead of stdout, atomically: a temporary
                                 file in the same directory, synced, then renamed over PATH
               --timeout SECS    give up on a target after this long (default 30)
               --scratch         also make loop devices with 512- and 4096-byte sectors (and a file on
