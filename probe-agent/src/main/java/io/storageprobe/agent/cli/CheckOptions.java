@@ -1,22 +1,23 @@
 package io.storageprobe.agent.cli;
 
 import io.storageprobe.agent.probe.NodeProbe;
-import io.storageprobe.api.qemu.QemuVersion;
-import io.storageprobe.api.v1alpha1.StorageProbeSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /** The flags of {@code storageprobe check}, parsed by hand to keep start-up small. */
 public record CheckOptions(List<String> devices, List<String> paths, List<String> files, List<String> rules,
-                           Output output, Duration timeout, boolean scratch, boolean help, String qemu) {
+                           Output output, Duration timeout, boolean scratch, boolean help, String qemu,
+                           Path outputFile) {
 
-    public enum Output { TABLE, JSON }
+    /** PROMETHEUS: the agent's series in the text exposition format, for node_exporter's textfile collector. */
+    public enum Output { TABLE, JSON, PROMETHEUS }
 
     public static final String USAGE = """
             Usage: storageprobe check [--device NAME]... [--path DIR]... [--file FILE]...
-                                      [--rules RULE,...] [--qemu VERSION] [--output table|json]
+                                      [--rules RULE,...] [--qemu VERSION]
+                                      [--output table|json|prometheus] [--output-file PATH]
                                       [--timeout SECONDS] [--scratch]
 
             Probes how this host's disks and filesystems treat O_DIRECT, the way QEMU does, and says
@@ -30,7 +31,12 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
               --qemu VERSION    judge for this QEMU, e.g. 7.2 or 5.2 (default: the local qemu-img's
                                 version; with no QEMU installed every rule counts). A failing rule
                                 that cannot break that QEMU is shown as latent, not Affected
-              --output FORMAT   table (default) or json (the StorageProbeResult shape)
+              --output FORMAT   table (default), json (the StorageProbeResult shape) or prometheus
+                                (the agent's metrics in the text format, probe="standalone", for
+                                node_exporter's textfile collector)
+              --output-file PATH
+                                write the output to PATH instead of stdout, atomically: a temporary
+                                file in the same directory, synced, then renamed over PATH
               --timeout SECS    give up on a target after this long (default 30)
               --scratch         also make loop devices with 512- and 4096-byte sectors (and a file on
                                 ext4 on the 4K one), probe them and remove them: shows how this kernel
@@ -48,21 +54,22 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
         Duration timeout = NodeProbe.DEFAULT_TIMEOUT;
         boolean scratch = false, help = false;
         String qemu = null;
+        Path outputFile = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             String inline = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
             switch (flag) {
-                case "--device" -> devices.add(value(args, ++i, flag, inline));
-                case "--path" -> paths.add(value(args, ++i, flag, inline));
-                case "--file" -> files.add(value(args, ++i, flag, inline));
-                case "--rules" -> rules.addAll(Arrays.stream(value(args, ++i, flag, inline).split(","))
-                        .map(String::trim).filter(s -> !s.isEmpty()).toList());
-                case "--output" -> output = output(value(args, ++i, flag, inline));
-                case "--timeout" -> timeout = timeout(value(args, ++i, flag, inline));
-                case "--scratch" -> scratch = noValue(flag, inline);
-                case "--qemu" -> qemu = qemu(value(args, ++i, flag, inline));
-                case "-h", "--help" -> help = noValue(flag, inline);
+                case "--device" -> devices.add(Flags.value(args, ++i, flag, inline));
+                case "--path" -> paths.add(Flags.value(args, ++i, flag, inline));
+                case "--file" -> files.add(Flags.value(args, ++i, flag, inline));
+                case "--rules" -> rules.addAll(Flags.rules(Flags.value(args, ++i, flag, inline)));
+                case "--output" -> output = output(Flags.value(args, ++i, flag, inline));
+                case "--output-file" -> outputFile = outputFile(Flags.value(args, ++i, flag, inline));
+                case "--timeout" -> timeout = timeout(Flags.value(args, ++i, flag, inline));
+                case "--scratch" -> scratch = Flags.noValue(flag, inline);
+                case "--qemu" -> qemu = Flags.qemu(Flags.value(args, ++i, flag, inline));
+                case "-h", "--help" -> help = Flags.noValue(flag, inline);
                 default -> throw new UsageException(arg.startsWith("-")
                         ? "unknown flag " + arg : "unexpected argument " + arg);
             }
@@ -70,47 +77,27 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
                 i--;
             }
         }
-        return new CheckOptions(devices, paths, files, rules, output, timeout, scratch, help, qemu);
+        return new CheckOptions(devices, paths, files, rules, output, timeout, scratch, help, qemu, outputFile);
     }
 
-    private static String value(String[] args, int i, String flag, String inline) throws UsageException {
-        if (inline != null) {
-            if (inline.isEmpty()) {
-                throw new UsageException(flag + " needs a value");
-            }
-            return inline;
-        }
-        if (i >= args.length || args[i].startsWith("--")) {
-            throw new UsageException(flag + " needs a value");
-        }
-        return args[i];
-    }
 
-    private static boolean noValue(String flag, String inline) throws UsageException {
-        if (inline != null) {
-            throw new UsageException(flag + " takes no value");
-        }
-        return true;
-    }
 
     private static Output output(String value) throws UsageException {
         return switch (value) {
             case "table" -> Output.TABLE;
             case "json" -> Output.JSON;
-            default -> throw new UsageException("--output must be table or json, not " + value);
+            case "prometheus" -> Output.PROMETHEUS;
+            default -> throw new UsageException("--output must be table, json or prometheus, not " + value);
         };
     }
 
-    /** null for "auto": the local QEMU decides. */
-    private static String qemu(String value) throws UsageException {
-        if (StorageProbeSpec.QEMU_AUTO.equals(value)) {
-            return null;
+
+    private static Path outputFile(String value) throws UsageException {
+        Path file = Path.of(value);
+        if (file.getFileName() == null || value.endsWith("/")) {
+            throw new UsageException("--output-file must name a file, not " + value);
         }
-        try {
-            return QemuVersion.parse(value).toString();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--qemu: " + e.getMessage());
-        }
+        return file;
     }
 
     private static Duration timeout(String value) throws UsageException {

@@ -15,13 +15,13 @@ import java.util.concurrent.TimeUnit;
  * qemu-img and qemu-system-ARCH on PATH that prints a version. It runs before any probe reads:
  * a JVM with a thread stuck in a hung disk's I/O cannot start processes any more.
  */
-final class LocalQemu {
+public final class LocalQemu {
     private static final long WAIT_SECONDS = 5;
 
     private LocalQemu() {
     }
 
-    static QemuInForce detect() {
+    public static QemuInForce detect() {
         String arch = "aarch64".equals(System.getProperty("os.arch")) ? "aarch64" : "x86_64";
         for (String command : List.of("qemu-img", "qemu-system-" + arch)) {
             Path binary = onPath(command);

@@ -10,7 +10,8 @@ public final class Main {
 
             Commands:
               check     probe this host's disks and filesystems once and print a verdict
-              agent     the node daemon the StorageProbe DaemonSet runs
+              agent     the node daemon the StorageProbe DaemonSet runs; with --standalone, the
+                        same daemon on a host without Kubernetes (flags: agent --standalone --help)
               version   print the version
 
             Run 'storageprobe check --help' for the flags of check.
@@ -44,7 +45,11 @@ public final class Main {
                 return new CheckCommand(System.out, System.err).run(rest);
             }
             case "agent" -> {
-                return io.storageprobe.agent.daemon.AgentCommand.run(rest);
+                // Decided here, before AgentCommand (and with it the fabric8 client) is loaded:
+                // a standalone agent must not look for a kubeconfig or a service account.
+                return java.util.Arrays.asList(rest).contains("--standalone")
+                        ? io.storageprobe.agent.standalone.StandaloneCommand.run(rest)
+                        : io.storageprobe.agent.daemon.AgentCommand.run(rest);
             }
             default -> {
                 System.err.println("storageprobe: unknown command " + args[0]);

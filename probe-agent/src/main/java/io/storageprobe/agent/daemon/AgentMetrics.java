@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AgentMetrics {
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
+    /** The probe label outside Kubernetes (agent --standalone, check --output prometheus): no StorageProbe names one. */
+    public static final String STANDALONE_PROBE = "standalone";
 
     private final MultiGauge targetVerdict;
     private final MultiGauge ruleFailed;

@@ -19,6 +19,8 @@ public record AgentOptions(String probe, String node, int metricsPort) {
               --probe NAME         the StorageProbe to work for (required)
               --node NAME          this node's name (default: $NODE_NAME)
               --metrics-port PORT  port of /metrics and /healthz (default: 9402)
+
+            On a host without Kubernetes: storageprobe agent --standalone (--help for its flags).
             """;
 
     /** Throws IllegalArgumentException with a message for the user; never a stack trace. */

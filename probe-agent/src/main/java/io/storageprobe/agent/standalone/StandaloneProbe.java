@@ -1,0 +1,26 @@
+package io.storageprobe.agent.standalone;
+
+import io.storageprobe.agent.probe.DeviceDiscovery;
+import io.storageprobe.agent.probe.NodeProbe;
+import io.storageprobe.agent.probe.Target;
+import io.storageprobe.agent.probe.TargetSelection;
+import io.storageprobe.agent.verdict.RuleSet;
+import io.storageprobe.api.qemu.QemuJudgement;
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.QemuInForce;
+import java.util.List;
+
+/**
+ * One probe run of this host, the way {@code check} selects targets: the named ones, else the
+ * whole disks found in /sys/block at the time of the run (a disk added later is probed next run).
+ */
+record StandaloneProbe(String probe, String node, TargetSelection selection, RuleSet rules, QemuInForce qemu) {
+
+    List<Target> targets() {
+        return DeviceDiscovery.targets(selection);
+    }
+
+    NodeResult run() {
+        return QemuJudgement.judge(new NodeProbe(rules, NodeProbe.DEFAULT_TIMEOUT).run(probe, node, targets()), qemu);
+    }
+}
