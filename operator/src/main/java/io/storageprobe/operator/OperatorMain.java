@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.operator.http.OperatorHttpServer;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code java -jar storageprobe-operator.jar}: the operator process. */
@@ -16,6 +17,12 @@ public final class OperatorMain {
         OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KubernetesClient client = new KubernetesClientBuilder().build();
+        Optional<String> unusable = ApiPreflight.problem(client);
+        if (unusable.isPresent()) {
+            System.err.println("storageprobe-operator: " + unusable.get());
+            client.close();
+            System.exit(1);
+        }
         StorageProbeOperator[] operator = new StorageProbeOperator[1];
         // Serve /healthz before the operator starts: a slow informer sync must not get the pod killed.
         OperatorHttpServer http = OperatorHttpServer.start(settings.httpPort(), registry,
