@@ -81,6 +81,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 .build(), context);
         // Every probe cares about every node: a node coming or going changes nodesTargeted.
         var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, StorageProbe.class)
+                .withItemStore(new SlimNodeStore())
                 .withSecondaryToPrimaryMapper(n -> context.getPrimaryCache().list()
                         .map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .build(), context);
