@@ -17,6 +17,7 @@ import java.util.List;
  * @param agentVersion  version of the agent that measured
  * @param targets       one entry per probed target
  * @param verdict       the worst of the targets' verdicts
+ * @param qemu          the QEMU the verdicts were judged for
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NodeResult(
@@ -37,5 +38,7 @@ public record NodeResult(
         @JsonPropertyDescription("One entry per probed target.")
         List<TargetResult> targets,
         @JsonPropertyDescription("The worst of the targets' verdicts.")
-        Verdict verdict) {
+        Verdict verdict,
+        @JsonPropertyDescription("The QEMU the verdicts were judged for; rules that cannot break it are latent findings.")
+        QemuInForce qemu) {
 }

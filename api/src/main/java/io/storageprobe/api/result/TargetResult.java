@@ -16,6 +16,7 @@ import java.util.List;
  * @param rules      the outcome of each selected rule
  * @param verdict    the target's verdict
  * @param reason     why the verdict is not Compatible; null when it is
+ * @param latentFindings failing rules that cannot break the QEMU judged for, each with why
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetResult(
@@ -36,5 +37,7 @@ public record TargetResult(
         @JsonPropertyDescription("The target's verdict.")
         Verdict verdict,
         @JsonPropertyDescription("Why the verdict is not Compatible; null when it is.")
-        String reason) {
+        String reason,
+        @JsonPropertyDescription("Rules that fail here but cannot break the QEMU judged for (e.g. qemu-legacy-dio with QEMU 7.2 or newer), each with why. They do not make the target Affected.")
+        List<String> latentFindings) {
 }

@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import io.storageprobe.api.qemu.RuleCatalog;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +18,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.nodeSelector) || self.nodeSelector.all(k, k.size() <= 317)",
         fieldPath = ".nodeSelector", message = "spec.nodeSelector keys must be at most 317 characters")
-@ValidationRule(value = "!has(self.rules) || self.rules.all(r, r in ['qemu-legacy-dio', 'dio-alignment-honest', 'dio-not-buffered'])",
-        fieldPath = ".rules", message = "spec.rules may only name qemu-legacy-dio, dio-alignment-honest and dio-not-buffered")
+@ValidationRule(value = "!has(self.rules) || self.rules.all(r, r in ['qemu-legacy-dio', 'qemu-alignment-probe', 'dio-alignment-honest', 'dio-not-buffered', 'dio-write-alignment'])",
+        fieldPath = ".rules", message = "spec.rules may only name qemu-legacy-dio, qemu-alignment-probe, dio-alignment-honest, dio-not-buffered and dio-write-alignment")
 @ValidationRule(value = "!has(self.rules) || self.rules.all(r, self.rules.exists_one(x, x == r))",
         fieldPath = ".rules", message = "spec.rules must not name a rule twice")
 @ValidationRule(value = "!has(self.interval) || duration(self.interval) >= duration('1m')",
@@ -34,7 +35,10 @@ public record StorageProbeSpec(
         @JsonPropertyDescription("Which storage of each node is probed.")
         Targets targets,
 
-        @JsonPropertyDescription("Names of the conformance rules that decide the verdict: qemu-legacy-dio, dio-alignment-honest, dio-not-buffered. Default: all built-in rules.")
+        @JsonPropertyDescription("Names of the conformance rules that decide the verdict. Default: all built-in rules. "
+                + "qemu-legacy-dio breaks QEMU before 7.2 only (fixed by QEMU commits a7c5f67a7856 and 25474d90aa50); "
+                + "qemu-alignment-probe, dio-alignment-honest, dio-not-buffered and dio-write-alignment break every QEMU. "
+                + "A failing rule that cannot break the QEMU in force (see qemu) is a latent finding, not Affected.")
         @Size(max = 16)
         List<@Size(max = 63) String> rules,
 
@@ -47,11 +51,22 @@ public record StorageProbeSpec(
         NodeActions nodeActions,
 
         @JsonPropertyDescription("How the agent pods run: image, resources, priority class.")
-        AgentSpec agent) {
+        AgentSpec agent,
+
+        @JsonPropertyDescription("The QEMU whose VMs this probe protects: auto, or a version such as 7.2 or 9.1.0. "
+                + "auto reads the installed KubeVirt (status.observedKubeVirtVersion of the KubeVirt resource, group kubevirt.io) "
+                + "and maps its release to the QEMU it ships; without KubeVirt, or for a release the operator does not know, "
+                + "every rule counts. Set a version where a distribution backported the QEMU 7.2 fix. status.qemu shows what is in force. Default: auto.")
+        @Default("auto")
+        @Pattern("^(auto|[0-9]{1,3}\\.[0-9]{1,3}(\\.[0-9]{1,3})?)$")
+        String qemu) {
 
     /** The interval used when spec.interval is absent. */
     public static final String DEFAULT_INTERVAL = "6h";
 
     /** The names of the built-in rules (design.md section 3); spec.rules may name only these. */
-    public static final List<String> BUILT_IN_RULES = List.of("qemu-legacy-dio", "dio-alignment-honest", "dio-not-buffered");
+    public static final List<String> BUILT_IN_RULES = RuleCatalog.names();
+
+    /** spec.qemu's value asking the operator to find the QEMU from the installed KubeVirt. */
+    public static final String QEMU_AUTO = "auto";
 }

@@ -2,6 +2,7 @@ package io.storageprobe.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.storageprobe.api.result.QemuInForce;
 import java.util.List;
 
 /** What the operator last concluded from the agents' results. Written only by the operator. */
@@ -23,7 +24,13 @@ public record StorageProbeStatus(
         Boolean affectedNodesTruncated,
 
         @JsonPropertyDescription("The newest probeTime among the results (RFC 3339).")
-        String lastProbeTime) {
+        String lastProbeTime,
+
+        @JsonPropertyDescription("The QEMU the verdicts are judged for, and where it came from (spec.qemu, or the installed KubeVirt).")
+        QemuInForce qemu,
+
+        @JsonPropertyDescription("Nodes that are not Affected but fail a rule that cannot break the QEMU in force (latent findings), sorted by name, at most 50; summary.latent counts them all.")
+        List<AffectedNode> latentNodes) {
 
     /** How many affected nodes the status lists; the rest are counted, not named. */
     public static final int MAX_AFFECTED_NODES = 50;

@@ -15,5 +15,7 @@ public record Summary(
         @JsonPropertyDescription("Reported nodes whose verdict is Unsupported.")
         int unsupported,
         @JsonPropertyDescription("Reported nodes whose verdict is Error.")
-        int error) {
+        int error,
+        @JsonPropertyDescription("Reported nodes that are not Affected but have latent findings: a rule fails that cannot break the QEMU in force.")
+        int latent) {
 }

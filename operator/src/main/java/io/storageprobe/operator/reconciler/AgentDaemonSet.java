@@ -47,7 +47,7 @@ public final class AgentDaemonSet {
     }
 
     public static DaemonSet desired(StorageProbe probe, OperatorSettings settings) {
-        StorageProbeSpec spec = probe.getSpec() == null ? new StorageProbeSpec(null, null, null, null, null, null, null) : probe.getSpec();
+        StorageProbeSpec spec = probe.getSpec() == null ? new StorageProbeSpec(null, null, null, null, null, null, null, null) : probe.getSpec();
         String probeName = probe.getMetadata().getName();
         Map<String, String> selectorLabels = Map.of("app.kubernetes.io/name", "storageprobe-agent", StorageProbe.PROBE_LABEL, probeName);
         DaemonSet template = load();

@@ -46,7 +46,7 @@ public final class AgentWriteBench {
         KubernetesClient bench = api.client();
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
-        probe.setSpec(new StorageProbeSpec(null, null, null, null, "6h", null, null));
+        probe.setSpec(new StorageProbeSpec(null, null, null, null, "6h", null, null, null));
         StorageProbe created = bench.resource(probe).create();
         NodeResult compatible = FleetData.result(created, 0, Verdict.Compatible).getSpec();
         NodeResult affected = FleetData.result(created, 0, Verdict.Affected).getSpec();
@@ -79,7 +79,7 @@ public final class AgentWriteBench {
         ProbeRunner runner = (probe, node, settings) -> {
             NodeResult r = results.apply(runs.getAndIncrement());
             return new NodeResult(r.probe(), r.node(), r.kernelRelease(), r.bootId(), r.osImage(),
-                    Instant.now().toString(), r.agentVersion(), r.targets(), r.verdict());
+                    Instant.now().toString(), r.agentVersion(), r.targets(), r.verdict(), null);
         };
         // Spec re-read once an hour so that it does not blur the per-cycle count; the interval is 1 s.
         AgentTimings timings = new AgentTimings(Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1));

@@ -53,7 +53,7 @@ public final class FleetBench {
         long loadStart = System.nanoTime();
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
-        probe.setSpec(new StorageProbeSpec(null, null, null, null, "6h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null));
+        probe.setSpec(new StorageProbeSpec(null, null, null, null, "6h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
         StorageProbe created = client.resource(probe).create();
         Map<Verdict, Integer> expected = new EnumMap<>(Verdict.class);
         ExecutorService pool = Executors.newFixedThreadPool(4);

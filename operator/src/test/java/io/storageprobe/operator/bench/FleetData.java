@@ -107,7 +107,7 @@ final class FleetData {
                         .withKind("StorageProbe").withName(probeName).withUid(probe.getMetadata().getUid()).build())
                 .build());
         r.setSpec(new NodeResult(probeName, node, kernel, "b00t-" + i, "Debian GNU/Linux 13 (trixie)",
-                "2026-11-24T09:" + String.format("%02d:%02d", (i / 60) % 60, i % 60) + "Z", "0.1.0", targets, verdict));
+                "2026-11-24T09:" + String.format("%02d:%02d", (i / 60) % 60, i % 60) + "Z", "0.1.0", targets, verdict, null));
         return r;
     }
 }

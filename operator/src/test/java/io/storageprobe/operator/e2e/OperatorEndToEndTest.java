@@ -124,7 +124,7 @@ class OperatorEndToEndTest {
         }
         StorageProbe probe = probe(PROBE, new StorageProbeSpec(null, null,
                 new Targets(new DeviceTargets(List.of(loops.get(0).name(), loops.get(1).name()), List.of()), null, null),
-                null, "1h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null));
+                null, "1h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
         client.resource(probe).create();
 
         // The operator makes the agent DaemonSet, owned by the probe.
@@ -339,7 +339,7 @@ class OperatorEndToEndTest {
         });
 
         // An invalid spec the schema would have rejected (the mock validates nothing): InvalidSpec, no DaemonSet.
-        client.resource(probe("badprobe", new StorageProbeSpec(null, null, null, null, "30s", null, null))).create();
+        client.resource(probe("badprobe", new StorageProbeSpec(null, null, null, null, "30s", null, null, null))).create();
         ProbeCondition invalid = await().atMost(TIMEOUT).until(() -> condition("badprobe", ProbeCondition.READY).orElse(null),
                 c -> c != null && c.reason().equals("InvalidSpec"));
         assertThat(invalid.status()).isEqualTo("False");
@@ -370,7 +370,7 @@ class OperatorEndToEndTest {
         client.resources(StorageProbe.class).withName(PROBE).edit(p -> {
             p.setSpec(new StorageProbeSpec(p.getSpec().nodeSelector(), p.getSpec().tolerations(), p.getSpec().targets(),
                     p.getSpec().rules(), p.getSpec().interval(), p.getSpec().nodeActions(),
-                    new AgentSpec("registry.example/storageprobe:next", null, "system-node-critical")));
+                    new AgentSpec("registry.example/storageprobe:next", null, "system-node-critical"), null));
             return p;
         });
         DaemonSet changed = await().atMost(TIMEOUT).until(() -> daemonSet(PROBE), d -> d != null
@@ -401,7 +401,7 @@ class OperatorEndToEndTest {
 
     private void setInterval(String probe, String interval) {
         client.resources(StorageProbe.class).withName(probe).edit(p -> {
-            p.setSpec(new StorageProbeSpec(null, null, null, null, interval, null, null));
+            p.setSpec(new StorageProbeSpec(null, null, null, null, interval, null, null, null));
             return p;
         });
     }

@@ -45,6 +45,6 @@ final class ReplayProbeRunner implements ProbeRunner {
                 .toList();
         Verdict verdict = results.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
         return new NodeResult(probe, node, kernel, "replayed-boot-" + kernel, "Debian GNU/Linux (replayed)",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "replay", results, verdict);
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "replay", results, verdict, null);
     }
 }

@@ -23,7 +23,7 @@ class AgentDaemonSetTest {
     @Test
     void mountsChosenPathsReadWriteAndFilesReadOnly() {
         DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null,
-                new Targets(null, List.of("/var/lib/kubelet"), List.of("/srv/vm/disk.img")), null, null, null, null)), SETTINGS);
+                new Targets(null, List.of("/var/lib/kubelet"), List.of("/srv/vm/disk.img")), null, null, null, null, null)), SETTINGS);
         Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getVolumeMounts()).anySatisfy(m -> {
             assertThat(m.getMountPath()).isEqualTo("/var/lib/kubelet");
@@ -41,7 +41,7 @@ class AgentDaemonSetTest {
 
     @Test
     void agentSeesTheHostsOsReleaseSoItReportsTheNodesOs() {
-        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null, null)),
+        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)),
                 SETTINGS);
         Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getEnv()).anySatisfy(e -> {
@@ -58,7 +58,7 @@ class AgentDaemonSetTest {
 
     @Test
     void aNewProbeGenerationRollsTheAgentPods() {
-        StorageProbe probe = probe(new StorageProbeSpec(null, null, null, null, null, null, null));
+        StorageProbe probe = probe(new StorageProbeSpec(null, null, null, null, null, null, null, null));
         probe.getMetadata().setGeneration(3L);
         DaemonSet before = AgentDaemonSet.desired(probe, SETTINGS);
         probe.getMetadata().setGeneration(4L);
@@ -74,7 +74,7 @@ class AgentDaemonSetTest {
         DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(Map.of("disk", "ssd"),
                 List.of(new ProbeToleration("dedicated", ProbeToleration.TolerationOperator.Equal, "vms", ProbeToleration.TaintEffect.NoSchedule, null)),
                 null, null, null, null,
-                new AgentSpec("img:custom", new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("128Mi")).build(), "high"))),
+                new AgentSpec("img:custom", new ResourceRequirementsBuilder().addToLimits("memory", new Quantity("128Mi")).build(), "high"), null)),
                 SETTINGS);
         var pod = ds.getSpec().getTemplate().getSpec();
         assertThat(pod.getNodeSelector()).containsExactly(Map.entry("disk", "ssd"));
@@ -92,8 +92,8 @@ class AgentDaemonSetTest {
 
     @Test
     void aSpecChangeChangesTheHashAndTheSameSpecKeepsIt() {
-        StorageProbe a = probe(new StorageProbeSpec(null, null, null, null, "6h", null, null));
-        StorageProbe b = probe(new StorageProbeSpec(Map.of("disk", "ssd"), null, null, null, "6h", null, null));
+        StorageProbe a = probe(new StorageProbeSpec(null, null, null, null, "6h", null, null, null));
+        StorageProbe b = probe(new StorageProbeSpec(Map.of("disk", "ssd"), null, null, null, "6h", null, null, null));
         String hashA = AgentDaemonSet.desired(a, SETTINGS).getMetadata().getAnnotations().get(AgentDaemonSet.SPEC_HASH_ANNOTATION);
         assertThat(AgentDaemonSet.desired(a, SETTINGS).getMetadata().getAnnotations()).containsEntry(AgentDaemonSet.SPEC_HASH_ANNOTATION, hashA);
         assertThat(AgentDaemonSet.desired(b, SETTINGS).getMetadata().getAnnotations().get(AgentDaemonSet.SPEC_HASH_ANNOTATION)).isNotEqualTo(hashA);

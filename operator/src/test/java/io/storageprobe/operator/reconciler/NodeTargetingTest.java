@@ -37,7 +37,7 @@ class NodeTargetingTest {
     }
 
     private static StorageProbeSpec spec(Map<String, String> selector, List<ProbeToleration> tolerations) {
-        return new StorageProbeSpec(selector, tolerations, null, null, null, null, null);
+        return new StorageProbeSpec(selector, tolerations, null, null, null, null, null, null);
     }
 
     private static Node node(Map<String, String> labels, String taintEffect) {

@@ -47,7 +47,7 @@ class SpecValidatorTest {
     }
 
     private static StorageProbeSpec spec(String interval, List<String> rules, Targets targets, List<ProbeToleration> tolerations) {
-        return new StorageProbeSpec(null, tolerations, targets, rules, interval, null, null);
+        return new StorageProbeSpec(null, tolerations, targets, rules, interval, null, null, null);
     }
 
     private static StorageProbe probe(String name, StorageProbeSpec spec) {

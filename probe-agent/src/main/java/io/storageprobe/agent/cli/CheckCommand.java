@@ -8,7 +8,9 @@ import io.storageprobe.agent.probe.TargetSelection;
 import io.storageprobe.agent.report.JsonReport;
 import io.storageprobe.agent.report.TableReport;
 import io.storageprobe.agent.verdict.RuleSet;
+import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.result.TargetKind;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,20 +60,24 @@ public final class CheckCommand {
                     + String.join(" ", TargetSelection.DEFAULT_INCLUDE) + "; name targets with --device, --path or --file");
             return PROBE_ERROR;
         }
+        QemuInForce qemu = options.qemu() != null
+                ? new QemuInForce(options.qemu(), QemuInForce.FLAG, "--qemu " + options.qemu())
+                : LocalQemu.detect();
         if (!options.scratch()) {
-            return report(new NodeProbe(rules, options.timeout()).run("check", null, targets), options);
+            return report(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu, options);
         }
         try (ScratchDevices scratch = ScratchDevices.create()) {
             scratch.devices().forEach(d -> targets.add(Target.device(d)));
             targets.add(Target.file(scratch.file()));
-            return report(new NodeProbe(rules, options.timeout()).run("check", null, targets), options);
+            return report(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu, options);
         } catch (IOException e) {
             err.println("storageprobe check: cannot set up scratch devices: " + e.getMessage());
             return PROBE_ERROR;
         }
     }
 
-    private int report(NodeResult result, CheckOptions options) {
+    private int report(NodeResult measured, QemuInForce qemu, CheckOptions options) {
+        NodeResult result = QemuJudgement.judge(measured, qemu);
         out.print(options.output() == CheckOptions.Output.JSON ? JsonReport.render(result) + "\n" : TableReport.render(result));
         return switch (result.verdict()) {
             case Affected -> RULE_FAILED;

@@ -82,8 +82,12 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
             } else {
                 probeGone = false;
                 ProbeSettings fresh = ProbeSettings.of(current);
-                if (settings == null || fresh.generation() != settings.generation() || !Objects.equals(fresh.uid(), settings.uid())) {
-                    nextProbe = now; // a new spec: probe with it now
+                if (settings == null || fresh.generation() != settings.generation() || !Objects.equals(fresh.uid(), settings.uid())
+                        || !Objects.equals(fresh.qemu(), settings.qemu())) {
+                    // A new spec, or a new QEMU in force (KubeVirt upgraded): probe now and judge
+                    // for it. Probing costs milliseconds; keeping a copy of the last facts to
+                    // re-judge would be a second path for the same thing.
+                    nextProbe = now;
                 }
                 settings = fresh;
             }

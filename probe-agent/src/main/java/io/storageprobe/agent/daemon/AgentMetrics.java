@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.storageprobe.api.qemu.QemuVersion;
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
@@ -28,6 +30,7 @@ public final class AgentMetrics {
 
     private final MultiGauge targetVerdict;
     private final MultiGauge ruleFailed;
+    private final MultiGauge ruleLatent;
     private final MultiGauge alignment;
     private final MultiGauge nodeInfo;
     private final Timer duration;
@@ -41,7 +44,10 @@ public final class AgentMetrics {
                 .description("1 for the target's current verdict (Compatible, Unsupported, Error, Affected), 0 for the others")
                 .register(registry);
         ruleFailed = MultiGauge.builder("storageprobe.rule.failed")
-                .description("1 when the rule fails on the target, else 0")
+                .description("1 when the rule fails on the target and its failure breaks the QEMU in force (the target is Affected), else 0")
+                .register(registry);
+        ruleLatent = MultiGauge.builder("storageprobe.rule.latent")
+                .description("1 when the rule fails on the target but cannot break the QEMU in force (a latent finding, e.g. qemu-legacy-dio with QEMU 7.2 or newer), else 0")
                 .register(registry);
         alignment = MultiGauge.builder("storageprobe.target.alignment.bytes")
                 .description("Alignments of the target in bytes: block sizes, DMA alignment, statx DIO alignments, and what QEMU's probes conclude")
@@ -82,13 +88,19 @@ public final class AgentMetrics {
         lastRun.set(endEpochSeconds);
         List<MultiGauge.Row<?>> verdicts = new ArrayList<>();
         List<MultiGauge.Row<?>> rules = new ArrayList<>();
+        List<MultiGauge.Row<?>> latent = new ArrayList<>();
+        QemuVersion qemu = result.qemu() == null ? null : result.qemu().parsed();
         List<MultiGauge.Row<?>> alignments = new ArrayList<>();
         for (TargetResult t : result.targets() == null ? List.<TargetResult>of() : result.targets()) {
             for (Verdict v : Verdict.values()) {
                 verdicts.add(MultiGauge.Row.of(Tags.of("target", t.name(), "verdict", v.name()), t.verdict() == v ? 1 : 0));
             }
             for (RuleOutcome o : t.rules() == null ? List.<RuleOutcome>of() : t.rules()) {
-                rules.add(MultiGauge.Row.of(Tags.of("target", t.name(), "rule", o.rule()), o.status() == RuleStatus.Fail ? 1 : 0));
+                boolean fails = o.status() == RuleStatus.Fail;
+                boolean counts = RuleCatalog.breaks(o.rule(), qemu);
+                Tags tags = Tags.of("target", t.name(), "rule", o.rule());
+                rules.add(MultiGauge.Row.of(tags, fails && counts ? 1 : 0));
+                latent.add(MultiGauge.Row.of(tags, fails && !counts ? 1 : 0));
             }
             TargetFacts f = t.facts();
             if (f != null) {
@@ -104,6 +116,7 @@ public final class AgentMetrics {
         // overwrite=true: series of targets no longer probed disappear instead of going stale.
         targetVerdict.register(verdicts, true);
         ruleFailed.register(rules, true);
+        ruleLatent.register(latent, true);
         alignment.register(alignments, true);
         nodeInfo.register(List.of(MultiGauge.Row.of(Tags.of("kernel_release",
                 result.kernelRelease() == null ? "unknown" : result.kernelRelease()), 1)), true);

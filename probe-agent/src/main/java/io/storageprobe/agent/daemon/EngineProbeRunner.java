@@ -4,6 +4,7 @@ import io.storageprobe.agent.probe.DeviceDiscovery;
 import io.storageprobe.agent.probe.NodeProbe;
 import io.storageprobe.agent.probe.Target;
 import io.storageprobe.agent.verdict.RuleSet;
+import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class EngineProbeRunner implements ProbeRunner {
                 .forEach(d -> targets.add(Target.device(d)));
         settings.paths().forEach(p -> targets.add(Target.path(p)));
         settings.files().forEach(f -> targets.add(Target.file(f)));
-        return new NodeProbe(RuleSet.named(settings.rules()), NodeProbe.DEFAULT_TIMEOUT).run(probe, node, targets);
+        return QemuJudgement.judge(new NodeProbe(RuleSet.named(settings.rules()), NodeProbe.DEFAULT_TIMEOUT)
+                .run(probe, node, targets), settings.qemu());
     }
 }

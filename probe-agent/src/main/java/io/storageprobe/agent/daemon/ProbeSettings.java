@@ -1,5 +1,6 @@
 package io.storageprobe.agent.daemon;
 
+import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.v1alpha1.DeviceTargets;
 import io.storageprobe.api.v1alpha1.ProbeInterval;
 import io.storageprobe.api.v1alpha1.StorageProbe;
@@ -13,9 +14,11 @@ import java.util.List;
  *
  * @param uid        the probe's uid, for the results' owner reference
  * @param generation the probe's generation: a new one means probe again now
+ * @param qemu       the QEMU to judge for: the operator's status.qemu, else an explicit spec.qemu, else unknown
  */
 public record ProbeSettings(String uid, long generation, List<String> deviceInclude, List<String> deviceExclude,
-                            List<String> paths, List<String> files, List<String> rules, Duration interval) {
+                            List<String> paths, List<String> files, List<String> rules, Duration interval,
+                            QemuInForce qemu) {
 
     /** Throws IllegalArgumentException naming the field when the spec is unusable. */
     public static ProbeSettings of(StorageProbe probe) {
@@ -35,6 +38,21 @@ public record ProbeSettings(String uid, long generation, List<String> deviceIncl
                 targets == null || targets.paths() == null ? List.of() : targets.paths(),
                 targets == null || targets.files() == null ? List.of() : targets.files(),
                 spec == null || spec.rules() == null ? List.of() : spec.rules(),
-                interval);
+                interval, qemu(probe));
+    }
+
+    /**
+     * The operator resolves spec.qemu (auto: from KubeVirt) into status.qemu; until it has, an
+     * explicit version in the spec is used as is, and auto means unknown: every rule counts.
+     */
+    private static QemuInForce qemu(StorageProbe probe) {
+        if (probe.getStatus() != null && probe.getStatus().qemu() != null) {
+            return probe.getStatus().qemu();
+        }
+        String wanted = probe.getSpec() == null ? null : probe.getSpec().qemu();
+        if (wanted != null && !StorageProbeSpec.QEMU_AUTO.equals(wanted)) {
+            return new QemuInForce(wanted, QemuInForce.SPEC, "spec.qemu");
+        }
+        return QemuInForce.unknown("the operator has not resolved spec.qemu yet");
     }
 }

@@ -70,7 +70,7 @@ final class ResultWriter {
 
     private static NodeResult withoutTime(NodeResult r) {
         return new NodeResult(r.probe(), r.node(), r.kernelRelease(), r.bootId(), r.osImage(), null,
-                r.agentVersion(), r.targets(), r.verdict());
+                r.agentVersion(), r.targets(), r.verdict(), r.qemu());
     }
 
     private static Instant parse(String time) {

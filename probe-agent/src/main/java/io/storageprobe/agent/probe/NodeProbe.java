@@ -47,7 +47,7 @@ public final class NodeProbe {
         Verdict verdict = results.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
         return new NodeResult(probeName, nodeName != null ? nodeName : node.hostname(), node.kernelRelease(),
                 node.bootId(), node.osImage(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                AgentVersion.get(), results, verdict);
+                AgentVersion.get(), results, verdict, null);
     }
 
     private List<TargetResult> probeAll(List<Target> targets) {

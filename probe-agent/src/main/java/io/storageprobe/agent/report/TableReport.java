@@ -25,7 +25,11 @@ public final class TableReport {
         if (result.osImage() != null) {
             out.append(" (").append(result.osImage()).append(')');
         }
-        out.append("\n\n");
+        out.append('\n');
+        if (result.qemu() != null) {
+            out.append("Judged for ").append(result.qemu().describe()).append('\n');
+        }
+        out.append('\n');
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         result.targets().forEach(t -> rows.add(row(t)));
@@ -40,6 +44,9 @@ public final class TableReport {
             TargetResult target = i == 0 ? null : result.targets().get(i - 1);
             if (target != null && target.reason() != null) {
                 out.append("    ").append(target.reason()).append('\n');
+            }
+            if (target != null && target.latentFindings() != null) {
+                target.latentFindings().forEach(f -> out.append("    latent: ").append(f).append('\n'));
             }
         }
         out.append('\n').append("Node verdict: ").append(result.verdict()).append(summary(result)).append('\n');

@@ -1,14 +1,13 @@
 package io.storageprobe.agent.verdict;
 
 import io.storageprobe.agent.probe.Measurement;
+import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.RuleOutcome;
-import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** The rules selected for a run, and the verdict they give a measured target. */
 public final class RuleSet {
@@ -52,7 +51,8 @@ public final class RuleSet {
 
     /**
      * design.md section 3: Error if probing failed, Unsupported if O_DIRECT cannot be used,
-     * Affected if a selected rule fails, else Compatible.
+     * Affected if a selected rule fails, else Compatible. Every failure counts here, as for an
+     * unknown QEMU; {@link QemuJudgement} judges the outcomes again for the QEMU in force.
      */
     public TargetResult judge(Measurement m) {
         if (m.facts() == null || m.problem() != null && m.problem().kind() == Measurement.Problem.Kind.ERROR) {
@@ -62,15 +62,12 @@ public final class RuleSet {
             return result(m, List.of(), Verdict.Unsupported, m.problem().reason());
         }
         List<RuleOutcome> outcomes = rules.stream().map(r -> r.evaluate(m.facts(), m.filesystem())).toList();
-        String failures = outcomes.stream().filter(o -> o.status() == RuleStatus.Fail)
-                .map(o -> o.rule() + ": " + o.reason()).collect(Collectors.joining("; "));
-        return failures.isEmpty()
-                ? result(m, outcomes, Verdict.Compatible, null)
-                : result(m, outcomes, Verdict.Affected, failures);
+        // Judged for an unknown QEMU here (every failure counts); callers judge again for the QEMU in force.
+        return QemuJudgement.judge(result(m, outcomes, Verdict.Compatible, null), null);
     }
 
     private static TargetResult result(Measurement m, List<RuleOutcome> outcomes, Verdict verdict, String reason) {
         return new TargetResult(m.target().kind(), m.target().name(), m.path(), m.filesystem(), m.device(),
-                m.facts(), outcomes, verdict, reason);
+                m.facts(), outcomes, verdict, reason, null);
     }
 }

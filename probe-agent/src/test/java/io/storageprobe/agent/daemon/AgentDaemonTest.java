@@ -50,7 +50,7 @@ class AgentDaemonTest {
         ProbeRunner recorder = (probe, node, settings) -> {
             runs.add(settings);
             return new NodeResult(probe, node, "6.18.44", "boot", "Debian", Instant.now().toString(), "test", List.of(),
-                    settings.deviceInclude().contains("bad*") ? Verdict.Affected : Verdict.Compatible);
+                    settings.deviceInclude().contains("bad*") ? Verdict.Affected : Verdict.Compatible, null);
         };
         daemon = new AgentDaemon(client, "vmdisks", "worker-1", recorder,
                 new AgentMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "vmdisks", "worker-1"), TIMINGS, Clock.systemUTC());
@@ -120,7 +120,7 @@ class AgentDaemonTest {
         StorageProbe p = new StorageProbe();
         p.getMetadata().setName("vmdisks");
         p.getMetadata().setGeneration(generation);
-        p.setSpec(new StorageProbeSpec(null, null, new Targets(new DeviceTargets(include, null), null, null), null, "6h", null, null));
+        p.setSpec(new StorageProbeSpec(null, null, new Targets(new DeviceTargets(include, null), null, null), null, "6h", null, null, null));
         return p;
     }
 }

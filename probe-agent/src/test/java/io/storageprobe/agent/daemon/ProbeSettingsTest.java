@@ -30,7 +30,7 @@ class ProbeSettingsTest {
     void takesWhatTheSpecSays() {
         ProbeSettings s = ProbeSettings.of(probe(new StorageProbeSpec(null, null,
                 new Targets(new DeviceTargets(List.of("loop7"), List.of()), List.of("/var/lib/kubelet"), null),
-                List.of("qemu-legacy-dio"), "1h30m", null, null)));
+                List.of("qemu-legacy-dio"), "1h30m", null, null, null)));
         assertThat(s.deviceInclude()).containsExactly("loop7");
         assertThat(s.deviceExclude()).isEmpty();
         assertThat(s.paths()).containsExactly("/var/lib/kubelet");
@@ -40,7 +40,7 @@ class ProbeSettingsTest {
 
     @Test
     void refusesAnIntervalItCannotUseNamingTheField() {
-        assertThatThrownBy(() -> ProbeSettings.of(probe(new StorageProbeSpec(null, null, null, null, "10s", null, null))))
+        assertThatThrownBy(() -> ProbeSettings.of(probe(new StorageProbeSpec(null, null, null, null, "10s", null, null, null))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("spec.interval: ");
     }
 

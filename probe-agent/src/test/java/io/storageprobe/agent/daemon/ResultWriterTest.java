@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ResultWriterTest {
     private static final Duration INTERVAL = Duration.ofHours(6);
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
-    private static final ProbeSettings SETTINGS = new ProbeSettings("uid-1", 1, List.of(), List.of(), List.of(), List.of(), List.of(), INTERVAL);
+    private static final ProbeSettings SETTINGS = new ProbeSettings("uid-1", 1, List.of(), List.of(), List.of(), List.of(), List.of(), INTERVAL, null);
 
     private KubernetesMockServer server;
     private KubernetesClient client;
@@ -101,6 +101,6 @@ class ResultWriterTest {
     }
 
     private static NodeResult result(Verdict verdict, Instant time) {
-        return new NodeResult("vmdisks", "worker-1", "6.18.44", "boot-1", "Debian GNU/Linux 12", time.toString(), "test", List.of(), verdict);
+        return new NodeResult("vmdisks", "worker-1", "6.18.44", "boot-1", "Debian GNU/Linux 12", time.toString(), "test", List.of(), verdict, null);
     }
 }

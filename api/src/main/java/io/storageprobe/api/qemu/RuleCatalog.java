@@ -1,0 +1,58 @@
+package io.storageprobe.api.qemu;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The built-in rules and the QEMU versions their failures break. This is the one place the ranges
+ * live: the agent's verdicts, the operator's re-judging, {@code check --help} and the docs' tests
+ * all read it. Facts and sources: kernel-facts.md section 9.
+ */
+public final class RuleCatalog {
+    public static final String QEMU_LEGACY_DIO = "qemu-legacy-dio";
+    public static final String QEMU_ALIGNMENT_PROBE = "qemu-alignment-probe";
+    public static final String DIO_ALIGNMENT_HONEST = "dio-alignment-honest";
+    public static final String DIO_NOT_BUFFERED = "dio-not-buffered";
+    public static final String DIO_WRITE_ALIGNMENT = "dio-write-alignment";
+
+    public static final List<RuleInfo> RULES = List.of(
+            new RuleInfo(QEMU_LEGACY_DIO,
+                    "a preadv whose segment lengths are not multiples of the logical block size fails (Linux 6.0 to 6.17)",
+                    new QemuVersion(7, 2, 0),
+                    "QEMU 7.2 checks each vector's length against the request alignment and bounces misaligned "
+                            + "requests: commits a7c5f67a7856 and 25474d90aa50 (Keith Busch)"),
+            new RuleInfo(QEMU_ALIGNMENT_PROBE,
+                    "the alignments QEMU's probe concludes (only EINVAL means misaligned) are accepted by the kernel",
+                    null,
+                    "raw_probe_alignment in block/file-posix.c still counts every errno but EINVAL as aligned "
+                            + "(EIO: dm-crypt on 6.0, 64K-page kernels 6.18 until 9b0c3673c885)"),
+            new RuleInfo(DIO_ALIGNMENT_HONEST,
+                    "reads that meet statx(STATX_DIOALIGN) succeed and reads that violate it fail",
+                    null,
+                    "QEMU trusts the kernel's answers; a wrong STATX_DIOALIGN misleads every prober that reads it"),
+            new RuleInfo(DIO_NOT_BUFFERED,
+                    "O_DIRECT is not silently served from the page cache (btrfs, ZFS before 2.3)",
+                    null,
+                    "cache=none promises no host page cache; btrfs falls back to buffered I/O (968f19c5b1b7)"),
+            new RuleInfo(DIO_WRITE_ALIGNMENT,
+                    "O_DIRECT writes need no more alignment than the reads QEMU probes",
+                    null,
+                    "QEMU probes reads only; XFS copy-on-write files and bcachefs with 4K blocks need larger "
+                            + "write alignment (bcachefs#791)"));
+
+    private RuleCatalog() {
+    }
+
+    public static List<String> names() {
+        return RULES.stream().map(RuleInfo::name).toList();
+    }
+
+    public static Optional<RuleInfo> find(String name) {
+        return RULES.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /** Whether a failure of {@code rule} breaks {@code qemu}; a rule this build does not know always counts. */
+    public static boolean breaks(String rule, QemuVersion qemu) {
+        return find(rule).map(r -> r.breaks(qemu)).orElse(true);
+    }
+}
