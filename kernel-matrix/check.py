@@ -64,9 +64,10 @@ def judge(body, rc):
             mismatch = False
         elif m := re.match(r"^\w+ failed: (.*)$", line):
             results.append(ERRNO_OF_MESSAGE.get(m.group(1).strip(), m.group(1).strip()))
-    for cmd, err in zip(cmds, results):
-        if err:
-            return "FAIL", cmd, err
+    failed = [(cmd, err) for cmd, err in zip(cmds, results) if err]
+    if failed:
+        more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
+        return "FAIL", failed[0][0], failed[0][1] + more
     if len(results) != len(cmds) or rc != 0:
         # qemu-io could not open the target, or stopped early: say what it printed.
         last = next((l for l in reversed(body.splitlines()) if l and not l.startswith("QEMUIO-CMD")), "")
