@@ -119,6 +119,13 @@ def main(expected_path, results, suites):
                 # The agent may write 5.2 as 5.2.0.
                 if judged is None or not (judged == q or judged.startswith(q + ".")):
                     failures.append(f"{suite} --qemu {q}: the result says it judged for QEMU {judged}")
+                # A failing rule that does not make the target Affected stays visible as latent.
+                for t in spec.get("targets", []):
+                    latent = " ".join(t.get("latentFindings") or [])
+                    for r in t.get("rules", []):
+                        if r.get("status") == "Fail" and t.get("verdict") != "Affected" and r.get("rule") not in latent:
+                            failures.append(f"{suite} --qemu {q} {t.get('name')}: {r.get('rule')} fails, "
+                                            f"the verdict is {t.get('verdict')} and no latent finding names it")
 
         def agent_target(doc, name):
             spec = doc.get("spec", doc)
