@@ -1,50 +1,86 @@
 #!/usr/bin/env python3
-"""Asserts the kernel matrix: reads each suite's serial console, takes the agent's JSON from
-between the marker lines and compares it with expected.txt. Prints one table row per kernel
-and target, then one line per failed assertion. Exit 0 only if nothing failed.
+"""Asserts the kernel matrix: reads each suite's serial console, takes the agent's JSON (one
+block per QEMU version it was asked about) and qemu-io's output (one block per target and QEMU)
+from between the marker lines and compares them with expected.txt and with each other.
+
+Prints the agent's facts per kernel and target, then the matrix kernel x target x QEMU
+(qemu-io result, the agent's verdict for that QEMU, agree?), then one line per failed
+assertion. Exit 0 only if nothing failed.
 
 usage: check.py EXPECTED RESULTS_DIR SUITE...
 """
+import errno
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
-BEGIN = "===STORAGEPROBE-MATRIX-JSON-BEGIN==="
-END = "===STORAGEPROBE-MATRIX-JSON-END==="
-EXIT = re.compile(r"===STORAGEPROBE-MATRIX-EXIT=(\d+)===")
+JSON_BLOCK = re.compile(r"===STORAGEPROBE-MATRIX-JSON-BEGIN qemu=(\S+)===\n(.*?)===STORAGEPROBE-MATRIX-JSON-END", re.S)
+EXIT = re.compile(r"===STORAGEPROBE-MATRIX-EXIT qemu=(\S+) rc=(\d+)===")
+QEMUIO_BLOCK = re.compile(r"===QEMUIO-BEGIN target=(\S+) qemu=(\S+) version=(\S+)===\n(.*?)===QEMUIO-END rc=(\d+)===", re.S)
+TARGET = re.compile(r"^MATRIX: target (\S+) --(device|file)=(\S*) (\S+)$", re.M)
 # The agent's exit code for each overall verdict (1: a rule failed, not a harness failure).
 EXIT_CODE_OF_VERDICT = {"Compatible": 0, "Affected": 1}
+# qemu-io prints strerror(); the table shows the errno name.
+ERRNO_OF_MESSAGE = {os.strerror(n): name for n, name in errno.errorcode.items()}
 
 
 def read_expected(path):
-    rows = []
+    """Agent rows (suite release target req buf split rule verdict) and qemu-io rows
+    (qemu-io kernel-suite target qemu-suite PASS|FAIL, "*" matches anything, first match wins)."""
+    agent, qemuio = [], []
     for line in Path(path).read_text().splitlines():
-        if line.strip() and not line.startswith("#"):
-            suite, release, target, req, buf, split, rule, verdict = line.split()
-            rows.append(dict(suite=suite, release=release, target=target, req=int(req),
-                             buf=int(buf), split=split, rule=rule, verdict=verdict))
-    return rows
+        if not line.strip() or line.startswith("#"):
+            continue
+        f = line.split()
+        if f[0] == "qemu-io":
+            qemuio.append(dict(suite=f[1], target=f[2], qemu=f[3], result=f[4]))
+        else:
+            suite, release, target, req, buf, split, rule, verdict = f
+            agent.append(dict(suite=suite, release=release, target=target, req=int(req),
+                              buf=int(buf), split=split, rule=rule, verdict=verdict))
+    return agent, qemuio
 
 
-def agent_output(console):
-    """Returns (json object or None, agent exit code or None, error text)."""
-    text = console.read_text(errors="replace").replace("\r", "") if console.exists() else ""
-    code = EXIT.search(text)
-    code = int(code.group(1)) if code else None
-    if BEGIN not in text or END not in text:
-        return None, code, "no JSON markers on the console"
-    body = text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
-    try:
-        return json.loads(body), code, ""
-    except ValueError as e:
-        return None, code, f"agent output is not JSON ({e}): {body[:200]!r}"
+def expected_qemuio(rows, suite, target, qemu):
+    for r in rows:
+        if all(r[k] in ("*", v) for k, v in (("suite", suite), ("target", target), ("qemu", qemu))):
+            return r["result"]
+    return None
+
+
+def judge(body, rc):
+    """qemu-io's output for one target: (PASS|FAIL, first failing command, errno or message).
+    Each command prints one result line, in order: "read|wrote N/N bytes at offset O" or
+    "CMD failed: strerror"; a pattern mismatch is printed just before the read's result line."""
+    cmds = [l[len("QEMUIO-CMD "):] for l in body.splitlines() if l.startswith("QEMUIO-CMD ")]
+    results, mismatch = [], False
+    for line in body.splitlines():
+        if line.startswith("Pattern verification failed"):
+            mismatch = True
+        elif re.match(r"^(read|wrote) \d+/\d+ bytes at offset \d+", line):
+            results.append("EDATA(pattern mismatch)" if mismatch else None)
+            mismatch = False
+        elif m := re.match(r"^\w+ failed: (.*)$", line):
+            results.append(ERRNO_OF_MESSAGE.get(m.group(1).strip(), m.group(1).strip()))
+    failed = [(cmd, err) for cmd, err in zip(cmds, results) if err]
+    if failed:
+        more = f" (+{len(failed) - 1} more)" if len(failed) > 1 else ""
+        return "FAIL", failed[0][0], failed[0][1] + more
+    if len(results) != len(cmds) or rc != 0:
+        # qemu-io could not open the target, or stopped early: say what it printed.
+        last = next((l for l in reversed(body.splitlines()) if l and not l.startswith("QEMUIO-CMD")), "")
+        m = re.search(r": ([A-Z][a-z][^:]*)$", last)
+        err = ERRNO_OF_MESSAGE.get(m.group(1).strip(), last) if m else (last or f"exit {rc}")
+        return "FAIL", cmds[len(results)] if len(results) < len(cmds) else "-", err
+    return "PASS", "", ""
 
 
 def main(expected_path, results, suites):
     results = Path(results)
-    expected = read_expected(expected_path)
-    rows, failures = [], []
+    agent_expected, qemuio_expected = read_expected(expected_path)
+    fact_rows, matrix_rows, failures = [], [], []
 
     for suite in suites:
         status_file = results / f"{suite}.status"
@@ -52,54 +88,126 @@ def main(expected_path, results, suites):
         if status[0] != "booted":
             failures.append(f"{suite}: {status[1].strip()}")
             continue
-        wanted = [e for e in expected if e["suite"] == suite]
+        wanted = [e for e in agent_expected if e["suite"] == suite]
         if not wanted:
             failures.append(f"{suite}: no expectations in {expected_path}")
             continue
-        doc, code, error = agent_output(results / f"{suite}.console")
-        if doc is None:
-            tail = (results / f"{suite}.console").read_text(errors="replace").strip().splitlines()[-5:]
-            failures.append(f"{suite}: {error}; agent exit {code}; console tail: {' | '.join(tail)}")
-            continue
-        spec = doc.get("spec", {})
-        if code != EXIT_CODE_OF_VERDICT.get(spec.get("verdict")):
-            failures.append(f"{suite}: agent exit code {code} with overall verdict {spec.get('verdict')}")
-        kernel = spec.get("kernelRelease", "?")
-        if not re.match(wanted[0]["release"], kernel):
-            failures.append(f"{suite}: kernel {kernel} does not match {wanted[0]['release']}")
-        booted_abi = status[1].split()[0]
-        if kernel != booted_abi:
-            failures.append(f"{suite}: agent reports kernel {kernel}, booted {booted_abi}")
+        console = results / f"{suite}.console"
+        text = console.read_text(errors="replace").replace("\r", "") if console.exists() else ""
+        tail = " | ".join(text.strip().splitlines()[-5:])
+        for line in re.findall(r"^MATRIX: (?:ERROR|insmod) .*$", text, re.M):
+            failures.append(f"{suite}: guest: {line[len('MATRIX: '):]}")
+        # matrix target name -> the name the agent was given (it reports it as target.name)
+        targets = {m.group(1): m.group(3) for m in TARGET.finditer(text)}
+        exits = {q: int(rc) for q, rc in EXIT.findall(text)}
 
-        for exp in wanted:
-            targets = [t for t in spec.get("targets", []) if t.get("kind") == exp["target"]]
-            if len(targets) != 1:
-                failures.append(f"{suite} {exp['target']}: {len(targets)} targets of that kind in the result")
-                continue
-            t = targets[0]
-            facts = t.get("facts", {})
-            split = facts.get("splitVector", {}).get("result", "-")
-            rule = next((r.get("status") for r in t.get("rules", []) if r.get("rule") == "qemu-legacy-dio"), "missing")
-            got = dict(req=facts.get("probedRequestAlignment"), buf=facts.get("probedBufferAlignment"),
-                       split=split, rule=rule, verdict=t.get("verdict"), lbs=facts.get("logicalBlockSize"))
-            rows.append([kernel, f"{exp['target']}:{t.get('path', '?')}", got["lbs"], got["req"], got["buf"],
-                         split, rule, got["verdict"]])
-            # Everything probed here sits on the 4096-byte-sector disk.
-            if got["lbs"] != 4096:
-                failures.append(f"{suite} {exp['target']}: logicalBlockSize {got['lbs']}, expected 4096")
-            for key in ("req", "buf", "split", "rule", "verdict"):
-                if got[key] != exp[key]:
-                    failures.append(f"{suite} {exp['target']}: {key} is {got[key]}, expected {exp[key]}")
+        # The agent's JSON, per QEMU version it judged for ("-": the jar has no --qemu yet).
+        docs = {}
+        for q, body in JSON_BLOCK.findall(text):
+            try:
+                docs[q] = json.loads(body.strip())
+            except ValueError as e:
+                failures.append(f"{suite} --qemu {q}: agent output is not JSON ({e}): {body.strip()[:200]!r}")
+        if not docs:
+            failures.append(f"{suite}: no agent JSON on the console; console tail: {tail}")
+        for q, doc in docs.items():
+            spec = doc.get("spec", doc)
+            if exits.get(q) != EXIT_CODE_OF_VERDICT.get(spec.get("verdict")):
+                failures.append(f"{suite} --qemu {q}: agent exit code {exits.get(q)} with overall verdict {spec.get('verdict')}")
+            if q != "-":
+                judged = (spec.get("qemu") or doc.get("qemu") or {}).get("version")
+                # The agent may write 5.2 as 5.2.0.
+                if judged is None or not (judged == q or judged.startswith(q + ".")):
+                    failures.append(f"{suite} --qemu {q}: the result says it judged for QEMU {judged}")
+                # A failing rule that does not make the target Affected stays visible as latent.
+                for t in spec.get("targets", []):
+                    latent = " ".join(t.get("latentFindings") or [])
+                    for r in t.get("rules", []):
+                        if r.get("status") == "Fail" and t.get("verdict") != "Affected" and r.get("rule") not in latent:
+                            failures.append(f"{suite} --qemu {q} {t.get('name')}: {r.get('rule')} fails, "
+                                            f"the verdict is {t.get('verdict')} and no latent finding names it")
 
-    header = ["kernel", "target", "lbs", "req align", "buf align", "split-vector", "qemu-legacy-dio", "target verdict"]
-    table = [header] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-    for r in table:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        def agent_target(doc, name):
+            spec = doc.get("spec", doc)
+            found = [t for t in spec.get("targets", []) if t.get("name") == targets.get(name)]
+            return found[0] if len(found) == 1 else None
+
+        # The existing facts, from the first run (facts do not depend on the QEMU version).
+        first = next(iter(docs.values()), None)
+        if first is not None:
+            spec = first.get("spec", first)
+            kernel = spec.get("kernelRelease", "?")
+            if not re.match(wanted[0]["release"], kernel):
+                failures.append(f"{suite}: kernel {kernel} does not match {wanted[0]['release']}")
+            if kernel != status[1].split()[0]:
+                failures.append(f"{suite}: agent reports kernel {kernel}, booted {status[1].split()[0]}")
+            for exp in wanted:
+                t = agent_target(first, exp["target"])
+                if t is None:
+                    failures.append(f"{suite} {exp['target']}: not found once in the result (agent name {targets.get(exp['target'])})")
+                    continue
+                facts = t.get("facts", {})
+                split = facts.get("splitVector", {}).get("result", "-")
+                rule = next((r.get("status") for r in t.get("rules", []) if r.get("rule") == "qemu-legacy-dio"), "missing")
+                got = dict(req=facts.get("probedRequestAlignment"), buf=facts.get("probedBufferAlignment"),
+                           split=split, rule=rule, lbs=facts.get("logicalBlockSize"))
+                fact_rows.append([kernel, f"{exp['target']}:{t.get('path', '?')}", got["lbs"], got["req"],
+                                  got["buf"], split, rule])
+                # Everything probed here sits on a 4096-byte-sector disk.
+                if got["lbs"] != 4096:
+                    failures.append(f"{suite} {exp['target']}: logicalBlockSize {got['lbs']}, expected 4096")
+                for key in ("req", "buf", "split", "rule"):
+                    if got[key] != exp[key]:
+                        failures.append(f"{suite} {exp['target']}: {key} is {got[key]}, expected {exp[key]}")
+                # Without --qemu every rule counts: the verdict of today's expected.txt.
+                if "-" in docs and t.get("verdict") != exp["verdict"]:
+                    failures.append(f"{suite} {exp['target']}: verdict is {t.get('verdict')}, expected {exp['verdict']}")
+
+        # The matrix: qemu-io per target and QEMU against expected.txt and against the agent.
+        blocks = QEMUIO_BLOCK.findall(text)
+        if not blocks:
+            failures.append(f"{suite}: no qemu-io output on the console; console tail: {tail}")
+        kernel = next(iter(docs.values()), {}).get("spec", {}).get("kernelRelease") or status[1].split()[0]
+        for target, qsuite, version, body, rc in blocks:
+            result, cmd, err = judge(body, int(rc))
+            exp = expected_qemuio(qemuio_expected, suite, target, qsuite)
+            if exp is None:
+                failures.append(f"{suite} {target} qemu {version}: no qemu-io expectation in {expected_path}")
+            elif exp != result:
+                failures.append(f"{suite} {target} qemu {version} ({qsuite}): qemu-io {result}"
+                                f"{f' ({cmd}: {err})' if err else ''}, expected {exp}")
+            verdict, agree = "-", "n/a"
+            doc = docs.get(version)
+            if doc is not None:
+                t = agent_target(doc, target)
+                verdict = t.get("verdict") if t else "missing"
+                agree = "yes" if (verdict == "Affected") == (result == "FAIL") else "NO"
+                if agree != "yes":
+                    failures.append(f"{suite} {target} qemu {version}: qemu-io {result}"
+                                    f"{f' ({cmd}: {err})' if err else ''} but the agent says {verdict}"
+                                    f" for --qemu {version}")
+            elif "-" in docs:
+                # The jar has no --qemu yet: show the verdict that counts every rule, judge nothing.
+                t = agent_target(docs["-"], target)
+                verdict = f"({t.get('verdict') if t else 'missing'}, no --qemu)"
+            else:
+                failures.append(f"{suite} {target}: no agent result for --qemu {version}")
+            matrix_rows.append([kernel, target, f"{version} ({qsuite})", result,
+                                f"{cmd}: {err}" if err else "", verdict, agree])
+
+    def show(header, rows):
+        table = [header] + [[str(c) for c in r] for r in rows]
+        widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+        for r in table:
+            print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+    show(["kernel", "target", "lbs", "req align", "buf align", "split-vector", "qemu-legacy-dio"], fact_rows)
+    print()
+    show(["kernel", "target", "qemu", "qemu-io", "first failure (errno)", "agent verdict", "agree"], matrix_rows)
     for f in failures:
         print(f"FAIL {f}")
     print(f"kernel matrix: {'PASS' if not failures else 'FAIL'} "
-          f"({len(rows)} kernel/target rows, {len(failures)} failures)")
+          f"({len(matrix_rows)} kernel/target/QEMU cells, {len(failures)} failures)")
     return 0 if not failures else 1
 
 
