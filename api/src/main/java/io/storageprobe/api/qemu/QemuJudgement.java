@@ -47,8 +47,8 @@ public final class QemuJudgement {
             if (RuleCatalog.breaks(o.rule(), version)) {
                 failures.add(o.rule() + ": " + o.reason());
             } else {
-                latent.add(o.rule() + " fails, but QEMU " + qemu.version() + " is not affected (fixed in "
-                        + RuleCatalog.find(o.rule()).orElseThrow().fixedIn() + "): " + o.reason());
+                latent.add(o.rule() + " fails, but " + RuleCatalog.find(o.rule()).orElseThrow()
+                        .latentBecause(qemu == null ? null : qemu.version()) + ": " + o.reason());
             }
         }
         return new TargetResult(t.kind(), t.name(), t.path(), t.filesystem(), t.device(), t.facts(), t.rules(),

@@ -16,27 +16,24 @@ public final class RuleCatalog {
     public static final String DIO_WRITE_ALIGNMENT = "dio-write-alignment";
 
     public static final List<RuleInfo> RULES = List.of(
-            new RuleInfo(QEMU_LEGACY_DIO,
+            RuleInfo.breaksQemuBefore(new QemuVersion(7, 2, 0), QEMU_LEGACY_DIO,
                     "a preadv whose segment lengths are not multiples of the logical block size fails (Linux 6.0 to 6.17)",
-                    new QemuVersion(7, 2, 0),
                     "QEMU 7.2 checks each vector's length against the request alignment and bounces misaligned "
                             + "requests: commits a7c5f67a7856 and 25474d90aa50 (Keith Busch)"),
-            new RuleInfo(QEMU_ALIGNMENT_PROBE,
+            RuleInfo.breaksEveryQemu(QEMU_ALIGNMENT_PROBE,
                     "the alignments QEMU's probe concludes (only EINVAL means misaligned) are accepted by the kernel",
-                    null,
                     "raw_probe_alignment in block/file-posix.c still counts every errno but EINVAL as aligned "
                             + "(EIO: dm-crypt on 6.0, 64K-page kernels 6.18 until 9b0c3673c885)"),
-            new RuleInfo(DIO_ALIGNMENT_HONEST,
+            RuleInfo.breaksEveryQemu(DIO_ALIGNMENT_HONEST,
                     "reads that meet statx(STATX_DIOALIGN) succeed and reads that violate it fail",
-                    null,
                     "QEMU trusts the kernel's answers; a wrong STATX_DIOALIGN misleads every prober that reads it"),
-            new RuleInfo(DIO_NOT_BUFFERED,
+            RuleInfo.informational(DIO_NOT_BUFFERED,
                     "O_DIRECT is not silently served from the page cache (btrfs, ZFS before 2.3)",
-                    null,
-                    "cache=none promises no host page cache; btrfs falls back to buffered I/O (968f19c5b1b7)"),
-            new RuleInfo(DIO_WRITE_ALIGNMENT,
+                    "cache=none promises no host page cache, but btrfs's buffered fallback (968f19c5b1b7) breaks "
+                            + "no VM: qemu-io of QEMU 5.2, 7.2 and 10.0 read and wrote correctly on btrfs under "
+                            + "Linux 5.10, 6.1, 6.12 and 7.3 (kernel-matrix, December 2026)"),
+            RuleInfo.breaksEveryQemu(DIO_WRITE_ALIGNMENT,
                     "O_DIRECT writes need no more alignment than the reads QEMU probes",
-                    null,
                     "QEMU probes reads only and writes with the same alignment; bcachefs with 4K blocks rejects "
                             + "512-byte writes (bcachefs#791). XFS copy-on-write files report a larger write alignment "
                             + "(STATX_DIO_READ_ALIGN) but serve smaller writes through the page cache instead of failing"));

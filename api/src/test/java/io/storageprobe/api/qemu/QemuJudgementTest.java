@@ -49,6 +49,18 @@ class QemuJudgementTest {
     }
 
     @Test
+    void anInformationalRuleIsLatentEvenForAnUnknownQemu() {
+        // btrfs: O_DIRECT falls back to the page cache, and qemu-io of every QEMU works there.
+        RuleOutcome buffered = new RuleOutcome(RuleCatalog.DIO_NOT_BUFFERED, RuleStatus.Fail, "a 1-byte read succeeded");
+        for (QemuInForce qemu : new QemuInForce[]{null, QemuInForce.unknown("no KubeVirt"), qemu("5.2")}) {
+            TargetResult t = judge(qemu, buffered);
+            assertThat(t.verdict()).isEqualTo(Verdict.Compatible);
+            assertThat(t.latentFindings()).singleElement().asString().isEqualTo(
+                    "dio-not-buffered fails, but it breaks no QEMU (informational: VMs with cache=none run here): a 1-byte read succeeded");
+        }
+    }
+
+    @Test
     void aRuleThisBuildDoesNotKnowCounts() {
         RuleOutcome future = new RuleOutcome("some-future-rule", RuleStatus.Fail, "why");
         assertThat(judge(qemu("11.0"), future).verdict()).isEqualTo(Verdict.Affected);

@@ -109,7 +109,9 @@ class WriteProbeLoopDeviceTest {
             assertThat(rule(r, "dio-not-buffered").reason()).contains("a 1-byte write and a 4096-byte write from a"
                     + " buffer at +1 (to the scratch file and its reflinked clone) succeeded with O_DIRECT");
             assertThat(rule(r, "dio-write-alignment").status()).isEqualTo(RuleStatus.Pass);
-            assertThat(r.verdict()).isEqualTo(Verdict.Affected);
+            // Informational: qemu-io of every QEMU works on btrfs (kernel matrix), so no VM fails here.
+            assertThat(r.verdict()).isEqualTo(Verdict.Compatible);
+            assertThat(r.latentFindings()).singleElement().asString().startsWith("dio-not-buffered fails, but it breaks no QEMU");
             assertNoScratchLeft(mnt);
         }
     }
