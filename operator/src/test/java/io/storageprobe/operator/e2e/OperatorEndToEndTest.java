@@ -283,6 +283,8 @@ class OperatorEndToEndTest {
                 "storageprobe_node_info gauge kernel_release,node,probe",
                 "storageprobe_probe_duration_seconds histogram node,probe",
                 "storageprobe_probe_runs_total counter node,outcome,probe",
+                "storageprobe_result_write_backoff_seconds gauge node,probe",
+                "storageprobe_result_write_failures_total counter node,probe,reason",
                 "storageprobe_rule_failed gauge node,probe,rule,target",
                 "storageprobe_target_alignment_bytes gauge kind,node,probe,target",
                 "storageprobe_target_verdict gauge node,probe,target,verdict");
