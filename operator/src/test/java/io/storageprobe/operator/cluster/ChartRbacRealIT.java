@@ -3,8 +3,6 @@ package io.storageprobe.operator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,6 +12,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
