@@ -188,11 +188,14 @@ class OperatorOnRealClusterRealIT {
         // The server's own taint on new nodes is left alone.
         assertThat(nodeC.getSpec().getTaints()).anySatisfy(t -> assertThat(t.getKey()).isEqualTo("node.kubernetes.io/not-ready"));
         await().atMost(TIMEOUT).until(() -> verdictEvents("node-c", "VerdictAffected") == 1);
-        // Each node's labels took one patch: no refused first attempt, no fallback GET and re-patch.
+        // No node patch was refused as invalid: node-c's first one (an add under its missing
+        // /metadata/labels) used to be, and only the GET-and-edit fallback labelled it. A 409 is
+        // legitimate here: the controller-manager's TTL controller annotates every new node.
         AuditLog nodeWrites = cluster.auditLog().since(auditMark).by(chart.operatorUser())
                 .filter(e -> e.resource().equals("nodes") && !e.verb().equals("list") && !e.verb().equals("watch"));
-        assertThat(nodeWrites.entries()).as("node requests of the operator").extracting(AuditLog.Entry::toString)
-                .filteredOn(e -> e.contains("node-c")).singleElement().satisfies(e -> assertThat(e).startsWith("200 patch"));
+        System.out.println("OPERATOR NODE REQUESTS " + nodeWrites.entries());
+        assertThat(nodeWrites.withCode(422).entries()).isEmpty();
+        assertThat(nodeWrites.filter(e -> e.name().equals("node-c") && e.verb().equals("patch")).withCode(200).entries()).isNotEmpty();
 
         // The operator restarts: conditions keep their times, no second event, the DaemonSet is not rewritten.
         String readySince = condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime();
