@@ -106,8 +106,7 @@ log "etcd on 127.0.0.1:$ETCD_PORT"
 launch etcd --name test --data-dir "$DIR/etcd" \
   --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
   --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
-  --initial-cluster "test=http://127.0.0.1:$ETCD_PEER_PORT" --quota-backend-bytes 2147483648 \
-  --unsafe-no-fsync   # a test cluster: losing it on a power cut is fine, waiting on fsync is not
+  --initial-cluster "test=http://127.0.0.1:$ETCD_PEER_PORT" --quota-backend-bytes 2147483648
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$ETCD_PORT/health" 2>/dev/null | grep -q true && break
   kill -0 "$(cat "$DIR/etcd.pid")" 2>/dev/null || { tail -20 "$DIR/etcd.log" >&2; exit 1; }
