@@ -40,9 +40,12 @@ private_apt_update
 download() {
   mkdir -p "$WORK/debs"
   local missing=()
-  for p in "$@"; do
-    apt-cache "${APTOPTS[@]}" show "$p" >/dev/null 2>&1 || missing+=("$p")
-  done
+  # One look-up for all (each apt-cache run parses the whole sid index); one by one only to name the missing.
+  if ! apt-cache "${APTOPTS[@]}" show "$@" >/dev/null 2>&1; then
+    for p in "$@"; do
+      apt-cache "${APTOPTS[@]}" show "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     log "pinned package version(s) no longer in the archive at $MIRROR:"
     printf '    %s\n' "${missing[@]}" >&2
