@@ -131,7 +131,7 @@ log "apiextensions-apiserver built in $((SECONDS - s)) s"
 rm -rf "$OUT"; mkdir -p "$OUT"
 mv "$WORK/bin" "$BIN"
 "$BIN/kube-apiserver" --version >&2
-"$BIN/etcd" --version | head -1 >&2
+"$BIN/etcd" --version >&2
 touch "$OUT/.complete"
 log "done: $BIN ($(du -sh "$OUT" | cut -f1))"
 echo "$BIN"
