@@ -21,7 +21,7 @@ trap 'rm -rf "$work"' EXIT
 awk -v out="$work/doc" 'BEGIN { n = 0 } /^---/ { n++; next } { print > (out n ".yaml") }' "$@"
 groups=()
 for doc in "$work"/doc*.yaml; do
-  grep -q '^kind: *CustomResourceDefinition' "$doc" || continue
+  grep -Eq '^kind: *"?CustomResourceDefinition"? *$' "$doc" || continue
   name=$(awk '/^metadata:/ { m = 1; next } /^[^ #]/ { m = 0 } m && /^  name:/ { gsub(/["'\'' ]/, "", $2); print $2; exit }' "$doc")
   code=$(call -o "$work/out" -w '%{http_code}' -X POST -H 'Content-Type: application/yaml' --data-binary @"$doc" "$CRDS")
   if [ "$code" = 409 ]; then   # replace, on the resourceVersion the server has
@@ -39,6 +39,7 @@ for doc in "$work"/doc*.yaml; do
   log "CRD $name established"
 done
 
+[ ${#groups[@]} -gt 0 ] || { log "no CustomResourceDefinition in $*"; exit 1; }
 APIEXT_PORT=${APIEXTENSIONS_APISERVER_URL##*:}
 for gv in $(printf '%s\n' "${groups[@]}" | sort -u); do
   version=${gv%%.*} group=${gv#*.}

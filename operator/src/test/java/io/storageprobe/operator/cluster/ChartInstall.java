@@ -35,13 +35,11 @@ public record ChartInstall(String namespace, String operatorServiceAccount, Stri
             if (doc.lines().allMatch(l -> l.isBlank() || l.startsWith("#"))) {
                 continue;
             }
-            if (doc.contains("\nkind: CustomResourceDefinition") || doc.startsWith("kind: CustomResourceDefinition")) {
-                crds.add(doc);
-            } else {
-                HasMetadata object = (HasMetadata) Serialization.unmarshal(doc);
-                if (APPLIED_KINDS.contains(object.getKind())) {
-                    objects.add(object);
-                }
+            HasMetadata object = (HasMetadata) Serialization.unmarshal(doc);
+            if (object.getKind().equals("CustomResourceDefinition")) {
+                crds.add(doc); // as rendered: crds.sh sends the YAML itself
+            } else if (APPLIED_KINDS.contains(object.getKind())) {
+                objects.add(object);
             }
         }
         cluster.installCrds(write(String.join("\n---\n", crds), cluster.dir().resolve("chart-crds.yaml")));
