@@ -34,8 +34,10 @@ public final class OperatorUnderBench {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config.build())
                 .withHttpClientFactory(new JdkHttpClientFactory()).build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        boolean mock = args.length <= 2; // the mock server answers server-side apply with 415
         StorageProbeOperator operator = StorageProbeOperator.start(client,
-                new OperatorSettings("storageprobe-system", "storageprobe:bench", "storageprobe-agent", "default", 0), registry);
+                new OperatorSettings("storageprobe-system", "storageprobe:bench", "storageprobe-agent", "default", 0), registry,
+                o -> o.withUseSSAToPatchPrimaryResource(!mock));
         System.out.println("STARTED");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         for (String line; (line = in.readLine()) != null; ) {

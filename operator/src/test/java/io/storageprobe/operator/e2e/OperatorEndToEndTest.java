@@ -81,7 +81,8 @@ class OperatorEndToEndTest {
 
     private void startOperator() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        operator = StorageProbeOperator.start(client, SETTINGS, registry);
+        // The mock server answers server-side apply with 415: JSON patches here only.
+        operator = StorageProbeOperator.start(client, SETTINGS, registry, o -> o.withUseSSAToPatchPrimaryResource(false));
         operatorHttp = OperatorHttpServer.start(0, registry, operator::ready);
     }
 
