@@ -2,10 +2,12 @@ package io.storageprobe.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.storageprobe.operator.metrics.NodeVerdictGauges;
 import io.storageprobe.operator.reconciler.StorageProbeReconciler;
+import java.util.function.Consumer;
 
 /**
  * Builds and starts the JOSDK operator. Production ({@link OperatorMain}) and the tests go
@@ -19,13 +21,22 @@ public final class StorageProbeOperator implements AutoCloseable {
     }
 
     public static StorageProbeOperator start(KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
-        Operator operator = new Operator(o -> o
-                .withKubernetesClient(client)
-                // Patch status with JSON patches, not server-side apply: the status is ours alone,
-                // and the fabric8 mock server the tests run against cannot do SSA.
-                .withUseSSAToPatchPrimaryResource(false)
-                .withCloseClientOnStop(false)
-                .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry)));
+        return start(client, settings, registry, o -> { });
+    }
+
+    /**
+     * Status and finalizer go through server-side apply (JOSDK's default), which real API servers
+     * handle (OperatorOnRealClusterRealIT). {@code apiServerQuirks} exists for the fabric8 mock
+     * server of the fast tests, which answers SSA with 415; production passes nothing.
+     */
+    public static StorageProbeOperator start(KubernetesClient client, OperatorSettings settings, MeterRegistry registry,
+                                             Consumer<ConfigurationServiceOverrider> apiServerQuirks) {
+        Operator operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+            apiServerQuirks.accept(o);
+        });
         operator.register(new StorageProbeReconciler(settings, new NodeVerdictGauges(registry)));
         operator.start();
         return new StorageProbeOperator(operator);

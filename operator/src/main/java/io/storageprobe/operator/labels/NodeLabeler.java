@@ -79,7 +79,9 @@ public final class NodeLabeler {
         List<Map<String, Object>> ops = new ArrayList<>();
         ops.add(op("replace", "/metadata/resourceVersion", node.getMetadata().getResourceVersion()));
         Map<String, String> before = node.getMetadata().getLabels();
-        if (before == null) {
+        // fabric8 reads an absent map as an empty one, and the API server never stores an empty
+        // map: empty means absent, where an add under /metadata/labels/ is refused with 422.
+        if (before == null || before.isEmpty()) {
             ops.add(op("add", "/metadata/labels", plan.labels()));
         } else {
             plan.labels().forEach((k, v) -> {
@@ -96,7 +98,7 @@ public final class NodeLabeler {
             String path = "/metadata/annotations/" + escape(StorageProbe.MANAGED_LABELS_ANNOTATION);
             if (plan.annotation() == null) {
                 ops.add(op("remove", path, null));
-            } else if (annotations == null) {
+            } else if (annotations == null || annotations.isEmpty()) {
                 ops.add(op("add", "/metadata/annotations", Map.of(StorageProbe.MANAGED_LABELS_ANNOTATION, plan.annotation())));
             } else {
                 ops.add(op("add", path, plan.annotation()));

@@ -1,5 +1,8 @@
 package io.storageprobe.operator.reconciler;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -39,6 +42,7 @@ public final class AgentDaemonSet {
     /** Pod template annotation holding the StorageProbe's metadata.generation. */
     public static final String PROBE_GENERATION_ANNOTATION = StorageProbe.GROUP + "/probe-generation";
     private static final String TEMPLATE = "/agent-daemonset.yaml";
+    private static final ObjectMapper CANONICAL_JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private AgentDaemonSet() {
     }
@@ -161,12 +165,17 @@ public final class AgentDaemonSet {
         }
     }
 
-    private static String hash(DaemonSet ds) {
+    /**
+     * A hash of the object's content only. The JSON is written with every map's keys sorted:
+     * in insertion order, a {@code Map.of} (whose iteration order is randomised per JVM) made the
+     * hash differ between operator processes, and a restarted operator rewrote every DaemonSet.
+     */
+    static String hash(DaemonSet ds) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(Serialization.asJson(ds).getBytes(StandardCharsets.UTF_8));
+            Object tree = CANONICAL_JSON.readValue(Serialization.asJson(ds), Object.class);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(CANONICAL_JSON.writeValueAsBytes(tree));
             return HexFormat.of().formatHex(digest, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException | JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,6 @@
 package io.storageprobe.operator.bench;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -19,19 +20,25 @@ import java.lang.management.MemoryMXBean;
  * ({@link StorageProbeOperator#start}). Answers "stats" on stdin with one line
  * {@code STATS cpuMillis=.. heapUsedMiB=.. heapAfterGcMiB=.. heapCommittedMiB=..}; "quit" stops it.
  *
- * Argument: the mock API server's URL.
+ * Arguments: the API server's URL; on a real one also a bearer token and the CA certificate file.
  */
 public final class OperatorUnderBench {
     private OperatorUnderBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder().withMasterUrl(args[0]).withTrustCerts(true).build())
+        // On a real API server (RealFleetBench): the operator ServiceAccount's token and the cluster's CA.
+        ConfigBuilder config = args.length > 2
+                ? new ConfigBuilder(Config.empty()).withMasterUrl(args[0]).withOauthToken(args[1]).withCaCertFile(args[2])
+                : new ConfigBuilder().withMasterUrl(args[0]).withTrustCerts(true);
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(config.build())
                 .withHttpClientFactory(new JdkHttpClientFactory()).build();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        boolean mock = args.length <= 2; // the mock server answers server-side apply with 415
         StorageProbeOperator operator = StorageProbeOperator.start(client,
-                new OperatorSettings("storageprobe-system", "storageprobe:bench", "storageprobe-agent", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL), registry);
+                new OperatorSettings("storageprobe-system", "storageprobe:bench", "storageprobe-agent", "default", 0,
+                        OperatorSettings.DEFAULT_KUBEVIRT_POLL), registry,
+                o -> o.withUseSSAToPatchPrimaryResource(!mock));
         System.out.println("STARTED");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
         for (String line; (line = in.readLine()) != null; ) {

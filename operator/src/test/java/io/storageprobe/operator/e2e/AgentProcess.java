@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +23,12 @@ final class AgentProcess implements AutoCloseable {
     private final Path log;
 
     AgentProcess(Path jar, String masterUrl, String probe, String node, Path logDir) throws IOException {
+        this(jar, masterUrl, probe, node, logDir, Map.of());
+    }
+
+    /** @param credentials fabric8 environment variables that override the defaults (token, CA file) */
+    AgentProcess(Path jar, String masterUrl, String probe, String node, Path logDir, Map<String, String> credentials)
+            throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
@@ -37,6 +44,7 @@ final class AgentProcess implements AutoCloseable {
         pb.environment().put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
         pb.environment().put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
         pb.environment().put("KUBERNETES_NAMESPACE", "default");
+        pb.environment().putAll(credentials);
         process = pb.start();
     }
 

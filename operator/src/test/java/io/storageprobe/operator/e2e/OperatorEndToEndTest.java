@@ -86,7 +86,8 @@ class OperatorEndToEndTest {
 
     private void startOperator() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        operator = StorageProbeOperator.start(client, SETTINGS, registry);
+        // The mock server answers server-side apply with 415: JSON patches here only.
+        operator = StorageProbeOperator.start(client, SETTINGS, registry, o -> o.withUseSSAToPatchPrimaryResource(false));
         operatorHttp = OperatorHttpServer.start(0, registry, operator::ready);
     }
 
@@ -326,6 +327,8 @@ class OperatorEndToEndTest {
                 "storageprobe_node_info gauge kernel_release,node,probe",
                 "storageprobe_probe_duration_seconds histogram node,probe",
                 "storageprobe_probe_runs_total counter node,outcome,probe",
+                "storageprobe_result_write_backoff_seconds gauge node,probe",
+                "storageprobe_result_write_failures_total counter node,probe,reason",
                 "storageprobe_rule_failed gauge node,probe,rule,target",
                 "storageprobe_rule_latent gauge node,probe,rule,target",
                 "storageprobe_target_alignment_bytes gauge kind,node,probe,target",

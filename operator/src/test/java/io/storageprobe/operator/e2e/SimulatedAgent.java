@@ -31,11 +31,16 @@ final class SimulatedAgent implements AutoCloseable {
     private final Thread thread;
 
     SimulatedAgent(KubernetesClient client, String probe, String node, ProbeRunner runner) throws IOException {
+        this(client, probe, node, runner, TEST_TIMINGS);
+    }
+
+    SimulatedAgent(KubernetesClient client, String probe, String node, ProbeRunner runner, AgentTimings timings)
+            throws IOException {
         this.client = client;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentMetrics metrics = new AgentMetrics(registry, probe, node);
         this.http = AgentHttpServer.start(0, registry);
-        this.daemon = new AgentDaemon(client, probe, node, runner, metrics, TEST_TIMINGS, Clock.systemUTC());
+        this.daemon = new AgentDaemon(client, probe, node, runner, metrics, timings, Clock.systemUTC());
         this.thread = new Thread(daemon, "agent-" + node);
         thread.setDaemon(true);
         thread.start();

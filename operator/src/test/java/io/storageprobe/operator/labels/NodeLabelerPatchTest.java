@@ -26,6 +26,18 @@ class NodeLabelerPatchTest {
     }
 
     @Test
+    void addsTheWholeMapsToANodeWithoutLabelsOrAnnotations() throws Exception {
+        // As fabric8 reads a node whose JSON has no labels and no annotations: empty maps, not null.
+        Node bare = new NodeBuilder().withNewMetadata().withName("n1").withResourceVersion("42").endMetadata()
+                .withNewSpec().endSpec().build();
+        assertThat(bare.getMetadata().getLabels()).isEmpty();
+        assertThat(ops(bare, NodeLabelPlan.plan(bare, "p1", Verdict.Compatible, TAINT))).containsExactly(
+                "replace /metadata/resourceVersion \"42\"",
+                "add /metadata/labels {\"verdict.storageprobe.io/p1\":\"Compatible\"}",
+                "add /metadata/annotations {\"storageprobe.io/managed-labels\":\"verdict.storageprobe.io/p1\"}");
+    }
+
+    @Test
     void taintsAffectedNodesAndRemovesOnlyOurEntries() throws Exception {
         Node node = node().build();
         NodeLabelPlan affected = NodeLabelPlan.plan(node, "p1", Verdict.Affected, TAINT);

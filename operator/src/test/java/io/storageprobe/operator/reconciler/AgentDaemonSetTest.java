@@ -100,6 +100,30 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void theHashDependsOnContentNotOnTheIterationOrderOfItsMaps() {
+        // Map.of iterates in an order randomised per JVM: the same DaemonSet in another operator
+        // process can hold its selector's entries the other way round. Here both orders are made.
+        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(Map.of("disk", "ssd", "zone", "a"),
+                null, null, null, null, null, null, null)), SETTINGS);
+        DaemonSet reversed = new io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder(ds).build();
+        reversed.getSpec().getSelector().setMatchLabels(reversedCopy(ds.getSpec().getSelector().getMatchLabels()));
+        reversed.getSpec().getTemplate().getMetadata().setLabels(reversedCopy(ds.getSpec().getTemplate().getMetadata().getLabels()));
+        reversed.getSpec().getTemplate().getSpec().setNodeSelector(reversedCopy(ds.getSpec().getTemplate().getSpec().getNodeSelector()));
+        assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(reversed))
+                .as("the two copies really serialise differently")
+                .isNotEqualTo(io.fabric8.kubernetes.client.utils.Serialization.asJson(ds));
+        assertThat(AgentDaemonSet.hash(reversed)).isEqualTo(AgentDaemonSet.hash(ds));
+    }
+
+    private static Map<String, String> reversedCopy(Map<String, String> map) {
+        List<String> keys = new java.util.ArrayList<>(map.keySet());
+        java.util.Collections.reverse(keys);
+        Map<String, String> copy = new java.util.LinkedHashMap<>();
+        keys.forEach(k -> copy.put(k, map.get(k)));
+        return copy;
+    }
+
+    @Test
     void selectorIsStableAndMatchesThePodLabels() {
         DaemonSet ds = AgentDaemonSet.desired(probe(null), SETTINGS);
         assertThat(ds.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());

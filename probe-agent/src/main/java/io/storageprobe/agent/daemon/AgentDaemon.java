@@ -36,7 +36,9 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
     private Instant nextProbe = Instant.MIN;
     private Instant nextSpecRead = Instant.MIN;
     private Instant nextWrite = Instant.MIN;
-    private Duration backoff;
+    /** Reads and writes back off separately: a read that succeeds says nothing about whether writes will. */
+    private final RetryBackoff readBackoff;
+    private final RetryBackoff writeBackoff;
     private volatile boolean probeGone;
 
     public AgentDaemon(KubernetesClient client, String probe, String node, ProbeRunner runner, AgentMetrics metrics,
@@ -49,7 +51,8 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
         this.timings = timings;
         this.writer = new ResultWriter(client, probe, node);
         this.clock = clock;
-        this.backoff = timings.retryMin();
+        this.readBackoff = new RetryBackoff(timings.retryMin(), timings.retryMax());
+        this.writeBackoff = new RetryBackoff(timings.retryMin(), timings.retryMax());
     }
 
     @Override
@@ -91,14 +94,16 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
                 }
                 settings = fresh;
             }
-            backoff = timings.retryMin();
+            readBackoff.succeeded();
             nextSpecRead = now.plus(timings.specRefresh());
         } catch (IllegalArgumentException e) {
             LOG.warn("StorageProbe {} has an unusable spec ({}); keeping the last usable one", probe, e.getMessage());
             nextSpecRead = now.plus(timings.specRefresh());
         } catch (RuntimeException e) {
             // KubernetesClientException mostly; anything else is retried the same way, never fatal.
-            nextSpecRead = now.plus(apiFailed("reading StorageProbe " + probe, e));
+            Duration wait = readBackoff.failed();
+            LOG.warn("reading StorageProbe {} failed ({}); retrying in {} s", probe, e.getMessage(), wait.toSeconds());
+            nextSpecRead = now.plus(wait);
         }
     }
 
@@ -129,17 +134,18 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
                 LOG.info("wrote StorageProbeResult {}", writer.name());
             }
             pending = null;
-            backoff = timings.retryMin();
+            writeBackoff.succeeded();
+            metrics.writeSucceeded();
         } catch (RuntimeException e) {
-            nextWrite = clock.instant().plus(apiFailed("writing StorageProbeResult " + writer.name(), e));
+            // A refused write (403, 422) fails the same way next time: only this backoff slows the
+            // retries down, the successful re-read of the spec above does not reset it.
+            WriteFailure why = WriteFailure.of(e);
+            Duration wait = writeBackoff.failed();
+            metrics.writeFailed(why.label(), wait);
+            LOG.warn("writing StorageProbeResult {} failed: {} ({}); {} failure(s) in a row, next attempt in {} ms",
+                    writer.name(), why.why(), e.getMessage(), writeBackoff.failures(), wait.toMillis());
+            nextWrite = clock.instant().plus(wait);
         }
-    }
-
-    private Duration apiFailed(String what, RuntimeException e) {
-        Duration wait = backoff;
-        LOG.warn("{} failed ({}); retrying in {} s", what, e.getMessage(), wait.toSeconds());
-        backoff = backoff.multipliedBy(2).compareTo(timings.retryMax()) > 0 ? timings.retryMax() : backoff.multipliedBy(2);
-        return wait;
     }
 
     private Duration interval() {

@@ -16,7 +16,9 @@ import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,6 +41,8 @@ public final class AgentMetrics {
     private final Counter completed;
     private final Counter failed;
     private final AtomicLong lastRun = new AtomicLong();
+    private final Map<String, Counter> writeFailures = new HashMap<>();
+    private final AtomicLong writeBackoffMillis = new AtomicLong();
 
     public AgentMetrics(MeterRegistry registry, String probe, String node) {
         registry.config().commonTags("probe", probe, "node", node);
@@ -69,6 +73,17 @@ public final class AgentMetrics {
         Gauge.builder("storageprobe.last.run.timestamp.seconds", lastRun, AtomicLong::get)
                 .description("Unix time of the end of the last probe run")
                 .register(registry);
+        // Every reason registered up front: a dashboard sees 0, not a missing series, before the first failure.
+        for (String reason : WRITE_FAILURE_REASONS) {
+            writeFailures.put(reason, Counter.builder("storageprobe.result.write.failures")
+                    .description("Failed writes of this node's StorageProbeResult by reason: forbidden (403, RBAC), invalid (422, "
+                            + "schema), conflict (409), unreachable, server_error (5xx), other")
+                    .tag("reason", reason)
+                    .register(registry));
+        }
+        Gauge.builder("storageprobe.result.write.backoff.seconds", writeBackoffMillis, m -> m.get() / 1000.0)
+                .description("Wait before the next attempt to write the StorageProbeResult after failed writes; 0 after a success")
+                .register(registry);
     }
 
     private static Counter runs(MeterRegistry registry, String outcome) {
@@ -76,6 +91,18 @@ public final class AgentMetrics {
                 .description("Probe runs by outcome: completed (a result was produced) or failed (the run itself failed)")
                 .tag("outcome", outcome)
                 .register(registry);
+    }
+
+    /** Labels of storageprobe_result_write_failures_total; {@link WriteFailure} maps errors onto them. */
+    static final List<String> WRITE_FAILURE_REASONS = java.util.Arrays.stream(WriteFailure.values()).map(WriteFailure::label).toList();
+
+    void writeFailed(String reason, Duration nextAttemptIn) {
+        writeFailures.get(reason).increment();
+        writeBackoffMillis.set(nextAttemptIn.toMillis());
+    }
+
+    void writeSucceeded() {
+        writeBackoffMillis.set(0);
     }
 
     public void recordFailure(Duration took, long endEpochSeconds) {
