@@ -102,7 +102,7 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
         } catch (RuntimeException e) {
             // KubernetesClientException mostly; anything else is retried the same way, never fatal.
             Duration wait = readBackoff.failed();
-            LOG.warn("reading StorageProbe {} failed ({}); retrying in {} s", probe, e.getMessage(), wait.toSeconds());
+            LOG.warn("reading StorageProbe {} failed ({}); retrying in {} s", probe, ApiCause.of(e), wait.toSeconds());
             nextSpecRead = now.plus(wait);
         }
     }

@@ -36,8 +36,8 @@ enum WriteFailure {
         if (code == 409) {
             return CONFLICT;
         }
-        if (code == 0) {
-            return UNREACHABLE; // no HTTP answer at all: connection refused, timeout
+        if (code <= 0) {
+            return UNREACHABLE; // no HTTP answer at all (fabric8 says 0 or -1): connection refused, timeout
         }
         return code >= 500 ? SERVER_ERROR : OTHER;
     }
