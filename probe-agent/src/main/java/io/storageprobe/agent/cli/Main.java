@@ -43,6 +43,10 @@ public final class Main {
                 }
                 return new CheckCommand(System.out, System.err).run(rest);
             }
+            case "probe-target" -> {
+                // Hidden: the child process NodeProbe runs each target's I/O in.
+                return ProbeTargetCommand.run(rest, System.out, System.err);
+            }
             case "agent" -> {
                 return io.storageprobe.agent.daemon.AgentCommand.run(rest);
             }

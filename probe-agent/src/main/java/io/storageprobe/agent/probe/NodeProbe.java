@@ -4,46 +4,61 @@ import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Probes a node's targets, each on its own thread with its own deadline, so that one hung or
- * failing device never blocks or hides the others. A read stuck in the kernel cannot be
- * interrupted: its thread is a daemon and is abandoned, and the target is reported as an Error.
+ * Probes a node's targets, each in its own child process ({@link ChildProbe} says why) with one
+ * shared deadline, so that one hung or failing device never blocks or hides the others, and this
+ * process never does target I/O itself: it always gets to report and exit. A target that misses
+ * the deadline is reported as an Error; its child is killed and, with a caller-kept
+ * {@link HungTargets}, not started again while it lingers.
  */
 public final class NodeProbe {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
-    private final RuleSet rules;
-    private final Duration timeout;
-    private final Function<Target, Measurement> measure;
-
-    public NodeProbe(RuleSet rules, Duration perTargetTimeout) {
-        this(rules, perTargetTimeout, new TargetProber()::measure);
+    /** Starts the probe of one target; an IOException means it could not be started. */
+    @FunctionalInterface
+    interface WorkerFactory {
+        ProbeWorker start(Target target) throws IOException;
     }
 
+    private final RuleSet rules;
+    private final Duration timeout;
+    private final HungTargets hung;
+    private final WorkerFactory workers;
+
+    public NodeProbe(RuleSet rules, Duration perTargetTimeout) {
+        this(rules, perTargetTimeout, new HungTargets());
+    }
+
+    /** @param hung kept by a caller that probes again (the agent), so a stuck target is not read twice */
+    public NodeProbe(RuleSet rules, Duration perTargetTimeout, HungTargets hung) {
+        this(rules, perTargetTimeout, hung, ChildProbe::start);
+    }
+
+    /** Measures in this process, on threads: for tests of the scheduling with a function of their own. */
     NodeProbe(RuleSet rules, Duration perTargetTimeout, Function<Target, Measurement> measure) {
+        this(rules, perTargetTimeout, new HungTargets(), target -> new ThreadProbe(target, measure));
+    }
+
+    NodeProbe(RuleSet rules, Duration perTargetTimeout, HungTargets hung, WorkerFactory workers) {
         this.rules = rules;
         this.timeout = perTargetTimeout;
-        this.measure = measure;
+        this.hung = hung;
+        this.workers = workers;
     }
 
     public NodeResult run(String probeName, String nodeName, List<Target> targets) {
         // In the agent's pod the host's files are mounted under STORAGEPROBE_HOST_ROOT.
         NodeInfo node = NodeInfo.read(Path.of(System.getenv().getOrDefault("STORAGEPROBE_HOST_ROOT", "/")));
-        List<TargetResult> results = probeAll(targets);
+        List<TargetResult> results = probeAll(TargetIdentity.distinct(targets));
         Verdict verdict = results.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
         return new NodeResult(probeName, nodeName != null ? nodeName : node.hostname(), node.kernelRelease(),
                 node.bootId(), node.osImage(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
@@ -51,40 +66,51 @@ public final class NodeProbe {
     }
 
     private List<TargetResult> probeAll(List<Target> targets) {
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "probe");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<TargetResult>> futures = new ArrayList<>();
-            for (Target target : targets) {
-                futures.add(pool.submit(() -> rules.judge(measure.apply(target))));
+        // Every worker starts before any waiting begins, so one shared deadline gives each its full timeout.
+        Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<ProbeWorker> running = new ArrayList<>();
+        List<Measurement> early = new ArrayList<>();
+        for (Target target : targets) {
+            ProbeWorker worker = null;
+            Measurement m = null;
+            var stuck = hung.stillHung(target);
+            if (stuck.isPresent()) {
+                m = Measurement.error(target, null, "still hung since " + stuck.get().since() + ": the probe started then ("
+                        + stuck.get().worker().describe() + ") is stuck in the kernel; not read again until it ends");
+            } else {
+                try {
+                    worker = workers.start(target);
+                } catch (IOException e) {
+                    m = Measurement.error(target, null, "cannot start the probe process: " + e.getMessage());
+                }
             }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            List<TargetResult> results = new ArrayList<>();
-            for (int i = 0; i < targets.size(); i++) {
-                results.add(await(futures.get(i), targets.get(i), deadline));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
+            running.add(worker);
+            early.add(m);
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<TargetResult> results = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Measurement m = early.get(i) != null ? early.get(i) : await(running.get(i), targets.get(i), deadline, started);
+            results.add(rules.judge(m));
+        }
+        return results;
     }
 
-    /** All targets start together, so one shared deadline gives each its full timeout. */
-    private TargetResult await(Future<TargetResult> future, Target target, long deadline) {
+    private Measurement await(ProbeWorker worker, Target target, long deadline, Instant started) {
         try {
-            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            return rules.judge(Measurement.error(target, null,
-                    "probe did not finish within " + timeout.toSeconds() + " s (I/O hung?)"));
-        } catch (ExecutionException e) {
-            return rules.judge(Measurement.error(target, null, "probe failed: " + e.getCause()));
+            Measurement m = worker.await(deadline);
+            if (m != null) {
+                return m;
+            }
+            worker.abandon();
+            hung.add(target, worker, started);
+            return Measurement.error(target, null, "probe did not finish within " + timeout.toSeconds()
+                    + " s (I/O hung?); its process (" + worker.describe() + ") was killed, and stays until the kernel"
+                    + " ends the read");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return rules.judge(Measurement.error(target, null, "interrupted"));
+            worker.abandon();
+            return Measurement.error(target, null, "interrupted");
         }
     }
 }
