@@ -66,7 +66,7 @@ public final class CheckCommand {
         if (!options.scratch()) {
             return report(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu, options);
         }
-        try (ScratchDevices scratch = ScratchDevices.create()) {
+        try (ScratchDevices scratch = ScratchDevices.create(err)) {
             scratch.devices().forEach(d -> targets.add(Target.device(d)));
             targets.add(Target.file(scratch.file()));
             return report(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu, options);

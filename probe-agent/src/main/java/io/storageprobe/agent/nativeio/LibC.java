@@ -52,4 +52,7 @@ public final class LibC {
     public static native int ioctl(int fd, long request, long arg) throws LastErrorException;
 
     public static native int geteuid();
+
+    /** Unmounts {@code target}; flags 0 or {@link Abi#MNT_DETACH}. For the scratch devices' cleanup. */
+    public static native int umount2(String target, int flags) throws LastErrorException;
 }

@@ -2,6 +2,9 @@ package io.storageprobe.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.storageprobe.agent.testing.HangingFilesystem;
+import io.storageprobe.agent.testing.LoopDevice;
+import io.storageprobe.agent.testing.ScratchLeftovers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,11 +63,22 @@ class StorageprobeJarIT {
         if (path != null) {
             builder.environment().put("PATH", path);
         }
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out, err);
+        // Output to files, not pipes: the test must not wait for any process (a stuck probe child,
+        // say) that might still hold them, only for the command itself, and for that not forever.
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        try {
+            Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("storageprobe " + String.join(" ", args) + " did not exit within 60 s");
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
     }
 
     @Test
@@ -126,6 +140,29 @@ class StorageprobeJarIT {
             assertThat(help).contains("  " + rule.name() + ": breaks " + rule.breaksText() + "\n");
         }
         assertThat(help).contains("qemu-legacy-dio: breaks QEMU before 7.2");
+    }
+
+    @Test
+    void aHungFileIsAnErrorAndCheckStillExitsAndReleasesItsScratchDevices() throws Exception {
+        // The FUSE mount is closed first: killing hangfs releases the probe child stuck on it.
+        try (LoopDevice loop = LoopDevice.create(4096); HangingFilesystem fuse = HangingFilesystem.mount()) {
+            String hung = fuse.file().toString();
+            long start = System.nanoTime();
+            Run r = run(false, "check", "--file", hung, "--device", loop.device(), "--timeout", "2");
+            long checkMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(r.code()).isEqualTo(3);
+            assertThat(r.out()).containsPattern(loop.device() + " +device .* Compatible\n")
+                    .containsPattern(hung + " +file .* Error\n    probe did not finish within 2 s \\(I/O hung\\?\\); its process");
+
+            ScratchLeftovers before = ScratchLeftovers.now();
+            start = System.nanoTime();
+            Run scratch = run(false, "check", "--scratch", "--file", hung, "--timeout", "2");
+            long scratchMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(scratch.out()).containsPattern(hung + " +file .* Error\n").containsPattern("storageprobe-scratch-\\d+-\\d+/mnt/disk.img +file ");
+            assertThat(ScratchLeftovers.now().since(before).count()).as("no loop device, mount or directory left").isZero();
+            System.out.printf("check with one hung target and --timeout 2: %d ms to exit; with --scratch: %d ms%n",
+                    checkMillis, scratchMillis);
+        }
     }
 
     @Test
