@@ -50,12 +50,19 @@ class StorageprobeJarIT {
         return run(false, path, args);
     }
 
+    /** As {@code prefix}, e.g. a setpriv command line. */
+    private static Run runAs(List<String> prefix, String... args) throws Exception {
+        return run(prefix, null, args);
+    }
+
     /** @param path the PATH the command runs with, or null for this JVM's */
     private static Run run(boolean asNobody, String path, String[] args) throws Exception {
-        List<String> command = new ArrayList<>();
-        if (asNobody) {
-            command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
-        }
+        return run(asNobody ? List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups") : List.of(),
+                path, args);
+    }
+
+    private static Run run(List<String> prefix, String path, String[] args) throws Exception {
+        List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString()));
         command.addAll(List.of(args));
@@ -82,12 +89,40 @@ class StorageprobeJarIT {
     }
 
     @Test
-    void notRootGetsOneLineAndExit3() throws Exception {
-        Run r = run(true, "check", "--device", "sda");
+    void notRootGetsOneLineAndExit3ForScratch() throws Exception {
+        Run r = run(true, "check", "--scratch");
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).isEqualTo("storageprobe check: reading block devices needs root; run it as root,"
-                + " or probe only --path and --file targets\n");
-        assertThat(run(true, "check", "--scratch").err()).contains("making loop devices needs root");
+        assertThat(r.err()).isEqualTo("storageprobe check: making loop devices (--scratch) needs root; run it as root,"
+                + " or leave --scratch out\n");
+    }
+
+    @Test
+    void aUserWhoMayReadTheDeviceProbesItAndOthersGetTheRealError() throws Exception {
+        try (LoopDevice loop = LoopDevice.create(4096)) {
+            // The device node outlives our loop device: its owner and mode are put back afterwards.
+            String before = LoopDevice.run("stat", "-c", "%u:%g %a", loop.device()).strip();
+            try {
+                LoopDevice.run("chgrp", "disk", loop.device());
+                LoopDevice.run("chmod", "660", loop.device());
+                probeAsGroupMemberAndAsOther(loop);
+            } finally {
+                LoopDevice.run("chown", before.split(" ")[0], loop.device());
+                LoopDevice.run("chmod", before.split(" ")[1], loop.device());
+            }
+        }
+    }
+
+    private static void probeAsGroupMemberAndAsOther(LoopDevice loop) throws Exception {
+        int disk = (Integer) Files.getAttribute(Path.of(loop.device()), "unix:gid");
+        Run member = runAs(List.of("setpriv", "--reuid=65534", "--regid=65534", "--groups=" + disk),
+                "check", "--device", loop.device());
+        assertThat(member.err()).isEmpty();
+        assertThat(member.code()).isZero();
+        assertThat(member.out()).containsPattern(loop.device() + " +device .* 4096/4096 .* Compatible\n");
+        Run other = run(true, "check", "--device", loop.device());
+        assertThat(other.code()).isEqualTo(3);
+        assertThat(other.out()).contains("    cannot open " + loop.device() + ": permission denied to uid 65534"
+                + " (run as root, or as a user who may read it, such as a member of group disk)\n");
     }
 
     @Test

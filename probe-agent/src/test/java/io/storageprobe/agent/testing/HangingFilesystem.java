@@ -35,6 +35,16 @@ public final class HangingFilesystem implements AutoCloseable {
         return mountPoint.resolve("disk.img");
     }
 
+    public Path mountPoint() {
+        return mountPoint;
+    }
+
+    /** Kills the server but leaves the mount: what a crashed FUSE server leaves, answering ENOTCONN. */
+    public void killServer() throws InterruptedException {
+        daemon.destroyForcibly();
+        daemon.waitFor(10, TimeUnit.SECONDS);
+    }
+
     private void waitForMount() throws IOException {
         for (int i = 0; i < 100; i++) {
             if (Files.readString(Path.of("/proc/mounts")).contains(" " + mountPoint + " fuse")) {
