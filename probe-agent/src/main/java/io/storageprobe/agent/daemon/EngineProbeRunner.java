@@ -13,6 +13,12 @@ import java.util.List;
 
 /** Probes this node's real targets with the probe engine. */
 public final class EngineProbeRunner implements ProbeRunner {
+    /**
+     * Probe children at once: each is a JVM of about 17 MiB of anonymous memory, charged to the
+     * agent's pod, which runs at about 82 MiB of its 128 MiB limit (docs/performance.md).
+     */
+    static final int CONCURRENT_PROBES = 2;
+
     private final Duration timeout;
     /** Kept across runs: a target whose probe is still stuck is reported, not read again. */
     private final HungTargets hung = new HungTargets();
@@ -40,6 +46,7 @@ public final class EngineProbeRunner implements ProbeRunner {
         settings.paths().forEach(p -> targets.add(Target.path(p)));
         settings.files().forEach(f -> targets.add(Target.file(f)));
         return QemuJudgement.judge(new NodeProbe(RuleSet.named(settings.rules()), timeout, hung)
+                .withMaxConcurrent(CONCURRENT_PROBES)
                 .run(probe, node, targets), settings.qemu());
     }
 }

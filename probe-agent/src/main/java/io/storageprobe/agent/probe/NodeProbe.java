@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Probes a node's targets, each in its own child process ({@link ChildProbe} says why) with one
- * shared deadline, so that one hung or failing device never blocks or hides the others, and this
+ * Probes a node's targets, each in its own child process ({@link ChildProbe} says why) with its
+ * own deadline, so that one hung or failing device never blocks or hides the others, and this
  * process never does target I/O itself: it always gets to report and exit. A target that misses
  * the deadline is reported as an Error; its child is killed and, with a caller-kept
  * {@link HungTargets}, not started again while it lingers.
@@ -33,6 +35,7 @@ public final class NodeProbe {
     private final Duration timeout;
     private final HungTargets hung;
     private final WorkerFactory workers;
+    private int maxConcurrent = Integer.MAX_VALUE;
 
     public NodeProbe(RuleSet rules, Duration perTargetTimeout) {
         this(rules, perTargetTimeout, new HungTargets());
@@ -55,6 +58,15 @@ public final class NodeProbe {
         this.workers = workers;
     }
 
+    /**
+     * At most this many targets are probed at once (each child JVM costs memory; the agent's pod
+     * has a limit). Later targets start as earlier ones end, each with its full timeout.
+     */
+    public NodeProbe withMaxConcurrent(int max) {
+        this.maxConcurrent = Math.max(1, max);
+        return this;
+    }
+
     public NodeResult run(String probeName, String nodeName, List<Target> targets) {
         // In the agent's pod the host's files are mounted under STORAGEPROBE_HOST_ROOT.
         NodeInfo node = NodeInfo.read(Path.of(System.getenv().getOrDefault("STORAGEPROBE_HOST_ROOT", "/")));
@@ -66,34 +78,45 @@ public final class NodeProbe {
     }
 
     private List<TargetResult> probeAll(List<Target> targets) {
-        // Every worker starts before any waiting begins, so one shared deadline gives each its full timeout.
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        List<ProbeWorker> running = new ArrayList<>();
-        List<Measurement> early = new ArrayList<>();
-        for (Target target : targets) {
-            ProbeWorker worker = null;
-            Measurement m = null;
-            var stuck = hung.stillHung(target);
+        Measurement[] measured = new Measurement[targets.size()];
+        Deque<Integer> pending = new ArrayDeque<>();
+        for (int i = 0; i < targets.size(); i++) {
+            var stuck = hung.stillHung(targets.get(i));
             if (stuck.isPresent()) {
-                m = Measurement.error(target, null, "still hung since " + stuck.get().since() + ": the probe started then ("
-                        + stuck.get().worker().describe() + ") is stuck in the kernel; not read again until it ends");
+                measured[i] = Measurement.error(targets.get(i), null, "still hung since " + stuck.get().since()
+                        + ": the probe started then (" + stuck.get().worker().describe()
+                        + ") is stuck in the kernel; not read again until it ends");
             } else {
+                pending.add(i);
+            }
+        }
+        // Up to maxConcurrent workers run at once, each with its own deadline. Without a cap (check)
+        // all start before any waiting begins, so the whole run ends within one timeout. Awaiting the
+        // oldest first is fair: it has the earliest deadline.
+        Deque<Running> running = new ArrayDeque<>();
+        while (!pending.isEmpty() || !running.isEmpty()) {
+            while (running.size() < maxConcurrent && !pending.isEmpty()) {
+                int i = pending.poll();
                 try {
-                    worker = workers.start(target);
+                    running.add(new Running(i, workers.start(targets.get(i)), System.nanoTime() + timeout.toNanos()));
                 } catch (IOException e) {
-                    m = Measurement.error(target, null, "cannot start the probe process: " + e.getMessage());
+                    measured[i] = Measurement.error(targets.get(i), null, "cannot start the probe process: " + e.getMessage());
                 }
             }
-            running.add(worker);
-            early.add(m);
+            Running r = running.poll();
+            if (r != null) {
+                measured[r.index()] = await(r.worker(), targets.get(r.index()), r.deadline(), started);
+            }
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
         List<TargetResult> results = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
-            Measurement m = early.get(i) != null ? early.get(i) : await(running.get(i), targets.get(i), deadline, started);
+        for (Measurement m : measured) {
             results.add(rules.judge(m));
         }
         return results;
+    }
+
+    private record Running(int index, ProbeWorker worker, long deadline) {
     }
 
     private Measurement await(ProbeWorker worker, Target target, long deadline, Instant started) {

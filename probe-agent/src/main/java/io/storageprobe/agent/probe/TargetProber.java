@@ -294,6 +294,9 @@ public final class TargetProber {
     }
 
     private static String ioReason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason(); // the errno's text, e.g. "Transport endpoint is not connected"
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " " + e.getMessage();
     }
 

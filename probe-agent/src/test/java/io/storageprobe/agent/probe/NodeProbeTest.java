@@ -95,6 +95,31 @@ class NodeProbeTest {
     }
 
     @Test
+    void aCapOnConcurrentWorkersProbesEveryTargetEachWithItsOwnTimeout() {
+        AtomicInteger now = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        NodeProbe probe = new NodeProbe(RuleSet.all(), Duration.ofSeconds(1), new HungTargets(),
+                target -> new ThreadProbe(target, t -> {
+                    most.accumulateAndGet(now.incrementAndGet(), Math::max);
+                    try {
+                        // "hung" outlasts its timeout; the rest take a moment each.
+                        Thread.sleep(t.name().equals("hung") ? 3_000 : 300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        now.decrementAndGet();
+                    }
+                    return Measurement.error(t, null, "measured");
+                })).withMaxConcurrent(2);
+        NodeResult result = probe.run("p", "n", List.of(Target.device("hung"), Target.device("a"),
+                Target.device("b"), Target.device("c"), Target.device("d")));
+        assertThat(result.targets()).extracting(TargetResult::reason).containsExactly(
+                "probe did not finish within 1 s (I/O hung?); its process (thread probe) was killed, and stays until"
+                        + " the kernel ends the read", "measured", "measured", "measured", "measured");
+        assertThat(most).hasValueLessThanOrEqualTo(2);
+    }
+
+    @Test
     void theSameTargetNamedTwiceIsProbedOnce() throws Exception {
         try (LoopDevice loop = LoopDevice.create(512)) {
             NodeResult result = new NodeProbe(RuleSet.all(), Duration.ofSeconds(30)).run("check", "node-d", List.of(
