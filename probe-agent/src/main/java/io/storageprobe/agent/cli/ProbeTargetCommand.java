@@ -1,6 +1,8 @@
 package io.storageprobe.agent.cli;
 
+import io.storageprobe.agent.nativeio.LibC;
 import io.storageprobe.agent.probe.ChildProbe;
+import io.storageprobe.agent.probe.Measurement;
 import io.storageprobe.agent.probe.MeasurementJson;
 import io.storageprobe.agent.probe.Target;
 import io.storageprobe.agent.probe.TargetProber;
@@ -30,6 +32,11 @@ final class ProbeTargetCommand {
             err.println("storageprobe probe-target: unknown kind " + args[0]);
             return CheckCommand.USAGE;
         }
+        // Load what the probe and its output need (JNA's native library, Jackson) before saying
+        // "started": the parent's timeout counts from there, and is meant for the target's I/O,
+        // not for class loading on a busy machine.
+        LibC.geteuid();
+        MeasurementJson.write(Measurement.error(target, null, "warm-up"));
         out.println(ChildProbe.STARTED);
         out.flush();
         out.println(MeasurementJson.write(new TargetProber().measure(target)));

@@ -18,14 +18,14 @@ class EngineProbeRunnerTest {
     void aTargetStillHungAtTheNextCycleIsReportedWithoutASecondWorkerAndTheOthersAreProbed() throws Exception {
         // The FUSE mount is closed first: killing hangfs releases the stuck worker.
         try (LoopDevice loop = LoopDevice.create(4096); HangingFilesystem fuse = HangingFilesystem.mount()) {
-            EngineProbeRunner runner = new EngineProbeRunner(Duration.ofSeconds(3));
+            EngineProbeRunner runner = new EngineProbeRunner(Duration.ofSeconds(5));
             ProbeSettings settings = new ProbeSettings("uid", 1, List.of(loop.name()), List.of(), List.of(),
                     List.of(fuse.file().toString()), List.of(), Duration.ofMinutes(1), QemuInForce.unknown("test"));
 
             long start = System.nanoTime();
             NodeResult first = runner.run("vmdisks", "worker-1", settings);
             long firstCycle = System.nanoTime() - start;
-            assertThat(reason(first, fuse.file().toString())).startsWith("probe did not finish within 3 s");
+            assertThat(reason(first, fuse.file().toString())).startsWith("probe did not finish within 5 s");
             assertThat(device(first, loop).facts()).as(device(first, loop).reason()).isNotNull();
 
             long running = liveDescendants();

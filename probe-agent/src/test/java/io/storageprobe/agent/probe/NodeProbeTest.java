@@ -52,10 +52,10 @@ class NodeProbeTest {
     @Test
     void readHungInTheKernelTimesOutWithoutHidingTheOtherTargetsOrHoldingThisProcess() throws Exception {
         try (LoopDevice loop = LoopDevice.create(4096); HangingFilesystem fuse = HangingFilesystem.mount()) {
-            NodeResult result = new NodeProbe(RuleSet.all(), Duration.ofSeconds(3)).run("check", "node-c",
+            NodeResult result = new NodeProbe(RuleSet.all(), Duration.ofSeconds(5)).run("check", "node-c",
                     List.of(Target.file(fuse.file().toString()), Target.device(loop.device())));
             assertThat(result.targets().get(0).verdict()).isEqualTo(Verdict.Error);
-            assertThat(result.targets().get(0).reason()).startsWith("probe did not finish within 3 s (I/O hung?);"
+            assertThat(result.targets().get(0).reason()).startsWith("probe did not finish within 5 s (I/O hung?);"
                     + " its process (pid ").endsWith(") was killed, and stays until the kernel ends the read");
             assertThat(result.targets().get(1).verdict()).isEqualTo(Verdict.Compatible);
             assertThat(result.targets().get(1).facts().logicalBlockSize()).isEqualTo(4096);
