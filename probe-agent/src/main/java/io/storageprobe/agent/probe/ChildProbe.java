@@ -115,7 +115,10 @@ public final class ChildProbe implements ProbeWorker {
 
     @Override
     public void abandon() {
-        process.destroyForcibly();
+        // SIGTERM first, so a child that can still run removes its temporary file on a --path
+        // target as it exits; SIGKILL a second later (if this process is still there to send it).
+        process.destroy();
+        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(process::destroyForcibly);
     }
 
     @Override

@@ -120,6 +120,8 @@ public final class TargetProber {
         Path scratch = null;
         try {
             scratch = Files.createTempFile(dir, SCRATCH_PREFIX, ".probe");
+            // The probe child is stopped with SIGTERM when it misses its deadline: its exit removes this.
+            scratch.toFile().deleteOnExit();
             writeScratch(scratch);
             Measurement m = file(target, scratch.toString());
             TargetFacts facts = m.facts() != null && m.problem() == null ? withWriteProbes(m.facts(), dir, scratch)
@@ -143,6 +145,7 @@ public final class TargetProber {
         Path clone = null;
         try {
             clone = Files.createTempFile(dir, SCRATCH_PREFIX, ".clone");
+            clone.toFile().deleteOnExit();
             if (ScratchWriteFile.clone(scratch.toString(), clone.toString()) == 0) {
                 cloneWrites = writeProbe(clone);
             }
