@@ -14,7 +14,6 @@ import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;
-import io.storageprobe.api.result.TargetKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -53,12 +52,12 @@ public final class CheckCommand {
         // Scratch mode probes its own devices plus what is named, never the discovered disks.
         List<Target> targets = new ArrayList<>(options.scratch() && !selection.namesTargets()
                 ? List.of() : DeviceDiscovery.targets(selection));
-        if (options.scratch() || targets.stream().anyMatch(t -> t.kind() == TargetKind.DEVICE)) {
-            if (LibC.geteuid() != 0) {
-                err.println("storageprobe check: reading block devices" + (options.scratch() ? " and making loop devices" : "")
-                        + " needs root; run it as root, or probe only --path and --file targets");
-                return PROBE_ERROR;
-            }
+        // Only --scratch needs root up front (losetup, mount). Devices are tried: a user allowed to
+        // read them (group disk) can probe them, and anyone else gets the open's real error.
+        if (options.scratch() && LibC.geteuid() != 0) {
+            err.println("storageprobe check: making loop devices (--scratch) needs root; run it as root,"
+                    + " or leave --scratch out");
+            return PROBE_ERROR;
         }
         if (!options.scratch() && targets.isEmpty()) {
             err.println("storageprobe check: no block device in /sys/block matches "
@@ -71,7 +70,7 @@ public final class CheckCommand {
         if (!options.scratch()) {
             return probeAndReport(rules, targets, qemu, options);
         }
-        try (ScratchDevices scratch = ScratchDevices.create()) {
+        try (ScratchDevices scratch = ScratchDevices.create(err)) {
             scratch.devices().forEach(d -> targets.add(Target.device(d)));
             targets.add(Target.file(scratch.file()));
             return probeAndReport(rules, targets, qemu, options);

@@ -38,11 +38,12 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
                                 write the output to PATH instead of stdout, atomically: a temporary
                                 file in the same directory, synced, then renamed over PATH
               --timeout SECS    give up on a target after this long (default 30)
-              --scratch         also make loop devices with 512- and 4096-byte sectors (and a file on
-                                ext4 on the 4K one), probe them and remove them: shows how this kernel
-                                treats 4K-sector disks even without one (needs root, losetup, mkfs.ext4)
+              --scratch         make loop devices with 512- and 4096-byte sectors (and a file on ext4 on
+                                the 4K one), probe them (not the host's disks) and remove them: shows how
+                                this kernel treats 4K-sector disks even without one (needs root, losetup,
+                                mkfs.ext4)
 
-            Exit codes: 0 compatible, 1 a rule failed, 2 usage error, 3 probing error.
+            Exit codes: 0 compatible or only unsupported, 1 a rule failed, 2 usage error, 3 probing error.
 
             Rules, and the QEMU versions their failure breaks:
             """ + RuleHelp.text();

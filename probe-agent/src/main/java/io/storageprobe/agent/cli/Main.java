@@ -44,6 +44,10 @@ public final class Main {
                 }
                 return new CheckCommand(System.out, System.err).run(rest);
             }
+            case "probe-target" -> {
+                // Hidden: the child process NodeProbe runs each target's I/O in.
+                return ProbeTargetCommand.run(rest, System.out, System.err);
+            }
             case "agent" -> {
                 // Decided here, before AgentCommand (and with it the fabric8 client) is loaded:
                 // a standalone agent must not look for a kubeconfig or a service account.

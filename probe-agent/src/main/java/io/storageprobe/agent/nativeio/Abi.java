@@ -21,6 +21,11 @@ public final class Abi {
     /** include/uapi/linux/fs.h: FICLONE = _IOW(0x94, 9, int); the argument is the source descriptor. */
     public static final long FICLONE = 0x40049409L;
 
+    /** include/linux/fs.h: MNT_DETACH, umount2's lazy unmount: gone from the tree now, freed when unused. */
+    public static final int MNT_DETACH = 2;
+    /** include/uapi/linux/loop.h: LOOP_CLR_FD detaches a loop device (or marks it autoclear while open). */
+    public static final long LOOP_CLR_FD = 0x4C01;
+
     /** include/uapi/linux/fcntl.h: AT_FDCWD; statx with a relative or absolute path. */
     public static final int AT_FDCWD = -100;
     /** include/uapi/linux/stat.h: STATX_DIOALIGN (Linux 6.1) and STATX_DIO_READ_ALIGN (6.14). */

@@ -52,4 +52,10 @@ public final class LibC {
     public static native int ioctl(int fd, long request, long arg) throws LastErrorException;
 
     public static native int geteuid();
+
+    /** The C library's text for an errno, e.g. "Transport endpoint is not connected". */
+    public static native String strerror(int errno);
+
+    /** Unmounts {@code target}; flags 0 or {@link Abi#MNT_DETACH}. For the scratch devices' cleanup. */
+    public static native int umount2(String target, int flags) throws LastErrorException;
 }

@@ -6,7 +6,7 @@ import com.sun.jna.Memory;
 /** The few statx fields the probes need. */
 public record Statx(int mask, int mode, int devMajor, int devMinor, int dioMemAlign, int dioOffsetAlign,
                     int dioReadOffsetAlign) {
-    private static final int S_IFMT = 0170000, S_IFBLK = 0060000, S_IFREG = 0100000;
+    private static final int S_IFMT = 0170000, S_IFBLK = 0060000, S_IFREG = 0100000, S_IFDIR = 0040000;
 
     public static Statx of(String path) {
         try (Memory buf = new Memory(Abi.STATX_SIZE)) {
@@ -32,6 +32,10 @@ public record Statx(int mask, int mode, int devMajor, int devMinor, int dioMemAl
 
     public boolean isBlockDevice() {
         return (mode & S_IFMT) == S_IFBLK;
+    }
+
+    public boolean isDirectory() {
+        return (mode & S_IFMT) == S_IFDIR;
     }
 
     public boolean isRegularFile() {

@@ -61,6 +61,14 @@ public final class TargetProber {
             throw new TargetError(path + " is not a block device");
         }
         String name = real.getFileName().toString();
+        Long bytes = deviceBytes(name);
+        if (bytes != null && bytes < MIN_FILE_BYTES) {
+            // Reads at or past the end succeed with 0 bytes before any alignment check, which would
+            // look like reads served from the page cache: too small to probe, not Affected.
+            return new Measurement(target, path, null, name, null, new Measurement.Problem(
+                    Measurement.Problem.Kind.UNSUPPORTED, path + " holds " + bytes
+                    + " bytes; the probes read its first " + MIN_FILE_BYTES + " (an empty loop device or zram?)"));
+        }
         Optional<BlockQueue> queue = BlockQueue.ofName(name);
         try (DirectFile file = open(path)) {
             Integer lbs = file.ioctlInt(Abi.BLKSSZGET);
@@ -75,10 +83,10 @@ public final class TargetProber {
 
     private Measurement file(Target target, String path) throws TargetError {
         Path real = realPath(path, "no such file");
-        if (Files.isDirectory(real)) {
+        Statx stat = statx(real.toString());
+        if (stat.isDirectory()) {
             throw new TargetError(path + " is a directory (use --path for directories)");
         }
-        Statx stat = statx(real.toString());
         if (!stat.isRegularFile()) {
             throw new TargetError(path + " is not a regular file");
         }
@@ -105,12 +113,15 @@ public final class TargetProber {
 
     private Measurement directory(Target target) throws TargetError {
         Path dir = realPath(target.name(), "no such directory");
-        if (!Files.isDirectory(dir)) {
+        // statx, not Files.isDirectory: a dead FUSE mount (ENOTCONN) or a stale NFS handle must say so.
+        if (!statx(dir.toString()).isDirectory()) {
             throw new TargetError(target.name() + " is not a directory (use --file for files)");
         }
         Path scratch = null;
         try {
             scratch = Files.createTempFile(dir, SCRATCH_PREFIX, ".probe");
+            // The probe child is stopped with SIGTERM when it misses its deadline: its exit removes this.
+            scratch.toFile().deleteOnExit();
             writeScratch(scratch);
             Measurement m = file(target, scratch.toString());
             TargetFacts facts = m.facts() != null && m.problem() == null ? withWriteProbes(m.facts(), dir, scratch)
@@ -134,6 +145,7 @@ public final class TargetProber {
         Path clone = null;
         try {
             clone = Files.createTempFile(dir, SCRATCH_PREFIX, ".clone");
+            clone.toFile().deleteOnExit();
             if (ScratchWriteFile.clone(scratch.toString(), clone.toString()) == 0) {
                 cloneWrites = writeProbe(clone);
             }
@@ -210,10 +222,30 @@ public final class TargetProber {
     private static String openFailure(String path, int errno) {
         return switch (errno) {
             case Errno.EACCES, Errno.EPERM -> "cannot open " + path + ": permission denied" + (LibC.geteuid() == 0
-                    ? " to root (a container's device cgroup or a security module forbids it)" : " (run as root)");
+                    ? " to root (a container's device cgroup or a security module forbids it)"
+                    : " to uid " + LibC.geteuid() + " (run as root, or as a user who may read it" + group(path) + ")");
             case Errno.ENOMEDIUM -> "cannot open " + path + ": no medium";
             default -> "cannot open " + path + " with O_DIRECT: " + Errno.name(errno);
         };
+    }
+
+    /** ", such as a member of group disk", from the device's group; empty when it cannot be read. */
+    private static String group(String path) {
+        try {
+            return ", such as a member of group " + Files.readAttributes(Path.of(path),
+                    java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** The size in /sys/class/block/NAME/size (always in 512-byte units), or null when it cannot be read. */
+    private static Long deviceBytes(String name) {
+        try {
+            return Long.parseLong(Files.readString(Path.of("/sys/class/block", name, "size")).strip()) * 512;
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
     }
 
     private static Path realPath(String path, String missing) throws TargetError {
@@ -221,6 +253,8 @@ public final class TargetProber {
             return Path.of(path).toRealPath();
         } catch (NoSuchFileException e) {
             throw new TargetError(missing + ": " + path);
+        } catch (java.nio.file.FileSystemException e) {
+            throw new TargetError("cannot resolve " + path + ": " + (e.getReason() != null ? e.getReason() : e.getMessage()));
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new TargetError("cannot resolve " + path + ": " + e.getMessage());
         }
@@ -230,7 +264,7 @@ public final class TargetProber {
         try {
             return Statx.of(path);
         } catch (NativeError e) {
-            throw new TargetError("cannot stat " + path + ": " + Errno.name(e.errno()));
+            throw new TargetError("cannot stat " + path + ": " + Errno.describe(e.errno()));
         }
     }
 
@@ -263,6 +297,9 @@ public final class TargetProber {
     }
 
     private static String ioReason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason(); // the errno's text, e.g. "Transport endpoint is not connected"
+        }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " " + e.getMessage();
     }
 

@@ -56,7 +56,9 @@ public final class RuleSet {
      * unknown QEMU; {@link QemuJudgement} judges the outcomes again for the QEMU in force.
      */
     public TargetResult judge(Measurement m) {
-        if (m.facts() == null || m.problem() != null && m.problem().kind() == Measurement.Problem.Kind.ERROR) {
+        // Unsupported needs no facts (a device too small to read, a filesystem refusing O_DIRECT at open).
+        boolean unsupported = m.problem() != null && m.problem().kind() == Measurement.Problem.Kind.UNSUPPORTED;
+        if (!unsupported && (m.facts() == null || m.problem() != null)) {
             return result(m, List.of(), Verdict.Error, m.problem() == null ? "not probed" : m.problem().reason());
         }
         if (m.problem() != null) {

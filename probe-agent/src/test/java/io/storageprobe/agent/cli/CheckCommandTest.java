@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storageprobe.agent.testing.HangingFilesystem;
 import io.storageprobe.agent.testing.LoopDevice;
 import io.storageprobe.api.qemu.RuleCatalog;
 import java.io.ByteArrayOutputStream;
@@ -50,7 +51,7 @@ class CheckCommandTest {
     @Test
     void helpExitsZero() {
         assertThat(check("--help")).isZero();
-        assertThat(stdout()).contains("Exit codes: 0 compatible, 1 a rule failed, 2 usage error, 3 probing error");
+        assertThat(stdout()).contains("Exit codes: 0 compatible or only unsupported, 1 a rule failed, 2 usage error, 3 probing error");
     }
 
     @Test
@@ -63,6 +64,32 @@ class CheckCommandTest {
             assertThat(table).containsPattern("/dev/shm +path +tmpfs .* Unsupported\n    tmpfs has no direct I/O");
             assertThat(table).containsPattern("sdzz9 +device .* Error\n    no such device: /dev/sdzz9");
             assertThat(table).contains("Node verdict: Error (3 targets: ");
+        }
+    }
+
+    @Test
+    void anEmptyOrTinyDeviceIsUnsupportedNotAffected() throws Exception {
+        try (LoopDevice empty = LoopDevice.createOfBytes(512, 0); LoopDevice tiny = LoopDevice.createOfBytes(512, 4096)) {
+            int code = check("--device", empty.device(), "--device", tiny.device());
+            assertThat(code).as("Unsupported exits 0: " + stdout() + stderr()).isZero();
+            assertThat(stdout()).containsPattern(empty.device() + " +device .* Unsupported\n    " + empty.device()
+                    + " holds 0 bytes; the probes read its first 8192");
+            assertThat(stdout()).containsPattern(tiny.device() + " +device .* Unsupported\n    " + tiny.device()
+                    + " holds 4096 bytes;");
+            assertThat(stdout()).doesNotContain("Affected");
+        }
+    }
+
+    @Test
+    void aDeadFuseMountSaysWhatTheErrnoSays() throws Exception {
+        try (HangingFilesystem fuse = HangingFilesystem.mount()) {
+            fuse.killServer();
+            check("--path", fuse.mountPoint().toString(), "--file", fuse.file().toString());
+            // The kernel may still answer stat on the mount point from its cache; creating a file there cannot.
+            assertThat(stdout()).containsPattern(fuse.mountPoint() + " +path .* Error\n    cannot (stat|create a temporary"
+                    + " file in) " + fuse.mountPoint() + ": (ENOTCONN \\()?Transport endpoint is not connected\\)?\n");
+            assertThat(stdout()).contains("    cannot resolve " + fuse.file() + ": Transport endpoint is not connected\n");
+            assertThat(stdout()).doesNotContain("is not a directory");
         }
     }
 

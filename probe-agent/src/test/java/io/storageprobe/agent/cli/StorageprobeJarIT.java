@@ -2,6 +2,9 @@ package io.storageprobe.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.storageprobe.agent.testing.HangingFilesystem;
+import io.storageprobe.agent.testing.LoopDevice;
+import io.storageprobe.agent.testing.ScratchLeftovers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,12 +50,19 @@ class StorageprobeJarIT {
         return run(false, path, args);
     }
 
+    /** As {@code prefix}, e.g. a setpriv command line. */
+    private static Run runAs(List<String> prefix, String... args) throws Exception {
+        return run(prefix, null, args);
+    }
+
     /** @param path the PATH the command runs with, or null for this JVM's */
     private static Run run(boolean asNobody, String path, String[] args) throws Exception {
-        List<String> command = new ArrayList<>();
-        if (asNobody) {
-            command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
-        }
+        return run(asNobody ? List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups") : List.of(),
+                path, args);
+    }
+
+    private static Run run(List<String> prefix, String path, String[] args) throws Exception {
+        List<String> command = new ArrayList<>(prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString()));
         command.addAll(List.of(args));
@@ -60,20 +70,59 @@ class StorageprobeJarIT {
         if (path != null) {
             builder.environment().put("PATH", path);
         }
-        Process p = builder.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out, err);
+        // Output to files, not pipes: the test must not wait for any process (a stuck probe child,
+        // say) that might still hold them, only for the command itself, and for that not forever.
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        try {
+            Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("storageprobe " + String.join(" ", args) + " did not exit within 60 s");
+            }
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
     }
 
     @Test
-    void notRootGetsOneLineAndExit3() throws Exception {
-        Run r = run(true, "check", "--device", "sda");
+    void notRootGetsOneLineAndExit3ForScratch() throws Exception {
+        Run r = run(true, "check", "--scratch");
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.err()).isEqualTo("storageprobe check: reading block devices needs root; run it as root,"
-                + " or probe only --path and --file targets\n");
-        assertThat(run(true, "check", "--scratch").err()).contains("making loop devices needs root");
+        assertThat(r.err()).isEqualTo("storageprobe check: making loop devices (--scratch) needs root; run it as root,"
+                + " or leave --scratch out\n");
+    }
+
+    @Test
+    void aUserWhoMayReadTheDeviceProbesItAndOthersGetTheRealError() throws Exception {
+        try (LoopDevice loop = LoopDevice.create(4096)) {
+            // The device node outlives our loop device: its owner and mode are put back afterwards.
+            String before = LoopDevice.run("stat", "-c", "%u:%g %a", loop.device()).strip();
+            try {
+                LoopDevice.run("chgrp", "disk", loop.device());
+                LoopDevice.run("chmod", "660", loop.device());
+                probeAsGroupMemberAndAsOther(loop);
+            } finally {
+                LoopDevice.run("chown", before.split(" ")[0], loop.device());
+                LoopDevice.run("chmod", before.split(" ")[1], loop.device());
+            }
+        }
+    }
+
+    private static void probeAsGroupMemberAndAsOther(LoopDevice loop) throws Exception {
+        int disk = (Integer) Files.getAttribute(Path.of(loop.device()), "unix:gid");
+        Run member = runAs(List.of("setpriv", "--reuid=65534", "--regid=65534", "--groups=" + disk),
+                "check", "--device", loop.device());
+        assertThat(member.err()).isEmpty();
+        assertThat(member.code()).isZero();
+        assertThat(member.out()).containsPattern(loop.device() + " +device .* 4096/4096 .* Compatible\n");
+        Run other = run(true, "check", "--device", loop.device());
+        assertThat(other.code()).isEqualTo(3);
+        assertThat(other.out()).contains("    cannot open " + loop.device() + ": permission denied to uid 65534"
+                + " (run as root, or as a user who may read it, such as a member of group disk)\n");
     }
 
     @Test
@@ -126,6 +175,29 @@ class StorageprobeJarIT {
             assertThat(help).contains("  " + rule.name() + ": breaks " + rule.breaksText() + "\n");
         }
         assertThat(help).contains("qemu-legacy-dio: breaks QEMU before 7.2");
+    }
+
+    @Test
+    void aHungFileIsAnErrorAndCheckStillExitsAndReleasesItsScratchDevices() throws Exception {
+        // The FUSE mount is closed first: killing hangfs releases the probe child stuck on it.
+        try (LoopDevice loop = LoopDevice.create(4096); HangingFilesystem fuse = HangingFilesystem.mount()) {
+            String hung = fuse.file().toString();
+            long start = System.nanoTime();
+            Run r = run(false, "check", "--file", hung, "--device", loop.device(), "--timeout", "2");
+            long checkMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(r.code()).isEqualTo(3);
+            assertThat(r.out()).containsPattern(loop.device() + " +device .* Compatible\n")
+                    .containsPattern(hung + " +file .* Error\n    probe did not finish within 2 s \\(I/O hung\\?\\); its process");
+
+            ScratchLeftovers before = ScratchLeftovers.now();
+            start = System.nanoTime();
+            Run scratch = run(false, "check", "--scratch", "--file", hung, "--timeout", "2");
+            long scratchMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(scratch.out()).containsPattern(hung + " +file .* Error\n").containsPattern("storageprobe-scratch-\\d+-\\d+/mnt/disk.img +file ");
+            assertThat(ScratchLeftovers.now().since(before).count()).as("no loop device, mount or directory left").isZero();
+            System.out.printf("check with one hung target and --timeout 2: %d ms to exit; with --scratch: %d ms%n",
+                    checkMillis, scratchMillis);
+        }
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.storageprobe.api.result.Verdict;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Scheduling of targets: each has its own deadline, and a hung one hides nothing else. */
@@ -37,7 +39,7 @@ class NodeProbeTest {
                     Target.device("hung"), Target.path("/var/tmp"), Target.device("sdzz9")));
             assertThat(result.targets()).extracting(TargetResult::name).containsExactly("hung", "/var/tmp", "sdzz9");
             assertThat(result.targets().get(0).verdict()).isEqualTo(Verdict.Error);
-            assertThat(result.targets().get(0).reason()).isEqualTo("probe did not finish within 2 s (I/O hung?)");
+            assertThat(result.targets().get(0).reason()).startsWith("probe did not finish within 2 s (I/O hung?)");
             assertThat(result.targets().get(1).facts()).isNotNull();
             assertThat(result.targets().get(2).reason()).isEqualTo("no such device: /dev/sdzz9");
             assertThat(result.node()).isEqualTo("node-a");
@@ -48,17 +50,98 @@ class NodeProbeTest {
     }
 
     @Test
-    void readHungInTheKernelTimesOutWithoutHidingTheOtherTargets() throws Exception {
-        // The FUSE mount is made last so it is closed first: while a read hangs, this JVM cannot
-        // start processes (losetup, umount), so the stuck reader is released before anything else.
+    void readHungInTheKernelTimesOutWithoutHidingTheOtherTargetsOrHoldingThisProcess() throws Exception {
         try (LoopDevice loop = LoopDevice.create(4096); HangingFilesystem fuse = HangingFilesystem.mount()) {
-            NodeResult result = new NodeProbe(RuleSet.all(), Duration.ofSeconds(3)).run("check", "node-c",
+            NodeResult result = new NodeProbe(RuleSet.all(), Duration.ofSeconds(5)).run("check", "node-c",
                     List.of(Target.file(fuse.file().toString()), Target.device(loop.device())));
             assertThat(result.targets().get(0).verdict()).isEqualTo(Verdict.Error);
-            assertThat(result.targets().get(0).reason()).isEqualTo("probe did not finish within 3 s (I/O hung?)");
+            assertThat(result.targets().get(0).reason()).startsWith("probe did not finish within 5 s (I/O hung?);"
+                    + " its process (pid ").endsWith(") was killed, and stays until the kernel ends the read");
             assertThat(result.targets().get(1).verdict()).isEqualTo(Verdict.Compatible);
             assertThat(result.targets().get(1).facts().logicalBlockSize()).isEqualTo(4096);
+            // The read is still stuck (hangfs never answers), yet this JVM can still start processes:
+            // a read stuck in this process would hold its memory map and block fork until hangfs dies.
+            assertThat(startsAProcessWithin(Duration.ofSeconds(20))).isTrue();
         }
+    }
+
+    @Test
+    void aTargetStillHungFromTheLastRunIsReportedWithoutAnotherRead() throws Exception {
+        HungTargets hung = new HungTargets();
+        AtomicInteger started = new AtomicInteger();
+        CountDownLatch never = new CountDownLatch(1);
+        NodeProbe probe = new NodeProbe(RuleSet.all(), Duration.ofSeconds(1), hung, target -> {
+            started.incrementAndGet();
+            return new ThreadProbe(target, t -> {
+                while (true) {
+                    try {
+                        never.await();
+                    } catch (InterruptedException ignored) {
+                        // keep hanging, as uninterruptible I/O would
+                    }
+                }
+            });
+        });
+        try {
+            assertThat(probe.run("p", "n", List.of(Target.device("hung"))).targets().get(0).reason())
+                    .startsWith("probe did not finish within 1 s");
+            String second = probe.run("p", "n", List.of(Target.device("/dev/../dev/hung"))).targets().get(0).reason();
+            assertThat(second).startsWith("still hung since ").contains("is stuck in the kernel; not read again");
+            assertThat(started).hasValue(1);
+            assertThat(hung.count()).isEqualTo(1);
+        } finally {
+            never.countDown();
+        }
+    }
+
+    @Test
+    void aCapOnConcurrentWorkersProbesEveryTargetEachWithItsOwnTimeout() {
+        AtomicInteger now = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        NodeProbe probe = new NodeProbe(RuleSet.all(), Duration.ofSeconds(1), new HungTargets(),
+                target -> new ThreadProbe(target, t -> {
+                    most.accumulateAndGet(now.incrementAndGet(), Math::max);
+                    try {
+                        // "hung" outlasts its timeout; the rest take a moment each.
+                        Thread.sleep(t.name().equals("hung") ? 3_000 : 300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        now.decrementAndGet();
+                    }
+                    return Measurement.error(t, null, "measured");
+                })).withMaxConcurrent(2);
+        NodeResult result = probe.run("p", "n", List.of(Target.device("hung"), Target.device("a"),
+                Target.device("b"), Target.device("c"), Target.device("d")));
+        assertThat(result.targets()).extracting(TargetResult::reason).containsExactly(
+                "probe did not finish within 1 s (I/O hung?); its process (thread probe) was killed, and stays until"
+                        + " the kernel ends the read", "measured", "measured", "measured", "measured");
+        assertThat(most).hasValueLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void theSameTargetNamedTwiceIsProbedOnce() throws Exception {
+        try (LoopDevice loop = LoopDevice.create(512)) {
+            NodeResult result = new NodeProbe(RuleSet.all(), Duration.ofSeconds(30)).run("check", "node-d", List.of(
+                    Target.device(loop.name()), Target.device(loop.device()), Target.path("/var/tmp"),
+                    Target.path("/var/tmp/"), Target.path("/var/./tmp")));
+            assertThat(result.targets()).extracting(TargetResult::name).containsExactly(loop.name(), "/var/tmp");
+        }
+    }
+
+    private static boolean startsAProcessWithin(Duration limit) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            try {
+                new ProcessBuilder("true").start().waitFor();
+                done.countDown();
+            } catch (Exception e) {
+                // not started: the latch stays closed
+            }
+        }, "fork-check");
+        t.setDaemon(true);
+        t.start();
+        return done.await(limit.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test

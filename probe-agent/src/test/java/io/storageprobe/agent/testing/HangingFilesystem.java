@@ -35,6 +35,16 @@ public final class HangingFilesystem implements AutoCloseable {
         return mountPoint.resolve("disk.img");
     }
 
+    public Path mountPoint() {
+        return mountPoint;
+    }
+
+    /** Kills the server but leaves the mount: what a crashed FUSE server leaves, answering ENOTCONN. */
+    public void killServer() throws InterruptedException {
+        daemon.destroyForcibly();
+        daemon.waitFor(10, TimeUnit.SECONDS);
+    }
+
     private void waitForMount() throws IOException {
         for (int i = 0; i < 100; i++) {
             if (Files.readString(Path.of("/proc/mounts")).contains(" " + mountPoint + " fuse")) {
@@ -56,14 +66,26 @@ public final class HangingFilesystem implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (Files.readString(Path.of("/proc/mounts")).contains(" " + mountPoint + " ")) {
-            LoopDevice.run("umount", mountPoint.toString());
+        // Readers released by the abort still have to exit before the mount stops being busy.
+        for (int i = 0; mounted() && i < 100; i++) {
+            try {
+                LoopDevice.run("umount", mountPoint.toString());
+            } catch (IOException busy) {
+                sleep(100);
+            }
+        }
+        if (mounted()) {
+            LoopDevice.run("umount", "--lazy", mountPoint.toString());
         }
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    private boolean mounted() throws IOException {
+        return Files.readString(Path.of("/proc/mounts")).contains(" " + mountPoint + " ");
     }
 
     private static void sleep(long millis) {

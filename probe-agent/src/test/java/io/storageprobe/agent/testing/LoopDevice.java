@@ -30,8 +30,10 @@ public final class LoopDevice implements AutoCloseable {
             }
         }
         try {
-            device = run("losetup", "--find", "--show", "--sector-size", String.valueOf(sectorSize),
-                    "--direct-io=on", partitioned ? "--partscan" : "--nooverlap", image.toString()).trim();
+            // The last line: losetup warns first about images smaller than a sector.
+            String[] out = run("losetup", "--find", "--show", "--sector-size", String.valueOf(sectorSize),
+                    "--direct-io=on", partitioned ? "--partscan" : "--nooverlap", image.toString()).strip().split("\n");
+            device = out[out.length - 1].strip();
         } catch (IOException e) {
             deleteTree();
             throw e;
@@ -46,6 +48,11 @@ public final class LoopDevice implements AutoCloseable {
     public static LoopDevice create(int sectorSize) throws IOException {
         // Sparse, so the size costs nothing; mkfs.xfs refuses anything under 300 MB.
         return new LoopDevice(sectorSize, 320L << 20, false);
+    }
+
+    /** A device over an image of exactly {@code bytes} (0 makes an empty device). */
+    public static LoopDevice createOfBytes(int sectorSize, long bytes) throws IOException {
+        return new LoopDevice(sectorSize, bytes, false);
     }
 
     /** A device whose MBR holds one Linux partition from 1 MiB to the end: it appears as {@code <device>p1}. */

@@ -1,0 +1,156 @@
+package io.storageprobe.agent.probe;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One target's I/O in a child JVM ({@code storageprobe probe-target --device|--path|--file NAME},
+ * the same classes), which prints {@link #STARTED} when its JVM is up and then the {@link Measurement} as
+ * one line of JSON.
+ *
+ * <p>Why a process and not a thread: a read stuck in the kernel (FUSE server gone, dead NFS,
+ * failing disk) cannot be interrupted, and it holds its process's memory map, so that process can
+ * neither exit nor start a child (fork and exit need the mm lock the stuck read holds), and
+ * anything else in it that maps memory waits as well. A thread would freeze the whole agent or
+ * {@code check}. A child keeps the hang where the I/O is: the parent does no target I/O at all,
+ * gives up at the deadline, SIGKILLs the child and goes on. A child in uninterruptible sleep (D
+ * state) ignores even SIGKILL until the kernel ends the read; it then stays behind on its own,
+ * holding nothing of the parent's.
+ *
+ * <p>Why one child per target and not one for all: a child shared by all targets would freeze
+ * with its first hung target, and the others' results with it. Each child costs one JVM start
+ * (docs/performance.md: 0.6-0.7 s of CPU with a CDS archive, 1.1 s without, and 17 MiB of
+ * anonymous memory while it runs); they start together, so a run takes about one start plus the
+ * slowest target.
+ */
+public final class ChildProbe implements ProbeWorker {
+    /** Set by the ./storageprobe launcher: its class-data archive, reused by the children. */
+    static final String CDS_PROPERTY = "storageprobe.cds";
+    /** What a child prints once its JVM is up, before it touches the target. */
+    public static final String STARTED = "probe-target: started";
+    /**
+     * How much longer than the timeout a slow JVM start may take: the timeout is the target's, counted
+     * from when its child is up, so a busy machine does not turn healthy targets into Errors; but never
+     * more than this, so a run still ends within its timeout plus this, whatever the machine does.
+     */
+    static final long START_ALLOWANCE_NANOS = 1_500_000_000L;
+
+    private final Target target;
+    private final Process process;
+    private final long created = System.nanoTime();
+    private final CompletableFuture<Long> started = new CompletableFuture<>();
+    private final CompletableFuture<String> output = new CompletableFuture<>();
+
+    private ChildProbe(Target target, Process process) {
+        this.target = target;
+        this.process = process;
+        // Read on a daemon thread: a stuck child never closes its stdout, and nobody may wait for that.
+        Thread reader = new Thread(this::read, "probe-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static ChildProbe start(Target target) throws IOException {
+        // Output merged and piped to us only: a stuck child must not hold the caller's stdout or
+        // stderr open, or whoever reads them to the end (a shell pipe, a test) would wait for it.
+        Process process = new ProcessBuilder(command(target)).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return new ChildProbe(target, process);
+    }
+
+    static List<String> command(Target target) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // A short-lived, small JVM: serial GC, C1 only, a small heap (the probe buffers are native
+        // memory). Measured 17 MiB of anonymous memory per child with these, 26 MiB with -Xmx32m alone.
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xms4m",
+                "-Xmx16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss256k",
+                "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=32m", "-XX:-UsePerfData"));
+        String cds = System.getProperty(CDS_PROPERTY);
+        if (cds != null && Files.isReadable(Path.of(cds))) {
+            command.addAll(List.of("-XX:SharedArchiveFile=" + cds, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.storageprobe.agent.cli.Main",
+                "probe-target", "--" + target.kind().json(), target.name()));
+        return command;
+    }
+
+    @Override
+    public Measurement await(long deadlineNanos) throws InterruptedException {
+        long limit = deadlineNanos + START_ALLOWANCE_NANOS;
+        String text;
+        try {
+            long up = started.get(Math.max(0, limit - System.nanoTime()), TimeUnit.NANOSECONDS);
+            long until = Math.min(up + (deadlineNanos - created), limit);
+            text = output.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (!process.waitFor(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return null;
+            }
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        String last = lastLine(text);
+        if (process.exitValue() == 0 && last.startsWith("{")) {
+            try {
+                return MeasurementJson.read(last);
+            } catch (IOException e) {
+                // Falls through: reported with what the child printed.
+            }
+        }
+        return Measurement.error(target, null, "the probe process (pid " + process.pid() + ") failed with exit code "
+                + process.exitValue() + (text.isBlank() ? "" : ": " + last));
+    }
+
+    @Override
+    public void abandon() {
+        // SIGTERM first, so a child that can still run removes its temporary file on a --path
+        // target as it exits; SIGKILL a second later (if this process is still there to send it).
+        process.destroy();
+        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(process::destroyForcibly);
+    }
+
+    @Override
+    public boolean finished() {
+        return !process.isAlive();
+    }
+
+    @Override
+    public String describe() {
+        return "pid " + process.pid();
+    }
+
+    private void read() {
+        StringBuilder text = new StringBuilder();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.equals(STARTED)) {
+                    started.complete(System.nanoTime());
+                } else {
+                    text.append(line).append('\n');
+                }
+            }
+        } catch (IOException e) {
+            // The child is gone; what it printed so far is all there is.
+        }
+        // A child that died before it was up is finished too: await must not wait for it.
+        started.complete(System.nanoTime());
+        output.complete(text.toString());
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        return lines[lines.length - 1].strip();
+    }
+}

@@ -1,0 +1,26 @@
+package io.storageprobe.agent.probe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A {@link Measurement} as one line of JSON: what a probe child prints and its parent reads. */
+public final class MeasurementJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private MeasurementJson() {
+    }
+
+    public static String write(Measurement m) {
+        try {
+            return MAPPER.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the measurement as JSON", e);
+        }
+    }
+
+    public static Measurement read(String json) throws JsonProcessingException {
+        return MAPPER.readValue(json, Measurement.class);
+    }
+}
