@@ -70,6 +70,7 @@ class OperatorEndToEndTest {
 
     private MockApiServer api;
     private KubernetesClient client;
+    private ProbeView view;
     private StorageProbeOperator operator;
     private OperatorHttpServer operatorHttp;
     private final List<LoopDevice> loops = new ArrayList<>();
@@ -80,6 +81,7 @@ class OperatorEndToEndTest {
     void start() throws Exception {
         api = new MockApiServer();
         client = api.newClient();
+        view = new ProbeView(client, NAMESPACE);
         api.installCrds(client, CRDS);
         startOperator();
     }
@@ -134,7 +136,7 @@ class OperatorEndToEndTest {
         client.resource(probe).create();
 
         // The operator makes the agent DaemonSet, owned by the probe.
-        DaemonSet ds = await().atMost(TIMEOUT).until(() -> daemonSet(PROBE), d -> d != null);
+        DaemonSet ds = await().atMost(TIMEOUT).until(() -> view.daemonSet(PROBE), d -> d != null);
         StorageProbe created = client.resources(StorageProbe.class).withName(PROBE).get();
         assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> {
@@ -157,7 +159,7 @@ class OperatorEndToEndTest {
         assertThat(ds.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("storageprobe-agent");
 
         // Before any agent runs: Ready=False while the DaemonSet rolls out.
-        await().atMost(TIMEOUT).until(() -> condition(PROBE, ProbeCondition.READY)
+        await().atMost(TIMEOUT).until(() -> view.condition(PROBE, ProbeCondition.READY)
                 .map(c -> c.reason().equals("AgentsRollingOut")).orElse(false));
 
         // The agents start on their nodes; the DaemonSet controller (played here) reports the rollout.
@@ -169,9 +171,9 @@ class OperatorEndToEndTest {
         agents.add(new SimulatedAgent(api.newClient(), PROBE, "node-c", nodeCKernel));
         DaemonSetControllerStandIn.reportRolledOut(client, NAMESPACE, AgentDaemonSet.name(created), 3);
 
-        StorageProbeStatus status = await().atMost(TIMEOUT).until(() -> status(PROBE),
+        StorageProbeStatus status = await().atMost(TIMEOUT).until(() -> view.status(PROBE),
                 s -> s != null && s.summary() != null && s.summary().nodesReported() == 3
-                        && condition(s, ProbeCondition.READY).map(c -> c.status().equals("True")).orElse(false));
+                        && view.condition(s, ProbeCondition.READY).map(c -> c.status().equals("True")).orElse(false));
         assertThat(status.summary().nodesTargeted()).isEqualTo(3);
         assertThat(status.summary().compatible()).isEqualTo(2);
         assertThat(status.summary().affected()).isEqualTo(1);
@@ -182,7 +184,7 @@ class OperatorEndToEndTest {
             assertThat(a.failedRules()).contains("qemu-legacy-dio");
         });
         assertThat(status.affectedNodesTruncated()).isFalse();
-        assertThat(condition(status, ProbeCondition.CONFORMANT)).get()
+        assertThat(view.condition(status, ProbeCondition.CONFORMANT)).get()
                 .satisfies(c -> {
                     assertThat(c.status()).isEqualTo("False");
                     assertThat(c.reason()).isEqualTo("NodesAffected");
@@ -230,11 +232,11 @@ class OperatorEndToEndTest {
         assertThat(realA.getSpec().targets().get(0).facts().logicalBlockSize()).isEqualTo(4096);
 
         // Node labels and the taint, only on the nodes and keys the operator owns.
-        await().atMost(TIMEOUT).until(() -> labels("node-c").containsKey("verdict.storageprobe.io/vmdisks")
-                && labels("node-a").containsKey("verdict.storageprobe.io/vmdisks"));
-        assertThat(labels("node-a")).containsEntry("verdict.storageprobe.io/vmdisks", "Compatible")
+        await().atMost(TIMEOUT).until(() -> view.labels("node-c").containsKey("verdict.storageprobe.io/vmdisks")
+                && view.labels("node-a").containsKey("verdict.storageprobe.io/vmdisks"));
+        assertThat(view.labels("node-a")).containsEntry("verdict.storageprobe.io/vmdisks", "Compatible")
                 .containsEntry("kubernetes.io/hostname", "node-a");
-        assertThat(labels("node-c")).containsEntry("verdict.storageprobe.io/vmdisks", "Affected");
+        assertThat(view.labels("node-c")).containsEntry("verdict.storageprobe.io/vmdisks", "Affected");
         Node nodeC = client.nodes().withName("node-c").get();
         assertThat(nodeC.getSpec().getTaints()).anySatisfy(t -> {
             assertThat(t.getKey()).isEqualTo("storageprobe.io/affected");
@@ -248,22 +250,22 @@ class OperatorEndToEndTest {
                 .anyMatch(e -> e.getInvolvedObject().getName().equals("node-c") && e.getReason().equals("VerdictAffected")));
 
         // No KubeVirt yet: every rule counts, and the status says why.
-        assertThat(status(PROBE).qemu()).satisfies(q -> {
+        assertThat(view.status(PROBE).qemu()).satisfies(q -> {
             assertThat(q.version()).isNull();
             assertThat(q.message()).contains("every rule counts");
         });
         // KubeVirt v1.5 (QEMU 9.1) installed: node-c's qemu-legacy-dio failure cannot break it.
         // The node turns Compatible without a new probe or a touch of the StorageProbe.
         kubevirt("v1.5.2");
-        await().atMost(TIMEOUT).until(() -> "Compatible".equals(labels("node-c").get("verdict.storageprobe.io/vmdisks")));
-        StorageProbeStatus upgraded = await().atMost(TIMEOUT).until(() -> status(PROBE), s -> s.summary().affected() == 0);
+        await().atMost(TIMEOUT).until(() -> "Compatible".equals(view.labels("node-c").get("verdict.storageprobe.io/vmdisks")));
+        StorageProbeStatus upgraded = await().atMost(TIMEOUT).until(() -> view.status(PROBE), s -> s.summary().affected() == 0);
         assertThat(upgraded.qemu()).isEqualTo(new QemuInForce("9.1.0", QemuInForce.KUBEVIRT, "KubeVirt v1.5.2 ships QEMU 9.1.0 (kubevirt#13641, #16291)"));
         assertThat(upgraded.summary().latent()).isEqualTo(1);
         assertThat(upgraded.latentNodes()).singleElement().satisfies(l -> {
             assertThat(l.node()).isEqualTo("node-c");
             assertThat(l.failedRules()).containsExactly("qemu-legacy-dio");
         });
-        assertThat(condition(upgraded, ProbeCondition.CONFORMANT)).get().satisfies(c -> assertThat(c.status()).isEqualTo("True"));
+        assertThat(view.condition(upgraded, ProbeCondition.CONFORMANT)).get().satisfies(c -> assertThat(c.status()).isEqualTo("True"));
         await().atMost(TIMEOUT).until(() -> client.nodes().withName("node-c").get().getSpec().getTaints() == null
                 || client.nodes().withName("node-c").get().getSpec().getTaints().isEmpty());
         // The agent reads status.qemu, judges for it and exports the finding as latent: no alert.
@@ -278,8 +280,8 @@ class OperatorEndToEndTest {
                         .startsWith("qemu-legacy-dio fails, but QEMU 9.1.0 is not affected (fixed in 7.2)"));
         // Back to a KubeVirt whose QEMU predates 7.2: Affected and tainted again.
         kubevirt("v0.58.1");
-        await().atMost(TIMEOUT).until(() -> "Affected".equals(labels("node-c").get("verdict.storageprobe.io/vmdisks")));
-        assertThat(status(PROBE).qemu().message()).contains("older than 7.2");
+        await().atMost(TIMEOUT).until(() -> "Affected".equals(view.labels("node-c").get("verdict.storageprobe.io/vmdisks")));
+        assertThat(view.status(PROBE).qemu().message()).contains("older than 7.2");
         await().atMost(TIMEOUT).until(() -> client.nodes().withName("node-c").get().getSpec().getTaints() != null
                 && !client.nodes().withName("node-c").get().getSpec().getTaints().isEmpty());
         await().atMost(TIMEOUT).until(() -> agents.get(1).get("/metrics").contains("storageprobe_rule_failed" + latentSeries + " 1"));
@@ -346,32 +348,32 @@ class OperatorEndToEndTest {
 
         // The operator restarts: conditions keep their lastTransitionTime, and no node gets a second
         // "verdict changed" event (the previous verdict is read back from the node's label).
-        String readySince = condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime();
-        String conformantSince = condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime();
+        String readySince = view.condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime();
+        String conformantSince = view.condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime();
         long affectedEvents = verdictEvents("node-c", "VerdictAffected");
         operator.close();
         operatorHttp.close();
         startOperator();
         await().atMost(TIMEOUT).until(() -> http(operatorHttp.port(), "/metrics")
                 .contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Affected\"} 1"));
-        assertThat(condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime()).isEqualTo(readySince);
-        assertThat(condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime()).isEqualTo(conformantSince);
+        assertThat(view.condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime()).isEqualTo(readySince);
+        assertThat(view.condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime()).isEqualTo(conformantSince);
         assertThat(verdictEvents("node-c", "VerdictAffected")).isEqualTo(affectedEvents);
 
         // node-c reboots into a kernel that handles the split-vector read (7.3, also measured under
         // QEMU): its verdict, label, taint, event and the probe's Conformant condition follow.
         long compatibleEvents = verdictEvents("node-c", "VerdictCompatible");
         nodeCKernel.boot("7.3.4+deb13-amd64");
-        await().atMost(TIMEOUT).until(() -> "Compatible".equals(labels("node-c").get("verdict.storageprobe.io/vmdisks")));
+        await().atMost(TIMEOUT).until(() -> "Compatible".equals(view.labels("node-c").get("verdict.storageprobe.io/vmdisks")));
         Node recovered = client.nodes().withName("node-c").get();
         assertThat(recovered.getSpec().getTaints() == null ? List.of() : recovered.getSpec().getTaints())
                 .noneMatch(t -> "storageprobe.io/affected".equals(t.getKey()));
         assertThat(recovered.getMetadata().getAnnotations()).containsEntry(StorageProbe.MANAGED_LABELS_ANNOTATION,
                 "verdict.storageprobe.io/vmdisks");
         await().atMost(TIMEOUT).until(() -> verdictEvents("node-c", "VerdictCompatible") == compatibleEvents + 1
-                && condition(PROBE, ProbeCondition.CONFORMANT).map(c -> c.status().equals("True")).orElse(false));
-        assertThat(status(PROBE).affectedNodes()).isNullOrEmpty();
-        assertThat(status(PROBE).summary().compatible()).isEqualTo(3);
+                && view.condition(PROBE, ProbeCondition.CONFORMANT).map(c -> c.status().equals("True")).orElse(false));
+        assertThat(view.status(PROBE).affectedNodes()).isNullOrEmpty();
+        assertThat(view.status(PROBE).summary().compatible()).isEqualTo(3);
 
         // The API server goes away under running agents: they keep probing and serving metrics,
         // and write their results once it is back.
@@ -388,17 +390,17 @@ class OperatorEndToEndTest {
 
         // An invalid spec the schema would have rejected (the mock validates nothing): InvalidSpec, no DaemonSet.
         client.resource(probe("badprobe", new StorageProbeSpec(null, null, null, null, "30s", null, null, null))).create();
-        ProbeCondition invalid = await().atMost(TIMEOUT).until(() -> condition("badprobe", ProbeCondition.READY).orElse(null),
+        ProbeCondition invalid = await().atMost(TIMEOUT).until(() -> view.condition("badprobe", ProbeCondition.READY).orElse(null),
                 c -> c != null && c.reason().equals("InvalidSpec"));
         assertThat(invalid.status()).isEqualTo("False");
         assertThat(invalid.message()).contains("spec.interval");
-        assertThat(daemonSet("badprobe")).isNull();
+        assertThat(view.daemonSet("badprobe")).isNull();
         // Fixed, it gets its DaemonSet; broken again, the DaemonSet goes (no agents with a spec nobody can honour).
         setInterval("badprobe", "2h");
-        await().atMost(TIMEOUT).until(() -> daemonSet("badprobe") != null);
+        await().atMost(TIMEOUT).until(() -> view.daemonSet("badprobe") != null);
         setInterval("badprobe", "soon");
-        await().atMost(TIMEOUT).until(() -> daemonSet("badprobe") == null
-                && condition("badprobe", ProbeCondition.READY).map(c -> c.message().contains("spec.interval")).orElse(false));
+        await().atMost(TIMEOUT).until(() -> view.daemonSet("badprobe") == null
+                && view.condition("badprobe", ProbeCondition.READY).map(c -> c.message().contains("spec.interval")).orElse(false));
         client.resources(StorageProbe.class).withName("badprobe").delete();
 
         // The agent process serves its metrics too, and survived the outage.
@@ -411,8 +413,8 @@ class OperatorEndToEndTest {
         agentProcess.close();
         client.nodes().withName("node-b").delete();
         await().atMost(TIMEOUT).until(() -> client.resources(StorageProbeResult.class).withName("vmdisks.node-b").get() == null);
-        await().atMost(TIMEOUT).until(() -> status(PROBE).summary().nodesTargeted() == 2
-                && status(PROBE).summary().nodesReported() == 2);
+        await().atMost(TIMEOUT).until(() -> view.status(PROBE).summary().nodesTargeted() == 2
+                && view.status(PROBE).summary().nodesReported() == 2);
 
         // A spec change reaches the DaemonSet: the operator replaces it, still one per probe.
         client.resources(StorageProbe.class).withName(PROBE).edit(p -> {
@@ -421,7 +423,7 @@ class OperatorEndToEndTest {
                     new AgentSpec("registry.example/storageprobe:next", null, "system-node-critical"), null));
             return p;
         });
-        DaemonSet changed = await().atMost(TIMEOUT).until(() -> daemonSet(PROBE), d -> d != null
+        DaemonSet changed = await().atMost(TIMEOUT).until(() -> view.daemonSet(PROBE), d -> d != null
                 && d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().equals("registry.example/storageprobe:next"));
         assertThat(changed.getSpec().getTemplate().getSpec().getPriorityClassName()).isEqualTo("system-node-critical");
         assertThat(changed.getMetadata().getUid()).isEqualTo(ds.getMetadata().getUid());
@@ -438,7 +440,7 @@ class OperatorEndToEndTest {
             assertThat(n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints())
                     .noneMatch(t -> "storageprobe.io/affected".equals(t.getKey()));
         }
-        assertThat(daemonSet(PROBE)).isNull();
+        assertThat(view.daemonSet(PROBE)).isNull();
         // Running agents notice the probe is gone and stop writing. A write racing the deletion is
         // the garbage collector's to remove (the result's owner is gone); the mock has none, so the
         // test removes such orphans once, then checks that no agent writes again.
@@ -481,30 +483,10 @@ class OperatorEndToEndTest {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private DaemonSet daemonSet(String probe) {
-        return client.apps().daemonSets().inNamespace(NAMESPACE).withName("storageprobe-agent-" + probe).get();
-    }
 
-    private StorageProbeStatus status(String name) {
-        StorageProbe p = client.resources(StorageProbe.class).withName(name).get();
-        return p == null ? null : p.getStatus();
-    }
 
-    private Optional<ProbeCondition> condition(String probe, String type) {
-        return condition(status(probe), type);
-    }
 
-    private static Optional<ProbeCondition> condition(StorageProbeStatus status, String type) {
-        if (status == null || status.conditions() == null) {
-            return Optional.empty();
-        }
-        return status.conditions().stream().filter(c -> c.type().equals(type)).findFirst();
-    }
 
-    private Map<String, String> labels(String node) {
-        Node n = client.nodes().withName(node).get();
-        return n == null || n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
-    }
 
     private static Node node(String name) {
         return new NodeBuilder().withNewMetadata().withName(name)

@@ -58,6 +58,7 @@ class OperatorOnRealClusterRealIT {
     private final TestCluster cluster;
     private final ChartInstall chart;
     private final KubernetesClient admin;
+    private final ProbeView view;
     private final OperatorSettings settings;
     private StorageProbeOperator operator;
     private OperatorHttpServer operatorHttp;
@@ -70,6 +71,7 @@ class OperatorOnRealClusterRealIT {
         this.cluster = cluster;
         this.chart = chart;
         this.admin = cluster.admin();
+        this.view = new ProbeView(admin, chart.namespace());
         this.settings = new OperatorSettings(chart.namespace(), "registry.example/storageprobe:test",
                 chart.agentServiceAccount(), "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL);
     }
@@ -127,7 +129,7 @@ class OperatorOnRealClusterRealIT {
 
         // The DaemonSet passed the real server's validation (privileged pod, hostPath volumes,
         // downward API) and the real DaemonSet controller made one Pending pod per node.
-        DaemonSet ds = await().atMost(TIMEOUT).until(() -> daemonSet(PROBE), d -> d != null);
+        DaemonSet ds = await().atMost(TIMEOUT).until(() -> view.daemonSet(PROBE), d -> d != null);
         StorageProbe created = admin.resources(StorageProbe.class).withName(PROBE).get();
         assertThat(created.getMetadata().getFinalizers()).isNotEmpty();
         assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
@@ -145,7 +147,7 @@ class OperatorOnRealClusterRealIT {
                         .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().get(0)
                         .getMatchFields().get(0).getValues().get(0))
                 .containsExactlyInAnyOrder("node-a", "node-b", "node-c");
-        await().atMost(TIMEOUT).until(() -> condition(PROBE, ProbeCondition.READY)
+        await().atMost(TIMEOUT).until(() -> view.condition(PROBE, ProbeCondition.READY)
                 .map(c -> c.reason().equals("AgentsRollingOut")).orElse(false));
 
         // The agents, each with the agent ServiceAccount's token only.
@@ -159,13 +161,13 @@ class OperatorOnRealClusterRealIT {
         agents.add(new SimulatedAgent(cluster.clientWithToken(agentToken), PROBE, "node-c", new ReplayProbeRunner("6.1.0-50-amd64")));
         KubeletStandIn.reportReady(admin, pods);
 
-        StorageProbeStatus status = await().atMost(TIMEOUT).until(() -> status(PROBE),
+        StorageProbeStatus status = await().atMost(TIMEOUT).until(() -> view.status(PROBE),
                 s -> s != null && s.summary() != null && s.summary().nodesReported() == 3
-                        && condition(s, ProbeCondition.READY).map(c -> c.status().equals("True")).orElse(false));
+                        && view.condition(s, ProbeCondition.READY).map(c -> c.status().equals("True")).orElse(false));
         assertThat(status.summary().compatible()).isEqualTo(2);
         assertThat(status.summary().affected()).isEqualTo(1);
         assertThat(status.affectedNodes()).singleElement().satisfies(a -> assertThat(a.node()).isEqualTo("node-c"));
-        assertThat(condition(status, ProbeCondition.CONFORMANT)).get().satisfies(c -> assertThat(c.reason()).isEqualTo("NodesAffected"));
+        assertThat(view.condition(status, ProbeCondition.CONFORMANT)).get().satisfies(c -> assertThat(c.reason()).isEqualTo("NodesAffected"));
 
         // kubectl as a user runs it: the printer columns and the schema come from the server.
         String table = cluster.kubectl("get", "storageprobes").orThrow().stdout();
@@ -176,10 +178,10 @@ class OperatorOnRealClusterRealIT {
                 .startsWith("vmdisks", "3", "3", "1", "0", "True");
 
         // Labels on all three nodes, node-c (no labels before) included; the taint on node-c only.
-        await().atMost(TIMEOUT).until(() -> labels("node-a").containsKey(LABEL) && labels("node-b").containsKey(LABEL)
-                && labels("node-c").containsKey(LABEL));
-        assertThat(labels("node-a")).containsEntry(LABEL, "Compatible").containsEntry("kubernetes.io/hostname", "node-a");
-        assertThat(labels("node-c")).containsExactly(Map.entry(LABEL, "Affected"));
+        await().atMost(TIMEOUT).until(() -> view.labels("node-a").containsKey(LABEL) && view.labels("node-b").containsKey(LABEL)
+                && view.labels("node-c").containsKey(LABEL));
+        assertThat(view.labels("node-a")).containsEntry(LABEL, "Compatible").containsEntry("kubernetes.io/hostname", "node-a");
+        assertThat(view.labels("node-c")).containsExactly(Map.entry(LABEL, "Affected"));
         Node nodeC = admin.nodes().withName("node-c").get();
         assertThat(nodeC.getSpec().getTaints()).anySatisfy(t -> {
             assertThat(t.getKey()).isEqualTo("storageprobe.io/affected");
@@ -198,24 +200,24 @@ class OperatorOnRealClusterRealIT {
         assertThat(nodeWrites.filter(e -> e.name().equals("node-c") && e.verb().equals("patch")).withCode(200).entries()).isNotEmpty();
 
         // The operator restarts: conditions keep their times, no second event, the DaemonSet is not rewritten.
-        String readySince = condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime();
-        Long dsGeneration = daemonSet(PROBE).getMetadata().getGeneration();
-        String dsHash = daemonSet(PROBE).getMetadata().getAnnotations().get(AgentDaemonSet.SPEC_HASH_ANNOTATION);
+        String readySince = view.condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime();
+        Long dsGeneration = view.daemonSet(PROBE).getMetadata().getGeneration();
+        String dsHash = view.daemonSet(PROBE).getMetadata().getAnnotations().get(AgentDaemonSet.SPEC_HASH_ANNOTATION);
         stopOperator();
         startOperator();
         await().atMost(TIMEOUT).until(() -> operator.ready());
         await().atMost(TIMEOUT).until(() -> http("/metrics").contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Affected\"} 1"));
-        assertThat(condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime()).isEqualTo(readySince);
+        assertThat(view.condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime()).isEqualTo(readySince);
         assertThat(verdictEvents("node-c", "VerdictAffected")).isEqualTo(1);
-        assertThat(daemonSet(PROBE).getMetadata().getGeneration()).isEqualTo(dsGeneration);
-        assertThat(daemonSet(PROBE).getMetadata().getAnnotations()).containsEntry(AgentDaemonSet.SPEC_HASH_ANNOTATION, dsHash);
+        assertThat(view.daemonSet(PROBE).getMetadata().getGeneration()).isEqualTo(dsGeneration);
+        assertThat(view.daemonSet(PROBE).getMetadata().getAnnotations()).containsEntry(AgentDaemonSet.SPEC_HASH_ANNOTATION, dsHash);
 
         // A node goes (with its agent pod): its result is deleted and it no longer counts.
         agentProcess.close();
         assertThat(agentProcess.log()).doesNotContain("403").doesNotContain("Forbidden");
         admin.nodes().withName("node-b").delete();
         await().atMost(TIMEOUT).until(() -> admin.resources(StorageProbeResult.class).withName("vmdisks.node-b").get() == null);
-        await().atMost(TIMEOUT).until(() -> status(PROBE).summary().nodesTargeted() == 2 && status(PROBE).summary().nodesReported() == 2);
+        await().atMost(TIMEOUT).until(() -> view.status(PROBE).summary().nodesTargeted() == 2 && view.status(PROBE).summary().nodesReported() == 2);
 
         // The probe is deleted: the finalizer takes labels, taint and annotation off the nodes;
         // DaemonSet and results go, and the garbage collector removes the DaemonSet's pods.
@@ -227,8 +229,8 @@ class OperatorOnRealClusterRealIT {
             assertThat(n.getMetadata().getAnnotations()).doesNotContainKey(StorageProbe.MANAGED_LABELS_ANNOTATION);
             assertThat(n.getSpec().getTaints()).noneMatch(t -> "storageprobe.io/affected".equals(t.getKey()));
         }
-        assertThat(labels("node-a")).containsEntry("kubernetes.io/hostname", "node-a");
-        assertThat(daemonSet(PROBE)).isNull();
+        assertThat(view.labels("node-a")).containsEntry("kubernetes.io/hostname", "node-a");
+        assertThat(view.daemonSet(PROBE)).isNull();
         await().atMost(TIMEOUT).until(() -> admin.pods().inNamespace(chart.namespace()).list().getItems().isEmpty());
         await().atMost(TIMEOUT).until(() -> admin.resources(StorageProbeResult.class).list().getItems().isEmpty());
 
@@ -262,30 +264,10 @@ class OperatorOnRealClusterRealIT {
                 .filter(e -> e.getInvolvedObject().getName().equals(node) && e.getReason().equals(reason)).count();
     }
 
-    private DaemonSet daemonSet(String probe) {
-        return admin.apps().daemonSets().inNamespace(chart.namespace()).withName("storageprobe-agent-" + probe).get();
-    }
 
-    private StorageProbeStatus status(String name) {
-        StorageProbe p = admin.resources(StorageProbe.class).withName(name).get();
-        return p == null ? null : p.getStatus();
-    }
 
-    private Optional<ProbeCondition> condition(String probe, String type) {
-        return condition(status(probe), type);
-    }
 
-    private static Optional<ProbeCondition> condition(StorageProbeStatus status, String type) {
-        if (status == null || status.conditions() == null) {
-            return Optional.empty();
-        }
-        return status.conditions().stream().filter(c -> c.type().equals(type)).findFirst();
-    }
 
-    private Map<String, String> labels(String node) {
-        Node n = admin.nodes().withName(node).get();
-        return n == null || n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
-    }
 
     private static Node node(String name, Map<String, String> labels) {
         return new NodeBuilder().withNewMetadata().withName(name).withLabels(labels.isEmpty() ? null : labels).endMetadata().build();
