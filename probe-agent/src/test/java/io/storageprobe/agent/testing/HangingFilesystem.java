@@ -19,9 +19,15 @@ public final class HangingFilesystem implements AutoCloseable {
     private HangingFilesystem() throws IOException {
         dir = Files.createTempDirectory(Path.of("/var/tmp"), "storageprobe-hangfs-");
         Path binary = dir.resolve("hangfs");
-        String flags = LoopDevice.run("pkg-config", "fuse3", "--cflags", "--libs").trim();
-        LoopDevice.run("sh", "-c", "gcc -o '" + binary + "' src/test/c/hangfs.c " + flags);
-        mountPoint = Files.createDirectory(dir.resolve("mnt"));
+        try {
+            String flags = LoopDevice.run("pkg-config", "fuse3", "--cflags", "--libs").trim();
+            LoopDevice.run("sh", "-c", "gcc -o '" + binary + "' src/test/c/hangfs.c " + flags);
+            mountPoint = Files.createDirectory(dir.resolve("mnt"));
+        } catch (IOException | RuntimeException e) {
+            // Nothing is mounted yet: a failed build (no libfuse3-dev) must not leave the directory.
+            LoopDevice.run("rm", "-rf", dir.toString());
+            throw e;
+        }
         daemon = new ProcessBuilder(binary.toString(), "-f", "-s", mountPoint.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("hangfs.log").toFile()).start();
         waitForMount();
