@@ -112,9 +112,6 @@ public final class AgentMetrics {
     }
 
     public void record(NodeResult result, Duration took, long endEpochSeconds) {
-        duration.record(took);
-        completed.increment();
-        lastRun.set(endEpochSeconds);
         List<MultiGauge.Row<?>> verdicts = new ArrayList<>();
         List<MultiGauge.Row<?>> rules = new ArrayList<>();
         List<MultiGauge.Row<?>> latent = new ArrayList<>();
@@ -155,6 +152,10 @@ public final class AgentMetrics {
         alignment.register(alignments, true);
         nodeInfo.register(List.of(MultiGauge.Row.of(Tags.of("kernel_release",
                 result.kernelRelease() == null ? "unknown" : result.kernelRelease()), 1)), true);
+        // Counted last: a scrape that sees the run completed also sees its verdicts.
+        duration.record(took);
+        completed.increment();
+        lastRun.set(endEpochSeconds);
     }
 
     private static void add(List<MultiGauge.Row<?>> rows, String target, String kind, Integer value) {
