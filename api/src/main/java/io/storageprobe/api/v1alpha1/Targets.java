@@ -7,7 +7,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
-/** Which storage of a node is probed: block devices, directories and files. */
+/** Which storage of a node is probed: block devices, directories, files and the volumes kubelet attached. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.paths) || self.paths.all(p, !p.contains('/../') && !p.endsWith('/..'))",
         fieldPath = ".paths", message = "spec.targets.paths must not contain '..' segments")
@@ -23,5 +23,13 @@ public record Targets(
 
         @JsonPropertyDescription("Existing files probed read-only, by absolute path. Default: none.")
         @Size(max = 32)
-        List<@Size(min = 1, max = 1024) @Pattern("^/") String> files) {
+        List<@Size(min = 1, max = 1024) @Pattern("^/") String> files,
+
+        @JsonPropertyDescription("Probe the volumes kubelet attached to the node (block and filesystem PersistentVolumes), read-only. Default: false.")
+        Boolean volumes) {
+
+    /** Without volumes (left unset: false), the shape before volume targets. */
+    public Targets(DeviceTargets devices, List<String> paths, List<String> files) {
+        this(devices, paths, files, null);
+    }
 }
