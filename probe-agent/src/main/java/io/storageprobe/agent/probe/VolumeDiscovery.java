@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,7 +176,7 @@ public final class VolumeDiscovery {
             return entries.sorted().toList();
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipped {}: cannot list it: {}", dir, e.getMessage());
-            return new ArrayList<>();
+            return List.of();
         }
     }
 }
