@@ -1,5 +1,6 @@
 package io.storageprobe.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -26,10 +27,22 @@ public record Targets(
         List<@Size(min = 1, max = 1024) @Pattern("^/") String> files,
 
         @JsonPropertyDescription("Probe the volumes kubelet attached to the node (block and filesystem PersistentVolumes), read-only. Default: false.")
-        Boolean volumes) {
+        Boolean volumes,
+
+        @JsonPropertyDescription("Whether volume targets count toward the node verdict, and so its label, taint and the node alerts. Default: false: volumes are reported per StorageClass only, since a PersistentVolume of one bad StorageClass says nothing about the node's own disks or the other classes, and must not taint the node.")
+        Boolean volumesInNodeVerdict) {
 
     /** Without volumes (left unset: false), the shape before volume targets. */
     public Targets(DeviceTargets devices, List<String> paths, List<String> files) {
-        this(devices, paths, files, null);
+        this(devices, paths, files, null, null);
+    }
+
+    public Targets(DeviceTargets devices, List<String> paths, List<String> files, Boolean volumes) {
+        this(devices, paths, files, volumes, null);
+    }
+
+    @JsonIgnore
+    public boolean volumesCountForNodes() {
+        return Boolean.TRUE.equals(volumes) && Boolean.TRUE.equals(volumesInNodeVerdict);
     }
 }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class SlimNodeStoreTest {
+class SlimItemStoreTest {
     private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     /** A node as a real cluster has it: 50 images in the status, addresses, conditions. */
@@ -27,7 +29,7 @@ class SlimNodeStoreTest {
     @Test
     void keepsWhatTheOperatorReadsAndDropsTheRest() {
         Node real = realNode();
-        Node slim = SlimNodeStore.slim(real);
+        Node slim = SlimItemStore.slim(real);
         assertThat(slim.getMetadata().getName()).isEqualTo("worker-1");
         assertThat(slim.getMetadata().getUid()).isEqualTo("u-1");
         assertThat(slim.getMetadata().getResourceVersion()).isEqualTo("42");
@@ -43,8 +45,30 @@ class SlimNodeStoreTest {
     }
 
     @Test
+    void keepsOfAPersistentVolumeItsStorageClassAndClaimOnly() {
+        PersistentVolume pv = new PersistentVolumeBuilder().withNewMetadata().withName("pvc-1").withResourceVersion("7")
+                .addToAnnotations("pv.kubernetes.io/provisioned-by", "rbd.csi.ceph.com").endMetadata()
+                .withNewSpec().withStorageClassName("ceph-block").withNewClaimRef().withNamespace("vms").withName("disk-a")
+                .withUid("c-1").withResourceVersion("5").endClaimRef()
+                .withNewCsi().withDriver("rbd.csi.ceph.com").withVolumeHandle("0001-0009-rook-ceph-0000000000000002-" + "f".repeat(36))
+                .addToVolumeAttributes("clusterID", "rook-ceph").addToVolumeAttributes("pool", "replicapool").endCsi().endSpec()
+                .build();
+        PersistentVolume slim = SlimItemStore.slim(pv);
+        assertThat(slim.getMetadata().getName()).isEqualTo("pvc-1");
+        assertThat(slim.getSpec().getStorageClassName()).isEqualTo("ceph-block");
+        assertThat(slim.getSpec().getClaimRef().getNamespace()).isEqualTo("vms");
+        assertThat(slim.getSpec().getClaimRef().getName()).isEqualTo("disk-a");
+        assertThat(slim.getSpec().getClaimRef().getUid()).isNull();
+        assertThat(slim.getSpec().getCsi()).isNull();
+        assertThat(slim.getMetadata().getAnnotations()).isNullOrEmpty();
+        SlimItemStore<PersistentVolume> store = SlimItemStore.persistentVolumes();
+        store.put(store.getKey(pv), pv);
+        assertThat(store.get("pvc-1").getSpec().getCsi()).isNull();
+    }
+
+    @Test
     void storesTheSlimCopyUnderTheNodesKey() {
-        SlimNodeStore store = new SlimNodeStore();
+        SlimItemStore<Node> store = SlimItemStore.nodes();
         store.put(store.getKey(realNode()), realNode());
         assertThat(store.get("worker-1").getStatus()).isNull();
         assertThat(store.size()).isEqualTo(1);
