@@ -56,6 +56,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
      * server and 2.5 s on the mock one; 5,000 nodes then converge in 50 short reconciles.
      */
     private static final int NODE_PATCHES_PER_RECONCILE = 100;
+    private static final long MISSING_PODS_RECHECK_SECONDS = 10;
 
     private final OperatorSettings settings;
     private final NodeVerdictGauges gauges;
@@ -105,12 +106,19 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
             new ResultGarbageStep(client).deleteResultsOfVanishedNodes(snapshot);
             nodesDone = new NodeLabelStep(new NodeLabeler(client, events(client))).apply(probe, snapshot, NODE_PATCHES_PER_RECONCILE);
         }
+        RolloutState rollout = RolloutState.of(snapshot.daemonSet());
+        if (problem.isEmpty() && rollout.podsMaybeMissing()) {
+            rollout = rollout.withRefusal(AgentPodRefusals.latest(client, snapshot.daemonSet()).orElse(null));
+        }
         StorageProbeStatus status = aggregator.aggregate(new AggregationInput(
                 generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
-                snapshot.liveResults(), RolloutState.of(snapshot.daemonSet()), probe.getStatus(), Instant.now(), qemu));
+                snapshot.liveResults(), rollout, probe.getStatus(), Instant.now(), qemu));
         gauges.update(probe.getMetadata().getName(), status.summary());
-        // Nodes left unlabelled by the budget: come back soon even if no event arrives.
-        long next = nodesDone ? TimeUnit.MINUTES.toMillis(RESYNC_MINUTES) : 1_000;
+        // Nodes left unlabelled by the budget: come back soon even if no event arrives. Missing
+        // agent pods too: the controller's FailedCreate Event is recorded after the status change
+        // that woke us, and its retries change no status at all.
+        long next = !nodesDone ? 1_000 : rollout.podsMaybeMissing() ? TimeUnit.SECONDS.toMillis(MISSING_PODS_RECHECK_SECONDS)
+                : TimeUnit.MINUTES.toMillis(RESYNC_MINUTES);
         if (StatusAggregator.sameStatus(status, probe.getStatus())) {
             return UpdateControl.<StorageProbe>noUpdate().rescheduleAfter(next, TimeUnit.MILLISECONDS);
         }
