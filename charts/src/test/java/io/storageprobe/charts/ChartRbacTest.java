@@ -63,8 +63,10 @@ class ChartRbacTest {
   void operatorManagesDaemonSetsOnlyInItsOwnNamespace() {
     Role role = chart.one(Role.class, "sp-storageprobe-operator");
     assertThat(role.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
+    // Reading Events there: why the DaemonSet controller's pods were refused.
     assertThat(grants(role.getRules())).isEqualTo(Map.of(
-        "apps/daemonsets", Set.of("get", "list", "watch", "create", "update", "patch", "delete")));
+        "apps/daemonsets", Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
+        "/events", Set.of("list")));
     // No ClusterRole may grant DaemonSets: that would reach every namespace.
     chart.all(ClusterRole.class).forEach(cr ->
         assertThat(grants(cr.getRules())).as(cr.getMetadata().getName())

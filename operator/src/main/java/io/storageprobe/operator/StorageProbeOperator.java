@@ -15,9 +15,11 @@ import java.util.function.Consumer;
  */
 public final class StorageProbeOperator implements AutoCloseable {
     private final Operator operator;
+    private final StorageProbeReconciler reconciler;
 
-    private StorageProbeOperator(Operator operator) {
+    private StorageProbeOperator(Operator operator, StorageProbeReconciler reconciler) {
         this.operator = operator;
+        this.reconciler = reconciler;
     }
 
     public static StorageProbeOperator start(KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
@@ -37,9 +39,10 @@ public final class StorageProbeOperator implements AutoCloseable {
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
             apiServerQuirks.accept(o);
         });
-        operator.register(new StorageProbeReconciler(settings, new NodeVerdictGauges(registry)));
+        StorageProbeReconciler reconciler = new StorageProbeReconciler(settings, new NodeVerdictGauges(registry));
+        operator.register(reconciler);
         operator.start();
-        return new StorageProbeOperator(operator);
+        return new StorageProbeOperator(operator, reconciler);
     }
 
     public boolean ready() {
@@ -49,5 +52,6 @@ public final class StorageProbeOperator implements AutoCloseable {
     @Override
     public void close() {
         operator.stop();
+        reconciler.close();
     }
 }

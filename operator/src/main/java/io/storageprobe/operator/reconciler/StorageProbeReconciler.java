@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -47,20 +49,31 @@ import org.slf4j.LoggerFactory;
  * nodes. On deletion, removes what it put on nodes (the finalizer is JOSDK's, through Cleaner).
  */
 @ControllerConfiguration(name = "storageprobe")
-public final class StorageProbeReconciler implements Reconciler<StorageProbe>, Cleaner<StorageProbe> {
+public final class StorageProbeReconciler implements Reconciler<StorageProbe>, Cleaner<StorageProbe>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageProbeReconciler.class);
     /** Results arrive by events; this periodic pass only heals what an event could have missed. */
     private static final long RESYNC_MINUTES = 10;
     /**
-     * Node patches per reconcile (see NodeLabelStep.apply): 100 take about 0.5 s on a real API
-     * server and 2.5 s on the mock one; 5,000 nodes then converge in 50 short reconciles.
+     * Node patches per reconcile (see NodeLabelStep.apply), run {@link #NODE_PATCHES_AT_ONCE} at a
+     * time: 400 take 1.5 s at 60 ms each on a busy API server; 5,000 nodes converge in 13 reconciles.
      */
-    private static final int NODE_PATCHES_PER_RECONCILE = 100;
+    private static final int NODE_PATCHES_PER_RECONCILE = 400;
+    /**
+     * Patches in flight at once: enough to hide the round trip, few enough to leave most of the API
+     * server's --max-mutating-requests-inflight (200 by default, shared by every client) to others.
+     */
+    private static final int NODE_PATCHES_AT_ONCE = 16;
+    private static final long MISSING_PODS_RECHECK_SECONDS = 10;
 
     private final OperatorSettings settings;
     private final NodeVerdictGauges gauges;
     private final StatusAggregator aggregator = new StatusAggregator();
     private final SpecValidator validator = new SpecValidator();
+    private final ExecutorService nodePatches = Executors.newFixedThreadPool(NODE_PATCHES_AT_ONCE, task -> {
+        Thread t = new Thread(task, "node-patch");
+        t.setDaemon(true);
+        return t;
+    });
     /** Remembers each node's last verdict across reconciles, to record an Event only on a change. */
     private VerdictEvents verdictEvents;
 
@@ -103,14 +116,21 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         } else {
             new DaemonSetStep(client).apply(AgentDaemonSet.desired(probe, settings), snapshot.daemonSet());
             new ResultGarbageStep(client).deleteResultsOfVanishedNodes(snapshot);
-            nodesDone = new NodeLabelStep(new NodeLabeler(client, events(client))).apply(probe, snapshot, NODE_PATCHES_PER_RECONCILE);
+            nodesDone = new NodeLabelStep(new NodeLabeler(client, events(client))).apply(probe, snapshot, NODE_PATCHES_PER_RECONCILE, nodePatches);
+        }
+        RolloutState rollout = RolloutState.of(snapshot.daemonSet());
+        if (problem.isEmpty() && rollout.podsMaybeMissing()) {
+            rollout = rollout.withRefusal(AgentPodRefusals.latest(client, snapshot.daemonSet()).orElse(null));
         }
         StorageProbeStatus status = aggregator.aggregate(new AggregationInput(
                 generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
-                snapshot.liveResults(), RolloutState.of(snapshot.daemonSet()), probe.getStatus(), Instant.now(), qemu));
+                snapshot.liveResults(), rollout, probe.getStatus(), Instant.now(), qemu));
         gauges.update(probe.getMetadata().getName(), status.summary());
-        // Nodes left unlabelled by the budget: come back soon even if no event arrives.
-        long next = nodesDone ? TimeUnit.MINUTES.toMillis(RESYNC_MINUTES) : 1_000;
+        // Nodes left unlabelled by the budget: come back soon even if no event arrives. Missing
+        // agent pods too: the controller's FailedCreate Event is recorded after the status change
+        // that woke us, and its retries change no status at all.
+        long next = !nodesDone ? 1_000 : rollout.podsMaybeMissing() ? TimeUnit.SECONDS.toMillis(MISSING_PODS_RECHECK_SECONDS)
+                : TimeUnit.MINUTES.toMillis(RESYNC_MINUTES);
         if (StatusAggregator.sameStatus(status, probe.getStatus())) {
             return UpdateControl.<StorageProbe>noUpdate().rescheduleAfter(next, TimeUnit.MILLISECONDS);
         }
@@ -122,7 +142,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     public DeleteControl cleanup(StorageProbe probe, Context<StorageProbe> context) {
         Snapshot snapshot = Snapshot.of(probe, context, settings, null);
         KubernetesClient client = context.getClient();
-        new NodeLabelStep(new NodeLabeler(client, events(client))).removeAll(probe, snapshot);
+        new NodeLabelStep(new NodeLabeler(client, events(client))).removeAll(probe, snapshot, nodePatches);
         // Owner references let the garbage collector remove these too; deleting them here makes
         // the cleanup immediate and independent of the collector.
         new DaemonSetStep(client).remove(snapshot.daemonSet());
@@ -136,6 +156,12 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     public ErrorStatusUpdateControl<StorageProbe> updateErrorStatus(StorageProbe probe, Context<StorageProbe> context, Exception e) {
         LOG.warn("reconciling StorageProbe {} failed: {}", probe.getMetadata().getName(), e.toString());
         return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    /** After the operator stopped: no reconcile is running that could still submit patches. */
+    @Override
+    public void close() {
+        nodePatches.shutdownNow();
     }
 
     private synchronized VerdictEvents events(KubernetesClient client) {

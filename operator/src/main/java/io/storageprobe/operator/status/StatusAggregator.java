@@ -88,6 +88,13 @@ public final class StatusAggregator {
         if (s.nodesTargeted() == 0) {
             reason = "NoTargetedNodes";
             message = "no node matches the nodeSelector and tolerations";
+        } else if (in.rollout().refusal() != null) {
+            reason = "AgentPodsRefused";
+            RolloutState r = in.rollout();
+            // Counts only where the controller reported them for this generation.
+            message = "the API server refused agent pods" + (r.observed() && r.scheduled() < r.desired()
+                    ? String.format(" (%d of %d nodes have none)", r.desired() - r.scheduled(), r.desired()) : "")
+                    + ": " + r.refusal();
         } else if (!in.rollout().complete()) {
             reason = "AgentsRollingOut";
             message = String.format("agent DaemonSet: %d of %d pods updated and available",

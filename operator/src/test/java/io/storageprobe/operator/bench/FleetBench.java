@@ -2,10 +2,8 @@ package io.storageprobe.operator.bench;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.storageprobe.api.result.Verdict;
-import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
-import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.Summary;
 import java.io.BufferedReader;
 import java.io.File;
@@ -14,12 +12,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -49,29 +43,10 @@ public final class FleetBench {
         String url = api.url();
         KubernetesClient client = api.client();
 
-        // Load the fleet: as if the operator is (re)started on a cluster whose agents already reported.
-        long loadStart = System.nanoTime();
-        StorageProbe probe = new StorageProbe();
-        probe.getMetadata().setName(PROBE);
-        probe.setSpec(new StorageProbeSpec(null, null, null, null, "6h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
-        StorageProbe created = client.resource(probe).create();
-        Map<Verdict, Integer> expected = new EnumMap<>(Verdict.class);
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        List<Future<?>> loads = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) {
-            int n = i;
-            expected.merge(FleetData.verdictOf(n), 1, Integer::sum);
-            loads.add(pool.submit(() -> {
-                client.nodes().resource(FleetData.node(n)).create();
-                client.resource(FleetData.result(created, n, FleetData.verdictOf(n))).create();
-            }));
-        }
-        for (Future<?> f : loads) {
-            f.get();
-        }
-        pool.shutdown();
-        out.printf("loaded %d nodes and %d results in %.1f s; expected mix %s%n", nodes, nodes,
-                (System.nanoTime() - loadStart) / 1e9, expected);
+        FleetData.Loaded loaded = FleetData.load(client, PROBE, nodes, 4);
+        StorageProbe created = loaded.probe();
+        Map<Verdict, Integer> expected = loaded.expected();
+        out.printf("loaded %d nodes and %d results in %.1f s; expected mix %s%n", nodes, nodes, loaded.seconds(), expected);
         int resultBytes = client.getKubernetesSerialization().asJson(FleetData.result(created, 0, Verdict.Compatible)).length();
         int nodeBytes = client.getKubernetesSerialization().asJson(FleetData.node(0)).length();
         out.printf("object sizes: node %d B, Compatible result %d B (JSON)%n", nodeBytes, resultBytes);

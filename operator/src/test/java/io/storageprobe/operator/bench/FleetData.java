@@ -1,5 +1,7 @@
 package io.storageprobe.operator.bench;
 
+import io.fabric8.kubernetes.api.model.ContainerImage;
+import io.fabric8.kubernetes.api.model.ContainerImageBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -13,14 +15,23 @@ import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
+import io.storageprobe.api.v1alpha1.StorageProbeSpec;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The objects of a simulated fleet: nodes shaped like a kubelet's (labels, addresses, capacity,
- * conditions, node info; no image list) and results as agents write them, their facts replayed
- * from real kernels (shared/fixtures/kernel-matrix-4k.txt) through the real rules.
+ * conditions, node info, and the 50 container images a busy node holds: 15-20 KB of JSON, as on
+ * real clusters where status.images alone is often 10-40 KB) and results as agents write them,
+ * their facts replayed from real kernels (shared/fixtures/kernel-matrix-4k.txt) through the real rules.
  */
 final class FleetData {
     static final String COMPATIBLE_KERNEL = "7.3.4+deb13-amd64";
@@ -39,6 +50,54 @@ final class FleetData {
     static Verdict verdictOf(int i) {
         int p = i % 100;
         return p < 90 ? Verdict.Compatible : p < 95 ? Verdict.Affected : p < 98 ? Verdict.Unsupported : Verdict.Error;
+    }
+
+    /** What a bench loaded: the StorageProbe as created, and how many results of each verdict. */
+    record Loaded(StorageProbe probe, Map<Verdict, Integer> expected, double seconds) {
+    }
+
+    /**
+     * One StorageProbe (labels and taint NoSchedule) and {@code nodes} Nodes with their results, as
+     * if the operator were (re)started on a cluster whose agents already reported.
+     */
+    static Loaded load(KubernetesClient client, String probeName, int nodes, int threads) throws Exception {
+        long start = System.nanoTime();
+        StorageProbe probe = new StorageProbe();
+        probe.getMetadata().setName(probeName);
+        probe.setSpec(new StorageProbeSpec(null, null, null, null, "6h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
+        StorageProbe created = client.resource(probe).create();
+        Map<Verdict, Integer> expected = new EnumMap<>(Verdict.class);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> loads = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                int n = i;
+                expected.merge(verdictOf(n), 1, Integer::sum);
+                loads.add(pool.submit(() -> {
+                    client.nodes().resource(node(n)).create();
+                    client.resource(result(created, n, verdictOf(n))).create();
+                }));
+            }
+            for (Future<?> f : loads) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return new Loaded(created, expected, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The images a node with a few dozen workloads has pulled: two names each (tag and digest), and a size. */
+    private static List<ContainerImage> images(int i) {
+        List<ContainerImage> images = new ArrayList<>();
+        for (int k = 0; k < 50; k++) {
+            String repo = String.format("registry.example.com/team-%02d/service-%02d-%s", k % 12, k, "abcdefgh".repeat(2));
+            String digest = String.format("%064x", (long) i * 1_000 + k).replace(' ', '0');
+            images.add(new ContainerImageBuilder()
+                    .withNames(repo + "@sha256:" + digest, repo + ":v1." + k + "." + (i % 7) + "-build-" + (20261100 + k))
+                    .withSizeBytes(50_000_000L + 1_000_003L * k).build());
+        }
+        return images;
     }
 
     static Node node(int i) {
@@ -81,6 +140,7 @@ final class FleetData {
                         .withKernelVersion(verdictOf(i) == Verdict.Affected ? AFFECTED_KERNEL : COMPATIBLE_KERNEL)
                         .withKubeProxyVersion("v1.35.0").withKubeletVersion("v1.35.0").withMachineID("m" + i)
                         .withOperatingSystem("linux").withOsImage("Debian GNU/Linux 13 (trixie)").withSystemUUID("u" + i).endNodeInfo()
+                    .withImages(images(i))
                 .endStatus()
                 .build();
     }

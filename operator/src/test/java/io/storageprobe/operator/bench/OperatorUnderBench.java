@@ -18,7 +18,7 @@ import java.lang.management.MemoryMXBean;
  * The operator under benchmark, in its own JVM so that its CPU time and heap are its own and not
  * the mock API server's. Started the way the e2e test and OperatorMain start it
  * ({@link StorageProbeOperator#start}). Answers "stats" on stdin with one line
- * {@code STATS cpuMillis=.. heapUsedMiB=.. heapAfterGcMiB=.. heapCommittedMiB=..}; "quit" stops it.
+ * {@code STATS cpuMillis=.. heapUsedMiB=.. heapAfterGcMiB=.. heapCommittedMiB=.. rssMiB=.. peakRssMiB=..}; "quit" stops it.
  *
  * Arguments: the API server's URL; on a real one also a bearer token and the CA certificate file.
  */
@@ -48,8 +48,9 @@ public final class OperatorUnderBench {
                 long used = memory.getHeapMemoryUsage().getUsed();
                 System.gc();
                 long live = memory.getHeapMemoryUsage().getUsed();
-                System.out.printf("STATS cpuMillis=%d heapUsedMiB=%.1f heapAfterGcMiB=%.1f heapCommittedMiB=%.1f%n",
-                        cpu / 1_000_000, used / 1048576.0, live / 1048576.0, memory.getHeapMemoryUsage().getCommitted() / 1048576.0);
+                System.out.printf("STATS cpuMillis=%d heapUsedMiB=%.1f heapAfterGcMiB=%.1f heapCommittedMiB=%.1f rssMiB=%d peakRssMiB=%d%n",
+                        cpu / 1_000_000, used / 1048576.0, live / 1048576.0, memory.getHeapMemoryUsage().getCommitted() / 1048576.0,
+                        procStatusMiB("VmRSS:"), procStatusMiB("VmHWM:"));
             } else if (line.equals("quit")) {
                 break;
             }
@@ -57,5 +58,12 @@ public final class OperatorUnderBench {
         operator.close();
         client.close();
         System.exit(0);
+    }
+
+    /** A line of /proc/self/status in MiB (the kernel writes kB): what the container's memory limit sees. */
+    private static long procStatusMiB(String key) throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith(key)).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")) / 1024)
+                .findFirst().orElse(-1);
     }
 }

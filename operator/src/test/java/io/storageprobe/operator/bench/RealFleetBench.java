@@ -2,10 +2,8 @@ package io.storageprobe.operator.bench;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.storageprobe.api.result.Verdict;
-import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
-import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.Summary;
 import io.storageprobe.operator.cluster.AuditLog;
 import io.storageprobe.operator.cluster.ChartInstall;
@@ -16,13 +14,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -50,28 +44,12 @@ public final class RealFleetBench {
         try (TestCluster cluster = TestCluster.start(repo.resolve("test-cluster"))) {
             ChartInstall chart = ChartInstall.install(cluster, repo.resolve("charts/storageprobe"));
             KubernetesClient admin = cluster.admin();
-            long loadStart = System.nanoTime();
-            StorageProbe probe = new StorageProbe();
-            probe.getMetadata().setName(PROBE);
-            probe.setSpec(new StorageProbeSpec(null, null, null, null, "6h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
-            StorageProbe created = admin.resource(probe).create();
-            Map<Verdict, Integer> expected = new EnumMap<>(Verdict.class);
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            List<Future<?>> loads = new ArrayList<>();
-            for (int i = 0; i < nodes; i++) {
-                int n = i;
-                expected.merge(FleetData.verdictOf(n), 1, Integer::sum);
-                loads.add(pool.submit(() -> {
-                    admin.nodes().resource(FleetData.node(n)).create();
-                    admin.resource(FleetData.result(created, n, FleetData.verdictOf(n))).create();
-                }));
-            }
-            for (Future<?> f : loads) {
-                f.get();
-            }
-            pool.shutdown();
-            out.printf("loaded %d Nodes and %d results into the real API server in %.1f s; mix %s%n", nodes, nodes,
-                    (System.nanoTime() - loadStart) / 1e9, expected);
+            FleetData.Loaded loaded = FleetData.load(admin, PROBE, nodes, 8);
+            StorageProbe created = loaded.probe();
+            Map<Verdict, Integer> expected = loaded.expected();
+            out.printf("loaded %d Nodes (%d bytes of JSON each) and %d results into the real API server in %.1f s; mix %s%n",
+                    nodes, admin.getKubernetesSerialization().asJson(admin.nodes().withName(FleetData.nodeName(0)).get()).length(),
+                    nodes, loaded.seconds(), expected);
 
             Map<String, Double> totalsBefore = requestTotals(admin);
             int mark = cluster.auditLog().size();

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class StatusAggregatorTest {
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
     private static final Instant T1 = Instant.parse("2026-11-24T11:00:00Z");
-    private static final RolloutState ROLLED_OUT = new RolloutState(true, true, 3, 3, 3);
+    private static final RolloutState ROLLED_OUT = new RolloutState(true, true, 3, 3, 3, 3, null);
     private final StatusAggregator aggregator = new StatusAggregator();
 
     @Test
@@ -64,13 +64,30 @@ class StatusAggregatorTest {
     void readyWaitsForRolloutThenForEveryNode() {
         List<String> nodes = List.of("a", "b");
         List<NodeResult> one = List.of(result("a", Verdict.Compatible, "2026-11-24T09:00:00Z"));
-        assertThat(condition(aggregate(nodes, one, new RolloutState(true, false, 0, 0, 0), null, T0), ProbeCondition.READY).reason())
+        assertThat(condition(aggregate(nodes, one, new RolloutState(true, false, 0, 0, 0, 0, null), null, T0), ProbeCondition.READY).reason())
                 .isEqualTo("AgentsRollingOut");
-        StorageProbeStatus waiting = aggregate(nodes, one, new RolloutState(true, true, 2, 2, 2), null, T0);
+        StorageProbeStatus waiting = aggregate(nodes, one, new RolloutState(true, true, 2, 2, 2, 2, null), null, T0);
         assertThat(condition(waiting, ProbeCondition.READY).reason()).isEqualTo("AwaitingResults");
         assertThat(condition(waiting, ProbeCondition.READY).message()).isEqualTo("1 of 2 nodes reported");
         assertThat(condition(aggregate(List.of(), List.of(), ROLLED_OUT, null, T0), ProbeCondition.READY).reason())
                 .isEqualTo("NoTargetedNodes");
+    }
+
+    @Test
+    void readySaysWhyAgentPodsWereRefused() {
+        String quota = "Error creating: pods \"vmdisks-agent-x\" is forbidden: exceeded quota: no-pods";
+        RolloutState refused = new RolloutState(true, true, 2, 1, 1, 0, null).withRefusal(quota);
+        ProbeCondition ready = condition(aggregate(List.of("a", "b"), List.of(), refused, null, T0), ProbeCondition.READY);
+        assertThat(ready.status()).isEqualTo("False");
+        assertThat(ready.reason()).isEqualTo("AgentPodsRefused");
+        assertThat(ready.message()).isEqualTo("the API server refused agent pods (1 of 2 nodes have none): " + quota);
+        // A controller that wrote no status for this generation (Kubernetes 1.20 after a refusal): no counts.
+        RolloutState unreported = new RolloutState(true, false, 0, 0, 0, 0, null);
+        assertThat(unreported.podsMaybeMissing()).isTrue();
+        assertThat(condition(aggregate(List.of("a"), List.of(), unreported.withRefusal(quota), null, T0), ProbeCondition.READY)
+                .message()).isEqualTo("the API server refused agent pods: " + quota);
+        assertThat(new RolloutState(true, true, 2, 1, 1, 0, null).podsMaybeMissing()).isTrue();
+        assertThat(new RolloutState(true, true, 2, 2, 2, 0, null).podsMaybeMissing()).as("pending pods are not missing").isFalse();
     }
 
     @Test
