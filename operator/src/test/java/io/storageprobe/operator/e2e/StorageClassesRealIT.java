@@ -49,6 +49,8 @@ class StorageClassesRealIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String PROBE = "vmvolumes";
     private static final String LABEL = "verdict.storageprobe.io/" + PROBE;
+    /** As the chart's metric-names.txt lists it, which only a cluster with volume targets exports. */
+    static final String METRIC = "storageprobe_storageclass_volumes gauge probe,storage_class,verdict";
 
     private final TestCluster cluster;
     private final ChartInstall chart;
@@ -123,7 +125,10 @@ class StorageClassesRealIT {
             await().atMost(TIMEOUT).until(() -> "Compatible".equals(view.labels("vol-a").get(LABEL)));
             String scrape = registry.scrape();
             assertThat(scrape).contains("storageprobe_storageclass_volumes{probe=\"vmvolumes\",storage_class=\"ceph-block\",verdict=\"Affected\"} 1.0")
-                    .contains("storageprobe_storageclass_volumes{probe=\"vmvolumes\",storage_class=\"(none)\",verdict=\"Compatible\"} 1.0");
+                    .contains("storageprobe_storageclass_volumes{probe=\"vmvolumes\",storage_class=\"(none)\",verdict=\"Compatible\"} 1.0")
+                    .containsPattern("# HELP storageprobe_storageclass_volumes \\S");
+            assertThat(MetricCatalog.of(scrape, "storageprobe_storageclass")).containsExactly(METRIC);
+            assertThat(OperatorEndToEndTest.chartMetricNames()).contains(METRIC);
 
             // The spec counts volumes for nodes: vol-a turns Affected, and is labelled so.
             admin.resources(StorageProbe.class).withName(PROBE).edit(p -> {
