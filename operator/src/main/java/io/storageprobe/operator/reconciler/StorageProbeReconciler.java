@@ -96,6 +96,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StorageProbe.class, true))
                 .build(), context);
         var results = new InformerEventSource<>(InformerEventSourceConfiguration.from(StorageProbeResult.class, StorageProbe.class)
+                .withItemStore(SlimItemStore.results())
                 .withSecondaryToPrimaryMapper(r -> probeOf(r).map(p -> Set.of(new ResourceID(p))).orElse(Set.of()))
                 .build(), context);
         // Every probe cares about every node: a node coming or going changes nodesTargeted.

@@ -7,6 +7,13 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.storageprobe.api.qemu.QemuJudgement;
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.QemuInForce;
+import io.storageprobe.api.result.TargetResult;
+import io.storageprobe.api.result.Verdict;
+import io.storageprobe.api.v1alpha1.StorageProbe;
+import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +71,38 @@ class SlimItemStoreTest {
         SlimItemStore<PersistentVolume> store = SlimItemStore.persistentVolumes();
         store.put(store.getKey(pv), pv);
         assertThat(store.get("pvc-1").getSpec().getCsi()).isNull();
+    }
+
+    @Test
+    void keepsOfAResultWhatTheStatusIsMadeOfButNotTheMeasuredFacts() {
+        StorageProbe probe = new StorageProbe();
+        probe.getMetadata().setName("vmdisks");
+        probe.getMetadata().setUid("p-1");
+        StorageProbeResult real = io.storageprobe.operator.bench.FleetData.result(probe, 7, Verdict.Affected);
+        real.getMetadata().setResourceVersion("99");
+        StorageProbeResult slim = SlimItemStore.slim(real);
+        assertThat(slim.getMetadata().getName()).isEqualTo(real.getMetadata().getName());
+        assertThat(slim.getMetadata().getResourceVersion()).isEqualTo("99");
+        assertThat(slim.getMetadata().getLabels()).isEqualTo(real.getMetadata().getLabels());
+        assertThat(real.getSpec().targets()).allSatisfy(t -> assertThat(t.facts()).isNotNull());
+        assertThat(slim.getSpec().targets()).allSatisfy(t -> assertThat(t.facts()).isNull());
+        assertThat(slim.getSpec().targets()).extracting(TargetResult::rules)
+                .isEqualTo(real.getSpec().targets().stream().map(TargetResult::rules).toList());
+        assertThat(slim.getSpec().verdict()).isEqualTo(Verdict.Affected);
+        // What the operator makes of it is the same, judged for any QEMU.
+        for (String qemu : new String[]{"5.2", "9.1"}) {
+            QemuInForce q = new QemuInForce(qemu, QemuInForce.SPEC, "spec.qemu");
+            NodeResult fromReal = QemuJudgement.judge(real.getSpec(), q);
+            NodeResult fromSlim = QemuJudgement.judge(slim.getSpec(), q);
+            assertThat(fromSlim.verdict()).isEqualTo(fromReal.verdict());
+            assertThat(fromSlim.targets()).extracting(TargetResult::reason)
+                    .isEqualTo(fromReal.targets().stream().map(TargetResult::reason).toList());
+        }
+        int before = JSON.asJson(real).length();
+        int after = JSON.asJson(slim).length();
+        System.out.printf("result JSON: %d bytes as listed, %d bytes cached%n", before, after);
+        // 2.5 KB -> 1.5 KB for a node with one disk; the facts grow with every probe read recorded.
+        assertThat(before - after).isGreaterThanOrEqualTo(JSON.asJson(real.getSpec().targets().get(0).facts()).length());
     }
 
     @Test
