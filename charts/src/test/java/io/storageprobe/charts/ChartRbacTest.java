@@ -43,7 +43,9 @@ class ChartRbacTest {
         "kubevirt.io/kubevirts", Set.of("get", "list"),
         "storageprobe.io/storageprobes/finalizers", Set.of("update"),
         "storageprobe.io/storageproberesults", Set.of("get", "list", "watch", "delete"),
-        "/nodes", Set.of("get", "list", "watch", "patch")));
+        "/nodes", Set.of("get", "list", "watch", "patch"),
+        "/persistentvolumes", Set.of("get", "list", "watch"),
+        "storage.k8s.io/storageclasses", Set.of("get", "list", "watch")));
   }
 
   @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class PrometheusRulesTest {
   private static final List<String> CONTRACT_ALERTS = List.of("StorageProbeNodeAffected",
-      "StorageProbeProbeErrors", "StorageProbeResultsStale", "StorageProbeAgentMissing");
+      "StorageProbeProbeErrors", "StorageProbeResultsStale", "StorageProbeAgentMissing", "StorageProbeStorageClassAffected");
   private static final Path TEST_SOURCE =
       Chart.MODULE_DIR.resolve("src/test/promtool/storageprobe-alerts.test.yaml");
   private static final Path WORK = Chart.MODULE_DIR.resolve("target/promtool");

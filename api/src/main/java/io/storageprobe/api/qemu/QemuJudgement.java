@@ -53,6 +53,7 @@ public final class QemuJudgement {
         }
         return new TargetResult(t.kind(), t.name(), t.path(), t.filesystem(), t.device(), t.facts(), t.rules(),
                 failures.isEmpty() ? Verdict.Compatible : Verdict.Affected,
-                failures.isEmpty() ? null : String.join("; ", failures), latent.isEmpty() ? null : latent);
+                failures.isEmpty() ? null : String.join("; ", failures), latent.isEmpty() ? null : latent,
+                t.persistentVolume());
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Everything known about one probed target.
  *
- * @param kind       device, path or file
+ * @param kind       device, path, file or volume
  * @param name       the target as the user named it or discovery found it (e.g. {@code sda}, {@code /var/lib/kubelet})
  * @param path       the path that was opened (for a directory target, its temporary file)
  * @param filesystem filesystem type of a path or file target (e.g. ext4, xfs, btrfs, tmpfs); null for devices
@@ -17,10 +17,11 @@ import java.util.List;
  * @param verdict    the target's verdict
  * @param reason     why the verdict is not Compatible; null when it is
  * @param latentFindings failing rules that cannot break the QEMU judged for, each with why
+ * @param persistentVolume the PersistentVolume of a volume target; null for other kinds
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetResult(
-        @JsonPropertyDescription("Device, path or file.")
+        @JsonPropertyDescription("Device, path, file or volume (a PersistentVolume kubelet attached to the node).")
         TargetKind kind,
         @JsonPropertyDescription("The target as the user named it or discovery found it (e.g. sda, /var/lib/kubelet).")
         String name,
@@ -39,5 +40,16 @@ public record TargetResult(
         @JsonPropertyDescription("Why the verdict is not Compatible; null when it is.")
         String reason,
         @JsonPropertyDescription("Rules that fail here but cannot break the QEMU judged for (e.g. qemu-legacy-dio with QEMU 7.2 or newer), each with why. They do not make the target Affected.")
-        List<String> latentFindings) {
+        List<String> latentFindings,
+        @JsonPropertyDescription("The PersistentVolume a volume target belongs to; null for other kinds.")
+        String persistentVolume) {
+
+    /**
+     * Without a PersistentVolume: the shape before volume targets, kept for callers outside the
+     * agent (the operator's tests build results of the other kinds this way).
+     */
+    public TargetResult(TargetKind kind, String name, String path, String filesystem, String device, TargetFacts facts,
+                        List<RuleOutcome> rules, Verdict verdict, String reason, List<String> latentFindings) {
+        this(kind, name, path, filesystem, device, facts, rules, verdict, reason, latentFindings, null);
+    }
 }

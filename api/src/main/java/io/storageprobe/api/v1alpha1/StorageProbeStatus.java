@@ -30,7 +30,13 @@ public record StorageProbeStatus(
         QemuInForce qemu,
 
         @JsonPropertyDescription("Nodes that are not Affected but fail a rule that cannot break the QEMU in force (latent findings), sorted by name, at most 50; summary.latent counts them all.")
-        List<AffectedNode> latentNodes) {
+        List<AffectedNode> latentNodes,
+
+        @JsonPropertyDescription("Per StorageClass, the volumes the agents probed (spec.targets.volumes), sorted by class, at most 100.")
+        List<StorageClassSummary> storageClasses,
+
+        @JsonPropertyDescription("True when more StorageClasses had volumes probed than storageClasses lists.")
+        Boolean storageClassesTruncated) {
 
     /** How many affected nodes the status lists; the rest are counted, not named. */
     public static final int MAX_AFFECTED_NODES = 50;

@@ -69,7 +69,7 @@ class QemuJudgementTest {
     @Test
     void targetsWithoutRulesKeepTheirVerdictAndTheNodeTakesTheWorst() {
         TargetResult unsupported = new TargetResult(TargetKind.PATH, "/dev/shm", null, "tmpfs", null, null, List.of(),
-                Verdict.Unsupported, "tmpfs has no direct I/O", null);
+                Verdict.Unsupported, "tmpfs has no direct I/O", null, null);
         NodeResult node = new NodeResult("p", "n", "6.1.0", null, null, null, null,
                 List.of(target(Verdict.Affected, LEGACY_FAILS), unsupported), Verdict.Affected, null);
         NodeResult judged = QemuJudgement.judge(node, qemu("9.1.0"));
@@ -79,12 +79,21 @@ class QemuJudgementTest {
         assertThat(QemuJudgement.judge(judged, qemu("5.2")).verdict()).isEqualTo(Verdict.Affected);
     }
 
+    @Test
+    void judgingKeepsTheVolumesPersistentVolume() {
+        TargetResult volume = new TargetResult(TargetKind.VOLUME, "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/pv-1/mount",
+                null, "ext4", null, null, List.of(LEGACY_FAILS), Verdict.Compatible, null, null, "pv-1");
+        TargetResult judged = QemuJudgement.judge(volume, qemu("5.2"));
+        assertThat(judged.verdict()).isEqualTo(Verdict.Affected);
+        assertThat(judged.persistentVolume()).isEqualTo("pv-1");
+    }
+
     private static TargetResult judge(QemuInForce qemu, RuleOutcome... outcomes) {
         return QemuJudgement.judge(target(Verdict.Compatible, outcomes), qemu);
     }
 
     private static TargetResult target(Verdict verdict, RuleOutcome... outcomes) {
-        return new TargetResult(TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, List.of(outcomes), verdict, null, null);
+        return new TargetResult(TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, List.of(outcomes), verdict, null, null, null);
     }
 
     private static QemuInForce qemu(String version) {

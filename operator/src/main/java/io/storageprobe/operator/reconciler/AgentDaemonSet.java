@@ -128,6 +128,11 @@ public final class AgentDaemonSet {
                 .build()).toList();
     }
 
+    private static final String KUBELET_VOLUME = "host-kubelet";
+    private static final String KUBELET_DIR = "/var/lib/kubelet";
+    /** STORAGEPROBE_HOST_ROOT in agent-daemonset.yaml. */
+    private static final String HOST_ROOT = "/host";
+
     /** Directories are mounted read-write (the agent makes a temporary file there); files read-only. */
     private static List<VolumeMount> targetMounts(Targets targets) {
         List<VolumeMount> mounts = new ArrayList<>();
@@ -138,6 +143,13 @@ public final class AgentDaemonSet {
         }
         for (int i = 0; i < files.size(); i++) {
             mounts.add(new VolumeMountBuilder().withName("target-file-" + i).withMountPath(files.get(i)).withReadOnly(true).build());
+        }
+        if (targets != null && Boolean.TRUE.equals(targets.volumes())) {
+            // Where the agent looks for attached volumes (under STORAGEPROBE_HOST_ROOT). Read-only:
+            // volumes are only ever read. HostToContainer: filesystem volumes that kubelet mounts
+            // after the agent started must show up in here, or they look unmounted.
+            mounts.add(new VolumeMountBuilder().withName(KUBELET_VOLUME).withMountPath(HOST_ROOT + KUBELET_DIR)
+                    .withReadOnly(true).withMountPropagation("HostToContainer").build());
         }
         return mounts;
     }
@@ -153,6 +165,10 @@ public final class AgentDaemonSet {
         for (int i = 0; i < files.size(); i++) {
             volumes.add(new VolumeBuilder().withName("target-file-" + i)
                     .withNewHostPath().withPath(files.get(i)).withType("File").endHostPath().build());
+        }
+        if (targets != null && Boolean.TRUE.equals(targets.volumes())) {
+            volumes.add(new VolumeBuilder().withName(KUBELET_VOLUME)
+                    .withNewHostPath().withPath(KUBELET_DIR).withType("Directory").endHostPath().build());
         }
         return volumes;
     }

@@ -1,6 +1,8 @@
 package io.storageprobe.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -8,9 +10,15 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;
+import io.storageprobe.api.result.TargetKind;
+import io.storageprobe.api.result.TargetResult;
+import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.status.StorageClassAggregator;
+import io.storageprobe.operator.status.StorageClassReport;
+import io.storageprobe.operator.status.VolumeOwner;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +30,17 @@ import java.util.stream.Collectors;
  * What the informer caches say at the start of a reconcile: the probe's DaemonSet, all nodes,
  * the probe's results. Read once so that every step works from the same picture.
  *
- * @param daemonSet the agent DaemonSet, or null
- * @param nodes     every node, by name
- * @param targeted  the nodes the agent should run on, sorted by name
- * @param results   this probe's results
- * @param qemu      the QEMU the results are judged for
+ * @param daemonSet    the agent DaemonSet, or null
+ * @param nodes        every node, by name
+ * @param targeted     the nodes the agent should run on, sorted by name
+ * @param results      this probe's results
+ * @param qemu         the QEMU the results are judged for
+ * @param volumes      every PersistentVolume, by name: its StorageClass and claim
+ * @param provisioners every StorageClass, by name, with its provisioner
+ * @param volumesCount whether volume targets count toward the node verdict (spec.targets)
  */
 record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targeted, List<StorageProbeResult> results,
-                QemuInForce qemu) {
+                QemuInForce qemu, Map<String, VolumeOwner> volumes, Map<String, String> provisioners, boolean volumesCount) {
 
     @SuppressWarnings("unchecked")
     static Snapshot of(StorageProbe probe, Context<StorageProbe> context, OperatorSettings settings, QemuInForce qemu) {
@@ -48,7 +59,21 @@ record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targete
         List<StorageProbeResult> results = resultSource
                 .list(r -> StorageProbeReconciler.probeOf(r).map(name::equals).orElse(false))
                 .toList();
-        return new Snapshot(ds, nodes, targeted, results, qemu);
+        Map<String, VolumeOwner> volumes = ((InformerEventSource<PersistentVolume, StorageProbe>) retriever
+                .getEventSourceFor(PersistentVolume.class)).list(v -> true)
+                .collect(Collectors.toMap(v -> v.getMetadata().getName(), Snapshot::owner, (a, b) -> a));
+        Map<String, String> provisioners = ((InformerEventSource<StorageClass, StorageProbe>) retriever
+                .getEventSourceFor(StorageClass.class)).list(c -> true)
+                .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> String.valueOf(c.getProvisioner()), (a, b) -> a));
+        boolean volumesCount = probe.getSpec() != null && probe.getSpec().targets() != null
+                && probe.getSpec().targets().volumesCountForNodes();
+        return new Snapshot(ds, nodes, targeted, results, qemu, volumes, provisioners, volumesCount);
+    }
+
+    private static VolumeOwner owner(PersistentVolume pv) {
+        var claim = pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
+        return new VolumeOwner(pv.getSpec() == null ? null : pv.getSpec().getStorageClassName(),
+                claim == null ? null : claim.getNamespace() + "/" + claim.getName());
     }
 
     List<String> targetedNodeNames() {
@@ -57,13 +82,35 @@ record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targete
 
     /**
      * Results of nodes that still exist, with a spec, judged again for the QEMU in force: the
-     * agent judged for the QEMU it knew when it probed, which may be older news.
+     * agent judged for the QEMU it knew when it probed, which may be older news. Volume targets
+     * are left out, and the node verdict is that of the node's own targets, unless the spec
+     * counts volumes for nodes.
      */
     List<NodeResult> liveResults() {
+        return judgedResults().map(r -> volumesCount ? r : withoutVolumes(r)).toList();
+    }
+
+    /** The volumes of the targeted nodes' results, per StorageClass. */
+    StorageClassReport storageClasses() {
+        Set<String> targeted = targetedNames();
+        return StorageClassAggregator.aggregate(judgedResults().filter(r -> targeted.contains(r.node())).toList(),
+                volumes, provisioners);
+    }
+
+    private java.util.stream.Stream<NodeResult> judgedResults() {
         return results.stream().map(StorageProbeResult::getSpec)
                 .filter(r -> r != null && r.node() != null && nodes.containsKey(r.node()))
-                .map(r -> QemuJudgement.judge(r, qemu))
-                .toList();
+                .map(r -> QemuJudgement.judge(r, qemu));
+    }
+
+    private static NodeResult withoutVolumes(NodeResult r) {
+        if (r.targets() == null || r.targets().stream().noneMatch(t -> t.kind() == TargetKind.VOLUME)) {
+            return r;
+        }
+        List<TargetResult> own = r.targets().stream().filter(t -> t.kind() != TargetKind.VOLUME).toList();
+        Verdict verdict = own.stream().map(TargetResult::verdict).filter(v -> v != null).reduce(Verdict.Compatible, Verdict::worst);
+        return new NodeResult(r.probe(), r.node(), r.kernelRelease(), r.bootId(), r.osImage(), r.probeTime(), r.agentVersion(),
+                own, r.verdict() == null ? null : verdict, r.qemu());
     }
 
     Set<String> targetedNames() {

@@ -1,6 +1,8 @@
 package io.storageprobe.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -24,6 +26,7 @@ import io.storageprobe.operator.OperatorSettings;
 import io.storageprobe.operator.labels.NodeLabeler;
 import io.storageprobe.operator.labels.VerdictEvents;
 import io.storageprobe.operator.metrics.NodeVerdictGauges;
+import io.storageprobe.operator.metrics.StorageClassGauges;
 import io.storageprobe.operator.qemu.KubeVirtEventSource;
 import io.storageprobe.operator.qemu.KubeVirtLookup;
 import io.storageprobe.operator.qemu.KubeVirtRelease;
@@ -31,6 +34,7 @@ import io.storageprobe.operator.qemu.QemuResolver;
 import io.storageprobe.operator.status.AggregationInput;
 import io.storageprobe.operator.status.RolloutState;
 import io.storageprobe.operator.status.StatusAggregator;
+import io.storageprobe.operator.status.StorageClassReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +71,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
 
     private final OperatorSettings settings;
     private final NodeVerdictGauges gauges;
+    private final StorageClassGauges storageClassGauges;
     private final StatusAggregator aggregator = new StatusAggregator();
     private final SpecValidator validator = new SpecValidator();
     private final ExecutorService nodePatches = Executors.newFixedThreadPool(NODE_PATCHES_AT_ONCE, task -> {
@@ -77,9 +82,10 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     /** Remembers each node's last verdict across reconciles, to record an Event only on a change. */
     private VerdictEvents verdictEvents;
 
-    public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges) {
+    public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges, StorageClassGauges storageClassGauges) {
         this.settings = settings;
         this.gauges = gauges;
+        this.storageClassGauges = storageClassGauges;
     }
 
     @Override
@@ -90,15 +96,24 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StorageProbe.class, true))
                 .build(), context);
         var results = new InformerEventSource<>(InformerEventSourceConfiguration.from(StorageProbeResult.class, StorageProbe.class)
+                .withItemStore(SlimItemStore.results())
                 .withSecondaryToPrimaryMapper(r -> probeOf(r).map(p -> Set.of(new ResourceID(p))).orElse(Set.of()))
                 .build(), context);
         // Every probe cares about every node: a node coming or going changes nodesTargeted.
         var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, StorageProbe.class)
-                .withItemStore(new SlimNodeStore())
-                .withSecondaryToPrimaryMapper(n -> context.getPrimaryCache().list()
-                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withItemStore(SlimItemStore.nodes())
+                .withSecondaryToPrimaryMapper(n -> everyProbe(context))
                 .build(), context);
-        return List.of(daemonSets, results, nodes, KubeVirtEventSource.create(context, settings.kubevirtPollPeriod()));
+        // Volumes name their PersistentVolume; its StorageClass is looked up here. Both change rarely.
+        var volumes = new InformerEventSource<>(InformerEventSourceConfiguration.from(PersistentVolume.class, StorageProbe.class)
+                .withItemStore(SlimItemStore.persistentVolumes())
+                .withSecondaryToPrimaryMapper(v -> everyProbe(context))
+                .build(), context);
+        var storageClasses = new InformerEventSource<>(InformerEventSourceConfiguration.from(StorageClass.class, StorageProbe.class)
+                .withSecondaryToPrimaryMapper(c -> everyProbe(context))
+                .build(), context);
+        return List.of(daemonSets, results, nodes, volumes, storageClasses,
+                KubeVirtEventSource.create(context, settings.kubevirtPollPeriod()));
     }
 
     @Override
@@ -124,8 +139,10 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         }
         StorageProbeStatus status = aggregator.aggregate(new AggregationInput(
                 generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
-                snapshot.liveResults(), rollout, probe.getStatus(), Instant.now(), qemu));
+                snapshot.liveResults(), rollout, probe.getStatus(), Instant.now(), qemu,
+                problem.isPresent() ? StorageClassReport.NONE : snapshot.storageClasses()));
         gauges.update(probe.getMetadata().getName(), status.summary());
+        storageClassGauges.update(probe.getMetadata().getName(), status.storageClasses());
         // Nodes left unlabelled by the budget: come back soon even if no event arrives. Missing
         // agent pods too: the controller's FailedCreate Event is recorded after the status change
         // that woke us, and its retries change no status at all.
@@ -148,6 +165,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         new DaemonSetStep(client).remove(snapshot.daemonSet());
         new ResultGarbageStep(client).deleteAll(snapshot);
         gauges.remove(probe.getMetadata().getName());
+        storageClassGauges.remove(probe.getMetadata().getName());
         return DeleteControl.defaultDelete();
     }
 
@@ -169,6 +187,10 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
             verdictEvents = new VerdictEvents(client, settings.eventNamespace());
         }
         return verdictEvents;
+    }
+
+    private static Set<ResourceID> everyProbe(EventSourceContext<StorageProbe> context) {
+        return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
     }
 
     private static long generation(StorageProbe probe) {

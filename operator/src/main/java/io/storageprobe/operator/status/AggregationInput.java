@@ -18,8 +18,9 @@ import java.util.List;
  * @param previous       the status as it is now (for lastTransitionTime), or null
  * @param now            the time a changed condition records
  * @param qemu           the QEMU the results are judged for (null with an invalid spec)
+ * @param storageClasses the probed volumes per StorageClass ({@link StorageClassAggregator})
  */
 public record AggregationInput(long generation, SpecProblem specProblem, List<String> targetedNodes,
                                List<NodeResult> results, RolloutState rollout, StorageProbeStatus previous,
-                               Instant now, QemuInForce qemu) {
+                               Instant now, QemuInForce qemu, StorageClassReport storageClasses) {
 }

@@ -33,7 +33,7 @@ public final class StatusAggregator {
                     ConditionMerger.merge(previous, ProbeCondition.READY, "False", "InvalidSpec", message, in.generation(), in.now()),
                     ConditionMerger.merge(previous, ProbeCondition.CONFORMANT, "Unknown", "InvalidSpec", message, in.generation(), in.now())),
                     new Summary(0, 0, 0, 0, 0, 0, 0), List.of(), false,
-                    in.previous() == null ? null : in.previous().lastProbeTime(), null, List.of());
+                    in.previous() == null ? null : in.previous().lastProbeTime(), null, List.of(), List.of(), false);
         }
         Set<String> targeted = new HashSet<>(in.targetedNodes());
         List<NodeResult> counted = in.results().stream()
@@ -57,7 +57,8 @@ public final class StatusAggregator {
                 .map(StatusAggregator::latentNode).toList();
         return new StorageProbeStatus(in.generation(),
                 List.of(ready(in, summary, previous), conformant(in, summary, affected, previous)),
-                summary, affected, truncated, newestProbeTime(counted), in.qemu(), latentNodes);
+                summary, affected, truncated, newestProbeTime(counted), in.qemu(), latentNodes,
+                in.storageClasses().classes(), in.storageClasses().truncated());
     }
 
     /**
@@ -75,7 +76,9 @@ public final class StatusAggregator {
         return new StorageProbeStatus(s.observedGeneration(), s.conditions() == null ? List.of() : s.conditions(), s.summary(),
                 s.affectedNodes() == null ? List.of() : s.affectedNodes(),
                 s.affectedNodesTruncated() == null ? Boolean.FALSE : s.affectedNodesTruncated(), s.lastProbeTime(),
-                s.qemu(), s.latentNodes() == null ? List.of() : s.latentNodes());
+                s.qemu(), s.latentNodes() == null ? List.of() : s.latentNodes(),
+                s.storageClasses() == null ? List.of() : s.storageClasses(),
+                s.storageClassesTruncated() == null ? Boolean.FALSE : s.storageClassesTruncated());
     }
 
     private static ProbeCondition ready(AggregationInput in, Summary s, List<ProbeCondition> previous) {

@@ -33,7 +33,7 @@ import java.util.concurrent.Future;
  * real clusters where status.images alone is often 10-40 KB) and results as agents write them,
  * their facts replayed from real kernels (shared/fixtures/kernel-matrix-4k.txt) through the real rules.
  */
-final class FleetData {
+public final class FleetData {
     static final String COMPATIBLE_KERNEL = "7.3.4+deb13-amd64";
     static final String AFFECTED_KERNEL = "6.1.0-50-amd64";
     private static final Map<String, List<KernelMatrixFixture.MeasuredTarget>> MATRIX = KernelMatrixFixture.load();
@@ -145,7 +145,7 @@ final class FleetData {
                 .build();
     }
 
-    static StorageProbeResult result(StorageProbe probe, int i, Verdict verdict) {
+    public static StorageProbeResult result(StorageProbe probe, int i, Verdict verdict) {
         String probeName = probe.getMetadata().getName();
         String node = nodeName(i);
         String kernel = verdict == Verdict.Affected ? AFFECTED_KERNEL : COMPATIBLE_KERNEL;

@@ -40,6 +40,30 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void volumeTargetsMountKubeletsDirectoryReadOnlyWithHostMountsPropagated() {
+        DaemonSet without = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null,
+                new Targets(null, null, null), null, null, null, null, null)), SETTINGS);
+        assertThat(without.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+                .noneSatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/host/var/lib/kubelet"));
+        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null,
+                new Targets(null, null, null, true), null, null, null, null, null)), SETTINGS);
+        Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("STORAGEPROBE_HOST_ROOT");
+            assertThat(e.getValue()).isEqualTo("/host");
+        });
+        assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/host/var/lib/kubelet");
+            assertThat(m.getReadOnly()).isTrue();
+            assertThat(m.getMountPropagation()).isEqualTo("HostToContainer");
+            assertThat(ds.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+                assertThat(v.getName()).isEqualTo(m.getName());
+                assertThat(v.getHostPath().getPath()).isEqualTo("/var/lib/kubelet");
+            });
+        });
+    }
+
+    @Test
     void agentSeesTheHostsOsReleaseSoItReportsTheNodesOs() {
         DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)),
                 SETTINGS);

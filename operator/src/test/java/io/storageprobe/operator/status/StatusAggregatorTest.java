@@ -109,7 +109,7 @@ class StatusAggregatorTest {
         StorageProbeStatus computed = aggregate(List.of("a"), List.of(result("a", Verdict.Compatible, "2026-11-24T09:00:00Z")),
                 ROLLED_OUT, null, T0);
         StorageProbeStatus stored = new StorageProbeStatus(computed.observedGeneration(), computed.conditions(), computed.summary(),
-                null, computed.affectedNodesTruncated(), computed.lastProbeTime(), computed.qemu(), null);
+                null, computed.affectedNodesTruncated(), computed.lastProbeTime(), computed.qemu(), null, null, null);
         assertThat(StatusAggregator.sameStatus(computed, stored)).isTrue();
         assertThat(StatusAggregator.sameStatus(computed, aggregate(List.of("a", "b"), List.of(), ROLLED_OUT, null, T0))).isFalse();
     }
@@ -117,7 +117,7 @@ class StatusAggregatorTest {
     @Test
     void invalidSpecGivesReadyFalseNamingTheField() {
         StorageProbeStatus s = aggregator.aggregate(new AggregationInput(4, SpecProblem.of("spec.interval", "'5s' is shorter than the minimum of 1m"),
-                List.of("a"), List.of(), RolloutState.ABSENT, null, T0, null));
+                List.of("a"), List.of(), RolloutState.ABSENT, null, T0, null, StorageClassReport.NONE));
         ProbeCondition ready = condition(s, ProbeCondition.READY);
         assertThat(ready.status()).isEqualTo("False");
         assertThat(ready.reason()).isEqualTo("InvalidSpec");
@@ -133,7 +133,7 @@ class StatusAggregatorTest {
         List<NodeResult> judged = List.of(result("a", Verdict.Affected, "2026-11-24T09:00:00Z"),
                         result("b", Verdict.Compatible, "2026-11-24T09:00:00Z"))
                 .stream().map(r -> QemuJudgement.judge(r, qemu)).toList();
-        StorageProbeStatus s = aggregator.aggregate(new AggregationInput(1, null, List.of("a", "b"), judged, ROLLED_OUT, null, T0, qemu));
+        StorageProbeStatus s = aggregator.aggregate(new AggregationInput(1, null, List.of("a", "b"), judged, ROLLED_OUT, null, T0, qemu, StorageClassReport.NONE));
         assertThat(s.summary().affected()).isZero();
         assertThat(s.summary().compatible()).isEqualTo(2);
         assertThat(s.summary().latent()).isEqualTo(1);
@@ -159,7 +159,7 @@ class StatusAggregatorTest {
 
     private StorageProbeStatus aggregate(List<String> nodes, List<NodeResult> results, RolloutState rollout,
                                          StorageProbeStatus previous, Instant now) {
-        return aggregator.aggregate(new AggregationInput(1, null, nodes, results, rollout, previous, now, null));
+        return aggregator.aggregate(new AggregationInput(1, null, nodes, results, rollout, previous, now, null, StorageClassReport.NONE));
     }
 
     private static ProbeCondition condition(StorageProbeStatus s, String type) {

@@ -48,7 +48,8 @@ public final class CheckCommand {
             out.print(CheckOptions.USAGE);
             return COMPATIBLE;
         }
-        TargetSelection selection = new TargetSelection(null, null, options.devices(), options.paths(), options.files());
+        TargetSelection selection = new TargetSelection(null, null, options.devices(), options.paths(), options.files(),
+                options.volumes());
         // Scratch mode probes its own devices plus what is named, never the discovered disks.
         List<Target> targets = new ArrayList<>(options.scratch() && !selection.namesTargets()
                 ? List.of() : DeviceDiscovery.targets(selection));
@@ -57,6 +58,11 @@ public final class CheckCommand {
         if (options.scratch() && LibC.geteuid() != 0) {
             err.println("storageprobe check: making loop devices (--scratch) needs root; run it as root,"
                     + " or leave --scratch out");
+            return PROBE_ERROR;
+        }
+        if (!options.scratch() && targets.isEmpty() && options.volumes()) {
+            err.println("storageprobe check: no volume attached by kubelet found (see the log above for what was"
+                    + " skipped); name other targets with --device, --path or --file");
             return PROBE_ERROR;
         }
         if (!options.scratch() && targets.isEmpty()) {

@@ -9,13 +9,13 @@ import java.util.List;
 /** The flags of {@code storageprobe check}, parsed by hand to keep start-up small. */
 public record CheckOptions(List<String> devices, List<String> paths, List<String> files, List<String> rules,
                            Output output, Duration timeout, boolean scratch, boolean help, String qemu,
-                           Path outputFile) {
+                           Path outputFile, boolean volumes) {
 
     /** PROMETHEUS: the agent's series in the text exposition format, for node_exporter's textfile collector. */
     public enum Output { TABLE, JSON, PROMETHEUS }
 
     public static final String USAGE = """
-            Usage: storageprobe check [--device NAME]... [--path DIR]... [--file FILE]...
+            Usage: storageprobe check [--device NAME]... [--path DIR]... [--file FILE]... [--volumes]
                                       [--rules RULE,...] [--qemu VERSION]
                                       [--output table|json|prometheus] [--output-file PATH]
                                       [--timeout SECONDS] [--scratch]
@@ -27,6 +27,10 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
               --device NAME     a block device: sda, /dev/nvme0n1, /dev/mapper/data (repeatable)
               --path DIR        a directory where VM disk images live; one temporary file is made there
               --file FILE       an existing file, read only (at least 8 KiB)
+              --volumes         the PersistentVolumes kubelet attached to this node, read only: block
+                                volumes like devices, filesystem volumes through the disk image in them
+                                (disk.img, else the largest file); nothing in a volume is written.
+                                Looks in $STORAGEPROBE_HOST_ROOT/var/lib/kubelet (default /)
               --rules R,...     rules that decide the verdict (default: all; see Rules below)
               --qemu VERSION    judge for this QEMU, e.g. 7.2 or 5.2 (default: the local qemu-img's
                                 version; with no QEMU installed every rule counts). A failing rule
@@ -53,7 +57,7 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
         List<String> rules = new ArrayList<>();
         Output output = Output.TABLE;
         Duration timeout = NodeProbe.DEFAULT_TIMEOUT;
-        boolean scratch = false, help = false;
+        boolean scratch = false, help = false, volumes = false;
         String qemu = null;
         Path outputFile = null;
         for (int i = 0; i < args.length; i++) {
@@ -64,6 +68,7 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
                 case "--device" -> devices.add(Flags.value(args, ++i, flag, inline));
                 case "--path" -> paths.add(Flags.value(args, ++i, flag, inline));
                 case "--file" -> files.add(Flags.value(args, ++i, flag, inline));
+                case "--volumes" -> volumes = Flags.noValue(flag, inline);
                 case "--rules" -> rules.addAll(Flags.rules(Flags.value(args, ++i, flag, inline)));
                 case "--output" -> output = output(Flags.value(args, ++i, flag, inline));
                 case "--output-file" -> outputFile = outputFile(Flags.value(args, ++i, flag, inline));
@@ -78,7 +83,7 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
                 i--;
             }
         }
-        return new CheckOptions(devices, paths, files, rules, output, timeout, scratch, help, qemu, outputFile);
+        return new CheckOptions(devices, paths, files, rules, output, timeout, scratch, help, qemu, outputFile, volumes);
     }
 
 

@@ -9,7 +9,8 @@ import io.storageprobe.agent.probe.TargetProber;
 import java.io.PrintStream;
 
 /**
- * {@code storageprobe probe-target --device|--path|--file NAME}, not listed in the usage: the child
+ * {@code storageprobe probe-target --device|--path|--file NAME} or {@code --volume PATH PV}, not
+ * listed in the usage: the child
  * process in which NodeProbe runs one target's I/O. Prints the measurement as one line of JSON;
  * a target that cannot be probed is a measurement too, so the exit code is 0 unless the usage is wrong.
  */
@@ -18,14 +19,17 @@ final class ProbeTargetCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length != 2) {
-            err.println("storageprobe probe-target: needs --device, --path or --file and one name");
+        boolean volume = args.length == 3 && args[0].equals("--volume");
+        if (args.length != 2 && !volume) {
+            err.println("storageprobe probe-target: needs --device, --path or --file and one name,"
+                    + " or --volume, a path and its PersistentVolume");
             return CheckCommand.USAGE;
         }
         Target target = switch (args[0]) {
             case "--device" -> Target.device(args[1]);
             case "--path" -> Target.path(args[1]);
             case "--file" -> Target.file(args[1]);
+            case "--volume" -> volume ? Target.volume(args[1], args[2]) : null;
             default -> null;
         };
         if (target == null) {

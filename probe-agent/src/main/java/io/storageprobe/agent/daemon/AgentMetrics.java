@@ -12,6 +12,7 @@ import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.TargetFacts;
+import io.storageprobe.api.result.TargetKind;
 import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
 import java.time.Duration;
@@ -111,6 +112,14 @@ public final class AgentMetrics {
         lastRun.set(endEpochSeconds);
     }
 
+    /**
+     * A series' target label: the name, but {@code pv/<name>} for a volume, whose path holds the
+     * pod's uid and would start new series each time a VM's pod is replaced.
+     */
+    static String target(TargetResult t) {
+        return t.kind() == TargetKind.VOLUME ? "pv/" + t.persistentVolume() : t.name();
+    }
+
     public void record(NodeResult result, Duration took, long endEpochSeconds) {
         List<MultiGauge.Row<?>> verdicts = new ArrayList<>();
         List<MultiGauge.Row<?>> rules = new ArrayList<>();
@@ -119,29 +128,29 @@ public final class AgentMetrics {
         List<MultiGauge.Row<?>> alignments = new ArrayList<>();
         for (TargetResult t : result.targets() == null ? List.<TargetResult>of() : result.targets()) {
             for (Verdict v : Verdict.values()) {
-                verdicts.add(MultiGauge.Row.of(Tags.of("target", t.name(), "verdict", v.name()), t.verdict() == v ? 1 : 0));
+                verdicts.add(MultiGauge.Row.of(Tags.of("target", target(t), "verdict", v.name()), t.verdict() == v ? 1 : 0));
             }
             for (RuleOutcome o : t.rules() == null ? List.<RuleOutcome>of() : t.rules()) {
                 boolean fails = o.status() == RuleStatus.Fail;
                 boolean counts = RuleCatalog.breaks(o.rule(), qemu);
-                Tags tags = Tags.of("target", t.name(), "rule", o.rule());
+                Tags tags = Tags.of("target", target(t), "rule", o.rule());
                 rules.add(MultiGauge.Row.of(tags, fails && counts ? 1 : 0));
                 latent.add(MultiGauge.Row.of(tags, fails && !counts ? 1 : 0));
             }
             TargetFacts f = t.facts();
             if (f != null) {
-                add(alignments, t.name(), "logical_block", f.logicalBlockSize());
-                add(alignments, t.name(), "physical_block", f.physicalBlockSize());
-                add(alignments, t.name(), "dma", f.dmaAlignment());
-                add(alignments, t.name(), "statx_mem", f.statx() == null ? null : f.statx().memAlign());
-                add(alignments, t.name(), "statx_offset", f.statx() == null ? null : f.statx().offsetAlign());
-                add(alignments, t.name(), "probed_request", f.probedRequestAlignment());
-                add(alignments, t.name(), "probed_buffer", f.probedBufferAlignment());
-                add(alignments, t.name(), "statx_read_offset", f.statx() == null ? null : f.statx().readOffsetAlign());
+                add(alignments, target(t), "logical_block", f.logicalBlockSize());
+                add(alignments, target(t), "physical_block", f.physicalBlockSize());
+                add(alignments, target(t), "dma", f.dmaAlignment());
+                add(alignments, target(t), "statx_mem", f.statx() == null ? null : f.statx().memAlign());
+                add(alignments, target(t), "statx_offset", f.statx() == null ? null : f.statx().offsetAlign());
+                add(alignments, target(t), "probed_request", f.probedRequestAlignment());
+                add(alignments, target(t), "probed_buffer", f.probedBufferAlignment());
+                add(alignments, target(t), "statx_read_offset", f.statx() == null ? null : f.statx().readOffsetAlign());
                 // What O_DIRECT writes really need (path targets only), next to what QEMU probed with reads.
-                add(alignments, t.name(), "probed_write_request", f.writeProbe() == null ? null
+                add(alignments, target(t), "probed_write_request", f.writeProbe() == null ? null
                         : f.writeProbe().requestAlignment());
-                add(alignments, t.name(), "probed_write_buffer", f.writeProbe() == null ? null
+                add(alignments, target(t), "probed_write_buffer", f.writeProbe() == null ? null
                         : f.writeProbe().bufferAlignment());
             }
         }

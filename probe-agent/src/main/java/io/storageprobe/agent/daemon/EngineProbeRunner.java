@@ -4,6 +4,7 @@ import io.storageprobe.agent.probe.DeviceDiscovery;
 import io.storageprobe.agent.probe.HungTargets;
 import io.storageprobe.agent.probe.NodeProbe;
 import io.storageprobe.agent.probe.Target;
+import io.storageprobe.agent.probe.VolumeDiscovery;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
@@ -45,6 +46,9 @@ public final class EngineProbeRunner implements ProbeRunner {
                 .forEach(d -> targets.add(Target.device(d)));
         settings.paths().forEach(p -> targets.add(Target.path(p)));
         settings.files().forEach(f -> targets.add(Target.file(f)));
+        if (settings.volumes()) {
+            targets.addAll(VolumeDiscovery.fromEnvironment().volumes());
+        }
         return QemuJudgement.judge(new NodeProbe(RuleSet.named(settings.rules()), timeout, hung)
                 .withMaxConcurrent(CONCURRENT_PROBES)
                 .run(probe, node, targets), settings.qemu());

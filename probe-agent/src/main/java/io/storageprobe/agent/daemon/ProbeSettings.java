@@ -15,10 +15,11 @@ import java.util.List;
  * @param uid        the probe's uid, for the results' owner reference
  * @param generation the probe's generation: a new one means probe again now
  * @param qemu       the QEMU to judge for: the operator's status.qemu, else an explicit spec.qemu, else unknown
+ * @param volumes    spec.targets.volumes: also probe the PersistentVolumes kubelet attached to the node
  */
 public record ProbeSettings(String uid, long generation, List<String> deviceInclude, List<String> deviceExclude,
                             List<String> paths, List<String> files, List<String> rules, Duration interval,
-                            QemuInForce qemu) {
+                            QemuInForce qemu, boolean volumes) {
 
     /** Throws IllegalArgumentException naming the field when the spec is unusable. */
     public static ProbeSettings of(StorageProbe probe) {
@@ -38,7 +39,7 @@ public record ProbeSettings(String uid, long generation, List<String> deviceIncl
                 targets == null || targets.paths() == null ? List.of() : targets.paths(),
                 targets == null || targets.files() == null ? List.of() : targets.files(),
                 spec == null || spec.rules() == null ? List.of() : spec.rules(),
-                interval, qemu(probe));
+                interval, qemu(probe), targets != null && Boolean.TRUE.equals(targets.volumes()));
     }
 
     /**

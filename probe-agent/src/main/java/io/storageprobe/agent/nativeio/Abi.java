@@ -35,6 +35,10 @@ public final class Abi {
     public static final int STATX_SIZE = 0x100;
     public static final int STX_MASK = 0x00;
     public static final int STX_MODE = 0x1C;
+    public static final int STX_INO = 0x20;
+    /** stx_rdev_*: the device a block special file stands for (what two device nodes share). */
+    public static final int STX_RDEV_MAJOR = 0x80;
+    public static final int STX_RDEV_MINOR = 0x84;
     public static final int STX_DEV_MAJOR = 0x88;
     public static final int STX_DEV_MINOR = 0x8C;
     public static final int STX_DIO_MEM_ALIGN = 0x98;

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One target's I/O in a child JVM ({@code storageprobe probe-target --device|--path|--file NAME},
- * the same classes), which prints {@link #STARTED} when its JVM is up and then the {@link Measurement} as
- * one line of JSON.
+ * One target's I/O in a child JVM ({@code storageprobe probe-target --device|--path|--file NAME} or
+ * {@code --volume PATH PV}, the same classes), which prints {@link #STARTED} when its JVM is up and
+ * then the {@link Measurement} as one line of JSON.
  *
  * <p>Why a process and not a thread: a read stuck in the kernel (FUSE server gone, dead NFS,
  * failing disk) cannot be interrupted, and it holds its process's memory map, so that process can
@@ -82,6 +82,9 @@ public final class ChildProbe implements ProbeWorker {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.storageprobe.agent.cli.Main",
                 "probe-target", "--" + target.kind().json(), target.name()));
+        if (target.persistentVolume() != null) {
+            command.add(target.persistentVolume());
+        }
         return command;
     }
 

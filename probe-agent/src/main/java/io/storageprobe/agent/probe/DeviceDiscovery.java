@@ -34,6 +34,9 @@ public final class DeviceDiscovery {
         }
         selection.paths().forEach(p -> targets.add(Target.path(p)));
         selection.files().forEach(f -> targets.add(Target.file(f)));
+        if (selection.volumes()) {
+            targets.addAll(VolumeDiscovery.fromEnvironment().volumes());
+        }
         return targets;
     }
 

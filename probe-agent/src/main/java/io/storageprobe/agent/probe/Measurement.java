@@ -7,7 +7,7 @@ import io.storageprobe.api.result.TargetFacts;
  *
  * @param target     what was asked for
  * @param path       what was opened (null if nothing could be)
- * @param filesystem filesystem type for path and file targets
+ * @param filesystem filesystem type for path and file targets, and volumes read through a disk image
  * @param device     the block device beneath, where known
  * @param facts      the measured facts, or null when probing could not start
  * @param problem    why the target cannot be judged by the rules, or null

@@ -3,11 +3,13 @@ package io.storageprobe.agent.probe;
 import java.util.List;
 
 /**
- * Which targets a node probes. Named devices, paths and files are probed as given; when none is
- * named, the whole disks in /sys/block matching {@code deviceInclude} and not {@code deviceExclude}.
+ * Which targets a node probes. Named devices, paths and files are probed as given, and with
+ * {@code volumes} the PersistentVolumes kubelet attached ({@link VolumeDiscovery}); when none of
+ * these is asked for, the whole disks in /sys/block matching {@code deviceInclude} and not
+ * {@code deviceExclude}.
  */
 public record TargetSelection(List<String> deviceInclude, List<String> deviceExclude, List<String> devices,
-                              List<String> paths, List<String> files) {
+                              List<String> paths, List<String> files, boolean volumes) {
     /** design.md section 1: whole disks of the usual drivers; never loop, RAM, zram or optical devices. */
     public static final List<String> DEFAULT_INCLUDE = List.of("nvme*n*", "sd*", "vd*", "xvd*", "dm-*");
     public static final List<String> DEFAULT_EXCLUDE = List.of("loop*", "ram*", "zram*", "sr*");
@@ -21,10 +23,10 @@ public record TargetSelection(List<String> deviceInclude, List<String> deviceExc
     }
 
     public static TargetSelection defaults() {
-        return new TargetSelection(null, null, null, null, null);
+        return new TargetSelection(null, null, null, null, null, false);
     }
 
     public boolean namesTargets() {
-        return !devices.isEmpty() || !paths.isEmpty() || !files.isEmpty();
+        return !devices.isEmpty() || !paths.isEmpty() || !files.isEmpty() || volumes;
     }
 }

@@ -63,8 +63,9 @@ public final class StandaloneCommand {
                 : LocalQemu.detect();
         String node = NodeInfo.read(Path.of("/")).hostname();
         StandaloneProbe probe = new StandaloneProbe(options.probe(), node,
-                new TargetSelection(null, null, options.devices(), options.paths(), options.files()), rules, qemu);
-        String problem = startProblem(probe.targets());
+                new TargetSelection(null, null, options.devices(), options.paths(), options.files(),
+                        options.volumes()), rules, qemu);
+        String problem = startProblem(probe.targets(), options.volumes());
         if (problem != null) {
             err.println("storageprobe agent: " + problem);
             return FAILED;
@@ -89,9 +90,12 @@ public final class StandaloneCommand {
         }
     }
 
-    /** What check also refuses: nothing to probe, or devices without root. */
-    private static String startProblem(List<Target> targets) {
-        if (targets.isEmpty()) {
+    /**
+     * What check also refuses: nothing to probe, or devices without root. With --volumes, none
+     * yet is fine: volumes come and go with the VMs, and each run looks again.
+     */
+    private static String startProblem(List<Target> targets, boolean volumes) {
+        if (targets.isEmpty() && !volumes) {
             return "no block device in /sys/block matches " + String.join(" ", TargetSelection.DEFAULT_INCLUDE)
                     + "; name targets with --device, --path or --file";
         }

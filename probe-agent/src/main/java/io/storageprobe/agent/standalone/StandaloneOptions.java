@@ -18,9 +18,10 @@ import java.util.List;
  * @param probe    the {@code probe} label of every series (default {@code standalone})
  */
 public record StandaloneOptions(List<String> devices, List<String> paths, List<String> files, List<String> rules,
-                                String qemu, Duration interval, int metricsPort, String probe, boolean help) {
+                                String qemu, Duration interval, int metricsPort, String probe, boolean help,
+                                boolean volumes) {
     static final String USAGE = """
-            Usage: storageprobe agent --standalone [--device NAME]... [--path DIR]... [--file FILE]...
+            Usage: storageprobe agent --standalone [--device NAME]... [--path DIR]... [--file FILE]... [--volumes]
                                       [--rules RULE,...] [--qemu VERSION] [--interval DURATION]
                                       [--metrics-port PORT] [--probe NAME]
 
@@ -31,6 +32,7 @@ public record StandaloneOptions(List<String> devices, List<String> paths, List<S
               --device NAME         a block device (repeatable)
               --path DIR            a directory where VM disk images live; a temporary file is made there
               --file FILE           an existing file, read only
+              --volumes             the PersistentVolumes kubelet attached to this host, read only
               --rules R,...         rules that decide the verdict (default: all)
               --qemu VERSION        judge for this QEMU (default: the local qemu-img's version, read at
                                     start; with no QEMU installed every rule counts)
@@ -46,7 +48,7 @@ public record StandaloneOptions(List<String> devices, List<String> paths, List<S
         Duration interval = ProbeInterval.parse(null);
         int port = AgentOptions.DEFAULT_METRICS_PORT;
         String probe = AgentMetrics.STANDALONE_PROBE;
-        boolean help = false;
+        boolean help = false, volumes = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -56,6 +58,7 @@ public record StandaloneOptions(List<String> devices, List<String> paths, List<S
                 case "--device" -> devices.add(Flags.value(args, ++i, flag, inline));
                 case "--path" -> paths.add(Flags.value(args, ++i, flag, inline));
                 case "--file" -> files.add(Flags.value(args, ++i, flag, inline));
+                case "--volumes" -> volumes = Flags.noValue(flag, inline);
                 case "--rules" -> rules.addAll(Flags.rules(Flags.value(args, ++i, flag, inline)));
                 case "--qemu" -> qemu = Flags.qemu(Flags.value(args, ++i, flag, inline));
                 case "--interval" -> interval = interval(Flags.value(args, ++i, flag, inline));
@@ -68,7 +71,7 @@ public record StandaloneOptions(List<String> devices, List<String> paths, List<S
                 i--;
             }
         }
-        return new StandaloneOptions(devices, paths, files, rules, qemu, interval, port, probe, help);
+        return new StandaloneOptions(devices, paths, files, rules, qemu, interval, port, probe, help, volumes);
     }
 
     private static Duration interval(String value) throws UsageException {

@@ -71,6 +71,6 @@ public final class RuleSet {
 
     private static TargetResult result(Measurement m, List<RuleOutcome> outcomes, Verdict verdict, String reason) {
         return new TargetResult(m.target().kind(), m.target().name(), m.path(), m.filesystem(), m.device(),
-                m.facts(), outcomes, verdict, reason, null);
+                m.facts(), outcomes, verdict, reason, null, m.target().persistentVolume());
     }
 }

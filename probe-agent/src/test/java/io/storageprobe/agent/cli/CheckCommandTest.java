@@ -36,7 +36,7 @@ class CheckCommandTest {
     @Test
     void badFlagsPrintOneLineAndUsageAndExit2() {
         for (String[] args : new String[][]{{"--bogus"}, {"--output", "xml"}, {"--device"}, {"--timeout", "0"},
-                {"--rules", "qemu-legacy-dio,nope"}, {"stray"}, {"--scratch=yes"}}) {
+                {"--rules", "qemu-legacy-dio,nope"}, {"stray"}, {"--scratch=yes"}, {"--volumes=yes"}}) {
             out.reset();
             err.reset();
             assertThat(check(args)).as(String.join(" ", args)).isEqualTo(2);
@@ -52,6 +52,7 @@ class CheckCommandTest {
     void helpExitsZero() {
         assertThat(check("--help")).isZero();
         assertThat(stdout()).contains("Exit codes: 0 compatible or only unsupported, 1 a rule failed, 2 usage error, 3 probing error");
+        assertThat(stdout()).contains("[--volumes]").contains("--volumes         the PersistentVolumes kubelet attached");
     }
 
     @Test

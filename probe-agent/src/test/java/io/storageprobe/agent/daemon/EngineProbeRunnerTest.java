@@ -20,7 +20,7 @@ class EngineProbeRunnerTest {
         try (LoopDevice loop = LoopDevice.create(4096); HangingFilesystem fuse = HangingFilesystem.mount()) {
             EngineProbeRunner runner = new EngineProbeRunner(Duration.ofSeconds(5));
             ProbeSettings settings = new ProbeSettings("uid", 1, List.of(loop.name()), List.of(), List.of(),
-                    List.of(fuse.file().toString()), List.of(), Duration.ofMinutes(1), QemuInForce.unknown("test"));
+                    List.of(fuse.file().toString()), List.of(), Duration.ofMinutes(1), QemuInForce.unknown("test"), false);
 
             long start = System.nanoTime();
             NodeResult first = runner.run("vmdisks", "worker-1", settings);

@@ -24,6 +24,16 @@ class ProbeSettingsTest {
         assertThat(s.rules()).isEmpty(); // empty means all built-in rules
         assertThat(s.interval()).isEqualTo(Duration.ofHours(6));
         assertThat(s.uid()).isEqualTo("uid-1");
+        assertThat(s.volumes()).as("volumes only when asked for").isFalse();
+    }
+
+    @Test
+    void probesVolumesWhenTheSpecAsks() {
+        ProbeSettings s = ProbeSettings.of(probe(new StorageProbeSpec(null, null,
+                new Targets(null, null, null, true), null, null, null, null, null)));
+        assertThat(s.volumes()).isTrue();
+        assertThat(ProbeSettings.of(probe(new StorageProbeSpec(null, null,
+                new Targets(null, null, null, false), null, null, null, null, null))).volumes()).isFalse();
     }
 
     @Test

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ResultWriterTest {
     private static final Duration INTERVAL = Duration.ofHours(6);
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
-    private static final ProbeSettings SETTINGS = new ProbeSettings("uid-1", 1, List.of(), List.of(), List.of(), List.of(), List.of(), INTERVAL, null);
+    private static final ProbeSettings SETTINGS = new ProbeSettings("uid-1", 1, List.of(), List.of(), List.of(), List.of(), List.of(), INTERVAL, null, false);
 
     private KubernetesMockServer server;
     private KubernetesClient client;

@@ -38,7 +38,7 @@ class StandaloneAgentTest {
         String node = NodeInfo.read(Path.of("/")).hostname();
         try (LoopDevice small = LoopDevice.create(512); LoopDevice large = LoopDevice.create(4096)) {
             StandaloneProbe probe = new StandaloneProbe("standalone", node,
-                    new TargetSelection(null, null, List.of(small.device(), large.device()), null, null),
+                    new TargetSelection(null, null, List.of(small.device(), large.device()), null, null, false),
                     RuleSet.all(), new QemuInForce("5.2", QemuInForce.FLAG, "--qemu 5.2"));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             AgentMetrics metrics = new AgentMetrics(registry, "standalone", node);

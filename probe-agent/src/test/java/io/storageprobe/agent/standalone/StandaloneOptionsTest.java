@@ -15,7 +15,7 @@ class StandaloneOptionsTest {
     void defaultsAreTheClustersDefaults() throws UsageException {
         StandaloneOptions o = StandaloneOptions.parse("--standalone");
         assertThat(o).isEqualTo(new StandaloneOptions(List.of(), List.of(), List.of(), List.of(), null,
-                Duration.ofHours(6), 9402, "standalone", false));
+                Duration.ofHours(6), 9402, "standalone", false, false));
     }
 
     @Test
@@ -25,8 +25,9 @@ class StandaloneOptionsTest {
                 "--standalone", "--interval", "1h30m", "--metrics-port=9500", "--probe", "libvirt");
         assertThat(o).isEqualTo(new StandaloneOptions(List.of("sda", "/dev/vdb"), List.of("/var/lib/libvirt"),
                 List.of("/srv/disk.img"), List.of("qemu-legacy-dio", "dio-not-buffered"), "5.2",
-                Duration.ofMinutes(90), 9500, "libvirt", false));
+                Duration.ofMinutes(90), 9500, "libvirt", false, false));
         assertThat(StandaloneOptions.parse("--standalone", "--qemu", "auto").qemu()).isNull();
+        assertThat(StandaloneOptions.parse("--standalone", "--volumes").volumes()).isTrue();
     }
 
     @Test

@@ -1,0 +1,126 @@
+package io.storageprobe.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.TargetResult;
+import io.storageprobe.api.v1alpha1.StorageProbeResult;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * An informer cache holding only what the operator reads of each object. A real Node's status
+ * (images, conditions, addresses) is 10-40 KB of JSON, a result's measured facts are 40% of a
+ * one-disk result, a PersistentVolume's spec carries its CSI attributes; kept whole, 5,000 of
+ * each dominate the operator's heap.
+ */
+final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
+    private final BasicItemStore<T> items = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
+    private final UnaryOperator<T> slim;
+
+    private SlimItemStore(UnaryOperator<T> slim) {
+        this.slim = slim;
+    }
+
+    static SlimItemStore<Node> nodes() {
+        return new SlimItemStore<>(SlimItemStore::slim);
+    }
+
+    static SlimItemStore<PersistentVolume> persistentVolumes() {
+        return new SlimItemStore<>(SlimItemStore::slim);
+    }
+
+    static SlimItemStore<StorageProbeResult> results() {
+        return new SlimItemStore<>(SlimItemStore::slim);
+    }
+
+    /** Name, uid, resourceVersion (a node patch's precondition), labels, annotations and taints. */
+    static Node slim(Node node) {
+        var meta = node.getMetadata();
+        NodeBuilder slim = new NodeBuilder().withApiVersion(node.getApiVersion()).withKind(node.getKind())
+                .withNewMetadata().withName(meta.getName()).withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels())
+                .withAnnotations(meta.getAnnotations()).endMetadata();
+        if (node.getSpec() != null && node.getSpec().getTaints() != null) {
+            slim.withNewSpec().withTaints(node.getSpec().getTaints()).endSpec();
+        }
+        return slim.build();
+    }
+
+    /** Name, resourceVersion, its StorageClass and the claim bound to it. */
+    static PersistentVolume slim(PersistentVolume pv) {
+        var meta = pv.getMetadata();
+        PersistentVolumeBuilder slim = new PersistentVolumeBuilder().withApiVersion(pv.getApiVersion()).withKind(pv.getKind())
+                .withNewMetadata().withName(meta.getName()).withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion())
+                .endMetadata();
+        if (pv.getSpec() != null) {
+            var claim = pv.getSpec().getClaimRef();
+            slim.withNewSpec().withStorageClassName(pv.getSpec().getStorageClassName())
+                    .withClaimRef(claim == null ? null : new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+                            .withNamespace(claim.getNamespace()).withName(claim.getName()).build())
+                    .endSpec();
+        }
+        return slim.build();
+    }
+
+    /**
+     * A result without its targets' measured facts (block sizes, every probe read, statx): the
+     * operator judges from the rule outcomes and never reads them.
+     */
+    static StorageProbeResult slim(StorageProbeResult result) {
+        StorageProbeResult slim = new StorageProbeResult();
+        var meta = result.getMetadata();
+        slim.setMetadata(new ObjectMetaBuilder().withName(meta.getName()).withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels()).build());
+        NodeResult r = result.getSpec();
+        if (r != null) {
+            slim.setSpec(new NodeResult(r.probe(), r.node(), r.kernelRelease(), r.bootId(), r.osImage(), r.probeTime(),
+                    r.agentVersion(), r.targets() == null ? null : r.targets().stream().map(t -> new TargetResult(t.kind(),
+                            t.name(), t.path(), t.filesystem(), t.device(), null, t.rules(), t.verdict(), t.reason(),
+                            t.latentFindings(), t.persistentVolume())).toList(), r.verdict(), r.qemu()));
+        }
+        return slim;
+    }
+
+    @Override
+    public String getKey(T item) {
+        return items.getKey(item);
+    }
+
+    @Override
+    public T put(String key, T item) {
+        return items.put(key, slim.apply(item));
+    }
+
+    @Override
+    public T remove(String key) {
+        return items.remove(key);
+    }
+
+    @Override
+    public Stream<String> keySet() {
+        return items.keySet();
+    }
+
+    @Override
+    public Stream<T> values() {
+        return items.values();
+    }
+
+    @Override
+    public int size() {
+        return items.size();
+    }
+
+    @Override
+    public T get(String key) {
+        return items.get(key);
+    }
+}
