@@ -33,11 +33,15 @@ COPY image/storageprobe /usr/local/bin/storageprobe
 # child's work, on the jar itself; no devices, no cluster, no network) writes it at exit. Trained
 # with the launcher's compact object headers and the agent's serial GC: a cache is refused when
 # the header layout differs. The classpath is the launcher's, as the cache requires.
+# AOT_CACHE=0 skips it (stand-in jars that cannot run; the launcher then starts without a cache).
+ARG AOT_CACHE=1
 RUN java -version && chmod 0755 /usr/local/bin/storageprobe \
- && java -XX:AOTCacheOutput=/opt/storageprobe/storageprobe.aot -XX:+UseCompactObjectHeaders -XX:+UseSerialGC \
+ && if [ "$AOT_CACHE" = 1 ]; then \
+      java -XX:AOTCacheOutput=/opt/storageprobe/storageprobe.aot -XX:+UseCompactObjectHeaders -XX:+UseSerialGC \
         -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -Xlog:aot=error -Xlog:cds=error \
         -jar /opt/storageprobe/storageprobe.jar aot-training /opt/storageprobe/storageprobe.jar >/dev/null \
- && ls -l /opt/storageprobe/storageprobe.aot
+      && ls -l /opt/storageprobe/storageprobe.aot; \
+    fi
 
 ENTRYPOINT ["/usr/local/bin/storageprobe"]
 CMD ["--help"]
