@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image's entrypoint (image/storageprobe) sends `operator` to operator.jar and everything
- * else to the agent's storageprobe.jar, where the Dockerfile puts them. Runs the real script
+ * else to the agent's storageprobe.jar, where the Dockerfile puts them, with the Java 25 flags
+ * (compact headers; for the agent's jar its AOT cache, when the image has one). Runs the real script
  * under /bin/sh with a stand-in `java` on PATH that prints its arguments; building the image
  * itself needs a Docker daemon and a base image (image/build-local.sh), so it is not done here.
  */
@@ -27,20 +28,31 @@ class ImageEntrypointTest {
 
   @Test
   void operatorSubcommandRunsTheOperatorJar() throws IOException {
-    assertThat(run("operator", "--flag")).isEqualTo("-jar /opt/storageprobe/operator.jar --flag");
+    assertThat(run("operator", "--flag"))
+        .isEqualTo("-XX:+UseCompactObjectHeaders -jar /opt/storageprobe/operator.jar --flag");
   }
 
   @Test
   void everyOtherSubcommandRunsTheAgentJarWithAllArguments() throws IOException {
+    String flags = "-XX:+UseCompactObjectHeaders --enable-native-access=ALL-UNNAMED ";
     assertThat(run("check", "--device", "sda", "--output", "json"))
-        .isEqualTo("-jar /opt/storageprobe/storageprobe.jar check --device sda --output json");
-    assertThat(run("agent")).isEqualTo("-jar /opt/storageprobe/storageprobe.jar agent");
+        .isEqualTo(flags + "-jar /opt/storageprobe/storageprobe.jar check --device sda --output json");
+    assertThat(run("agent")).isEqualTo(flags + "-jar /opt/storageprobe/storageprobe.jar agent");
+  }
+
+  @Test
+  void agentJarRunsWithTheImagesAotCacheWhenThereIsOne(@TempDir Path home) throws IOException {
+    Files.writeString(home.resolve("storageprobe.aot"), "cache");
+    assertThat(run(List.of("STORAGEPROBE_HOME=" + home), "agent")).isEqualTo("-XX:+UseCompactObjectHeaders -XX:AOTCache="
+        + home + "/storageprobe.aot -Xlog:aot=off -Xlog:cds=off --enable-native-access=ALL-UNNAMED -jar "
+        + home + "/storageprobe.jar agent");
   }
 
   @Test
   void dockerfilePutsTheJarsWhereTheEntrypointLooksAndUsesAPublicJreBase() throws IOException {
     String dockerfile = Files.readString(DOCKERFILE);
-    assertThat(dockerfile).contains("ARG BASE_IMAGE=eclipse-temurin:17-jre")
+    assertThat(dockerfile).contains("ARG BASE_IMAGE=eclipse-temurin:25-jre")
+        .contains("-XX:AOTCacheOutput=/opt/storageprobe/storageprobe.aot")
         .contains("/opt/storageprobe/storageprobe.jar").contains("/opt/storageprobe/operator.jar")
         .contains("COPY image/storageprobe /usr/local/bin/storageprobe")
         .contains("ENTRYPOINT [\"/usr/local/bin/storageprobe\"]");
@@ -56,11 +68,16 @@ class ImageEntrypointTest {
 
   /** Runs the entrypoint with a fake java that echoes its arguments; returns them. */
   private String run(String... args) throws IOException {
+    return run(List.of(), args);
+  }
+
+  private String run(List<String> env, String... args) throws IOException {
     Path java = bin.resolve("java");
     Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    List<String> command = new ArrayList<>(List.of("env", "PATH=" + bin + ":/usr/bin:/bin",
-        "/bin/sh", ENTRYPOINT.toString()));
+    List<String> command = new ArrayList<>(List.of("env", "PATH=" + bin + ":/usr/bin:/bin"));
+    command.addAll(env);
+    command.addAll(List.of("/bin/sh", ENTRYPOINT.toString()));
     command.addAll(List.of(args));
     Tools.Result r = Tools.run(command, bin);
     assertThat(r.exitCode()).as(r.all()).isZero();

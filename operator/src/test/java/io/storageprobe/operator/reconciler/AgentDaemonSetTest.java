@@ -81,6 +81,16 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void agentWithoutResourcesInTheSpecGetsTheMeasuredAgentAndChildrenFootprint() {
+        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)),
+                SETTINGS);
+        var resources = ds.getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+        // docs/performance.md: agent 89 MiB, with its probe children 151 MiB at peak; limit +25%.
+        assertThat(resources.getRequests()).containsEntry("memory", new Quantity("128Mi"));
+        assertThat(resources.getLimits()).containsEntry("memory", new Quantity("192Mi"));
+    }
+
+    @Test
     void aNewProbeGenerationRollsTheAgentPods() {
         StorageProbe probe = probe(new StorageProbeSpec(null, null, null, null, null, null, null, null));
         probe.getMetadata().setGeneration(3L);

@@ -48,6 +48,19 @@ public final class Main {
                 // Hidden: the child process NodeProbe runs each target's I/O in.
                 return ProbeTargetCommand.run(rest, System.out, System.err);
             }
+            case "aot-training" -> {
+                // Hidden: the image build's AOT training run (JDK 25, -XX:AOTCacheOutput, one JVM),
+                // `aot-training FILE`: what `--help`, `check --file FILE` and its probe-target child
+                // load, in one process, so that the cache serves both the CLI and the children.
+                if (rest.length != 1) {
+                    System.err.println("storageprobe aot-training: needs one file");
+                    return CheckCommand.USAGE;
+                }
+                run(new String[] {"--help"});
+                int check = run(new String[] {"check", "--file", rest[0]});
+                int child = run(new String[] {"probe-target", "--file", rest[0]});
+                return check <= CheckCommand.RULE_FAILED ? child : check;
+            }
             case "agent" -> {
                 // Decided here, before AgentCommand (and with it the fabric8 client) is loaded:
                 // a standalone agent must not look for a kubeconfig or a service account.

@@ -15,8 +15,8 @@ import java.util.List;
 /** Probes this node's real targets with the probe engine. */
 public final class EngineProbeRunner implements ProbeRunner {
     /**
-     * Probe children at once: each is a JVM of about 17 MiB of anonymous memory, charged to the
-     * agent's pod, which runs at about 82 MiB of its 128 MiB limit (docs/performance.md).
+     * Probe children at once: each is a JVM of about 17-30 MiB, charged to the agent's pod, whose
+     * agent runs at about 89 MiB of its 192 MiB limit (docs/performance.md).
      */
     static final int CONCURRENT_PROBES = 2;
 

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +33,17 @@ import java.util.concurrent.TimeoutException;
  * slowest target.
  */
 public final class ChildProbe implements ProbeWorker {
-    /** Set by the ./storageprobe launcher: its class-data archive, reused by the children. */
-    static final String CDS_PROPERTY = "storageprobe.cds";
+    /**
+     * The parent's own JVM flags a child repeats (prefixes): the class-data archive (Java 17, from
+     * ./storageprobe) or AOT cache (Java 25, from the image's launcher), so that a child starts as fast
+     * as its parent, since every run waits for one child start (docs/performance.md); the object header
+     * layout, without which the JVM refuses that archive; the archive's log settings, which keep its
+     * warnings off the output; and Java 22+'s native access for JNA (no warning). The rest of the parent's flags are sized for a daemon, not for a
+     * child; JAVA_TOOL_OPTIONS needs nothing: the child inherits the environment.
+     */
+    static final List<String> INHERITED_FLAGS = List.of("-XX:SharedArchiveFile=", "-XX:AOTCache=",
+            "-XX:+UseCompactObjectHeaders", "-XX:-UseCompactObjectHeaders", "-Xlog:cds", "-Xlog:aot",
+            "--enable-native-access=");
     /** What a child prints once its JVM is up, before it touches the target. */
     public static final String STARTED = "probe-target: started";
     /**
@@ -76,16 +84,29 @@ public final class ChildProbe implements ProbeWorker {
         command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xms4m",
                 "-Xmx16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss256k",
                 "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=32m", "-XX:-UsePerfData"));
-        String cds = System.getProperty(CDS_PROPERTY);
-        if (cds != null && Files.isReadable(Path.of(cds))) {
-            command.addAll(List.of("-XX:SharedArchiveFile=" + cds, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-        }
+        command.addAll(inheritedFlags(ProcessHandle.current().info().arguments().map(List::of).orElse(List.of())));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.storageprobe.agent.cli.Main",
                 "probe-target", "--" + target.kind().json(), target.name()));
         if (target.persistentVolume() != null) {
             command.add(target.persistentVolume());
         }
         return command;
+    }
+
+    /** The {@link #INHERITED_FLAGS} among a JVM's arguments (as in /proc/self/cmdline), before its main class or jar. */
+    static List<String> inheritedFlags(List<String> jvmArguments) {
+        List<String> flags = new ArrayList<>();
+        for (int i = 0; i < jvmArguments.size(); i++) {
+            String argument = jvmArguments.get(i);
+            if (List.of("-cp", "-classpath", "--class-path").contains(argument)) {
+                i++;
+            } else if (!argument.startsWith("-") || argument.equals("-jar")) {
+                break;
+            } else if (INHERITED_FLAGS.stream().anyMatch(argument::startsWith)) {
+                flags.add(argument);
+            }
+        }
+        return flags;
     }
 
     @Override

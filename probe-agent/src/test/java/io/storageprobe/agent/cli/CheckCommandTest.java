@@ -116,7 +116,7 @@ class CheckCommandTest {
     void scratchModeProbesItsOwnDevicesAndLeavesNothingBehind() throws Exception {
         String loopsBefore = LoopDevice.run("losetup", "-l", "-n", "-O", "NAME");
         int code = check("--scratch");
-        assertThat(code).isIn(0, 1);
+        assertThat(code).as(stdout() + stderr()).isIn(0, 1);
         assertThat(stdout()).containsPattern("/dev/loop\\d+ +device +- +512/512 ");
         assertThat(stdout()).containsPattern("/dev/loop\\d+ +device +- +4096/4096 ");
         assertThat(stdout()).containsPattern("/disk.img +file +ext4 +4096/4096 ");
