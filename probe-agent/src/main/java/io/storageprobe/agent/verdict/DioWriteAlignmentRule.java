@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * (xfs_file_dio_write_unaligned answers ENOTBLK and xfs falls back to buffered I/O; measured on
  * 6.18), so its statx alone proves no failure.
  */
-public final class DioWriteAlignmentRule implements Rule {
+public final class DioWriteAlignmentRule implements ProbedAlignmentRule {
     public static final String NAME = "dio-write-alignment";
 
     @Override
@@ -32,12 +32,7 @@ public final class DioWriteAlignmentRule implements Rule {
     }
 
     @Override
-    public RuleOutcome evaluate(TargetFacts facts, String filesystem) {
-        Integer request = facts.probedRequestAlignment();
-        Integer buffer = facts.probedBufferAlignment();
-        if (request == null || buffer == null) {
-            return outcome(RuleStatus.NotApplicable, "QEMU's probes found no working alignment up to 4096 bytes");
-        }
+    public RuleOutcome evaluate(TargetFacts facts, String filesystem, int request, int buffer) {
         Map<String, WriteProbe> probes = new LinkedHashMap<>();
         if (facts.writeProbe() != null) {
             probes.put("scratch file", facts.writeProbe());

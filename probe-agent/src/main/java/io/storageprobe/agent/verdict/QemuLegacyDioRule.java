@@ -10,7 +10,7 @@ import io.storageprobe.api.result.TargetFacts;
  * find a buffer alignment below the request alignment, so it issues preadv segments of the buffer
  * alignment's size, and the kernel (6.0 to 6.17) rejects them.
  */
-public final class QemuLegacyDioRule implements Rule {
+public final class QemuLegacyDioRule implements ProbedAlignmentRule {
     public static final String NAME = "qemu-legacy-dio";
 
     @Override
@@ -19,12 +19,7 @@ public final class QemuLegacyDioRule implements Rule {
     }
 
     @Override
-    public RuleOutcome evaluate(TargetFacts facts, String filesystem) {
-        Integer request = facts.probedRequestAlignment();
-        Integer buffer = facts.probedBufferAlignment();
-        if (request == null || buffer == null) {
-            return outcome(RuleStatus.NotApplicable, "QEMU's probes found no working alignment up to 4096 bytes");
-        }
+    public RuleOutcome evaluate(TargetFacts facts, String filesystem, int request, int buffer) {
         if (buffer >= request) {
             return outcome(RuleStatus.Pass, "buffer alignment " + buffer + " >= request alignment " + request
                     + ": QEMU never splits a request into smaller segments");
