@@ -17,6 +17,8 @@ public final class Abi {
     public static final long BLKSSZGET = 0x1268;
     /** include/uapi/linux/fs.h: BLKPBSZGET = _IO(0x12,123) physical block size (unsigned int). */
     public static final long BLKPBSZGET = 0x127B;
+    /** include/uapi/linux/fs.h: BLKGETSIZE64 = _IOR(0x12,114,size_t) device size in bytes (u64); same on arm64. */
+    public static final long BLKGETSIZE64 = 0x80081272L;
 
     /** include/uapi/linux/fs.h: FICLONE = _IOW(0x94, 9, int); the argument is the source descriptor. */
     public static final long FICLONE = 0x40049409L;

@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 import java.util.List;
 
 /**
@@ -60,6 +61,17 @@ public final class DirectFile implements AutoCloseable {
     /** An int-valued block device ioctl such as BLKSSZGET, or null when the ioctl fails. */
     public Integer ioctlInt(long request) {
         IntByReference value = new IntByReference();
+        try {
+            LibC.ioctl(fd, request, value);
+            return value.getValue();
+        } catch (LastErrorException e) {
+            return null;
+        }
+    }
+
+    /** An ioctl answering a 64-bit value (BLKGETSIZE64), or null when it fails. */
+    public Long ioctlLong(long request) {
+        LongByReference value = new LongByReference();
         try {
             LibC.ioctl(fd, request, value);
             return value.getValue();

@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
@@ -47,6 +48,9 @@ public final class LibC {
     public static native int fstatfs(int fd, Pointer buf) throws LastErrorException;
 
     public static native int ioctl(int fd, long request, IntByReference value) throws LastErrorException;
+
+    /** An ioctl that writes a 64-bit value, such as BLKGETSIZE64. */
+    public static native int ioctl(int fd, long request, LongByReference value) throws LastErrorException;
 
     /** An ioctl whose argument is an integer passed by value, such as FICLONE's source descriptor. */
     public static native int ioctl(int fd, long request, long arg) throws LastErrorException;

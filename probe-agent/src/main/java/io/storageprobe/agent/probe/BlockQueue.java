@@ -34,6 +34,20 @@ public record BlockQueue(String device, Integer logicalBlockSize, Integer physic
                 mask == null ? null : mask + 1));
     }
 
+    /**
+     * The DMA alignment of device NAME: the one queue limit no ioctl reports (BLKSSZGET and
+     * BLKPBSZGET give the block sizes). One sysfs read for a disk; a partition has no queue of its
+     * own and uses its disk's, one directory up.
+     */
+    public static Integer dmaAlignment(String name) {
+        Path device = Path.of("/sys/class/block", name);
+        Integer mask = readInt(device.resolve("queue/dma_alignment"));
+        if (mask == null) {
+            mask = readInt(device.resolve("../queue/dma_alignment"));
+        }
+        return mask == null ? null : mask + 1;
+    }
+
     /** /sys/class/block/NAME is named after the device; /sys/dev/block/MAJ:MIN links to it. */
     private static String deviceName(Path sysfsEntry) {
         if (sysfsEntry.startsWith("/sys/class/block")) {

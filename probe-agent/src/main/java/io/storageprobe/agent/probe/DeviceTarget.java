@@ -23,24 +23,33 @@ final class DeviceTarget implements TargetAccess {
             throw new TargetError(path + " is not a block device");
         }
         String name = sysfsName(real, stat);
-        Long bytes = deviceBytes(name);
-        if (bytes != null && bytes < ReadProbes.MIN_FILE_BYTES) {
-            // Reads at or past the end succeed with 0 bytes before any alignment check, which would
-            // look like reads served from the page cache: too small to probe, not Affected.
-            return new Measurement(target, path, null, name, null, new Measurement.Problem(
-                    Measurement.Problem.Kind.UNSUPPORTED, path + " holds " + bytes
-                    + " bytes; the probes read its first " + ReadProbes.MIN_FILE_BYTES + " (an empty loop device or zram?)"));
-        }
-        Optional<BlockQueue> queue = BlockQueue.ofName(name);
         try (DirectFile file = TargetFiles.open(path)) {
+            // The block layer's answers through the open descriptor: an ioctl each, no sysfs file
+            // to open, read and parse (bench/probe-cost counts the calls). Opening reads nothing.
+            Long bytes = file.ioctlLong(Abi.BLKGETSIZE64);
+            if (bytes != null && bytes < ReadProbes.MIN_FILE_BYTES) {
+                // Reads at or past the end succeed with 0 bytes before any alignment check, which would
+                // look like reads served from the page cache: too small to probe, not Affected.
+                return new Measurement(target, path, null, name, null, new Measurement.Problem(
+                        Measurement.Problem.Kind.UNSUPPORTED, path + " holds " + bytes
+                        + " bytes; the probes read its first " + ReadProbes.MIN_FILE_BYTES + " (an empty loop device or zram?)"));
+            }
             Integer lbs = file.ioctlInt(Abi.BLKSSZGET);
             Integer pbs = file.ioctlInt(Abi.BLKPBSZGET);
-            BlockQueue limits = new BlockQueue(name,
-                    lbs != null ? lbs : queue.map(BlockQueue::logicalBlockSize).orElse(null),
-                    pbs != null ? pbs : queue.map(BlockQueue::physicalBlockSize).orElse(null),
-                    queue.map(BlockQueue::dmaAlignment).orElse(null));
+            BlockQueue limits = lbs != null && pbs != null
+                    ? new BlockQueue(name, lbs, pbs, BlockQueue.dmaAlignment(name))
+                    : fromSysfs(name, lbs, pbs);
             return ReadProbes.run(target, path, null, limits, stat, file);
         }
+    }
+
+    /** Where a block-size ioctl failed: the queue's sysfs files instead. */
+    private static BlockQueue fromSysfs(String name, Integer lbs, Integer pbs) {
+        Optional<BlockQueue> queue = BlockQueue.ofName(name);
+        return new BlockQueue(name,
+                lbs != null ? lbs : queue.map(BlockQueue::logicalBlockSize).orElse(null),
+                pbs != null ? pbs : queue.map(BlockQueue::physicalBlockSize).orElse(null),
+                queue.map(BlockQueue::dmaAlignment).orElse(null));
     }
 
     /**
@@ -57,15 +66,6 @@ final class DeviceTarget implements TargetAccess {
             return Path.of("/sys/dev/block", stat.rdevMajor() + ":" + stat.rdevMinor()).toRealPath().getFileName().toString();
         } catch (IOException e) {
             return own;
-        }
-    }
-
-    /** The size in /sys/class/block/NAME/size (always in 512-byte units), or null when it cannot be read. */
-    private static Long deviceBytes(String name) {
-        try {
-            return Long.parseLong(Files.readString(Path.of("/sys/class/block", name, "size")).strip()) * 512;
-        } catch (IOException | NumberFormatException e) {
-            return null;
         }
     }
 }
