@@ -38,8 +38,9 @@ public final class ChildProbe implements ProbeWorker {
      * ./storageprobe) or AOT cache (Java 25, from the image's launcher), so that a child starts as fast
      * as its parent, since every run waits for one child start (docs/performance.md); the object header
      * layout, without which the JVM refuses that archive; the archive's log settings, which keep its
-     * warnings off the output; and Java 22+'s native access for JNA (no warning). The rest of the parent's flags are sized for a daemon, not for a
-     * child; JAVA_TOOL_OPTIONS needs nothing: the child inherits the environment.
+     * warnings off the output; and Java 22+'s native access for JNA (no warning). The rest of the
+     * parent's flags are sized for a daemon, not for a child; JAVA_TOOL_OPTIONS needs nothing: the
+     * child inherits the environment.
      */
     static final List<String> INHERITED_FLAGS = List.of("-XX:SharedArchiveFile=", "-XX:AOTCache=",
             "-XX:+UseCompactObjectHeaders", "-XX:-UseCompactObjectHeaders", "-Xlog:cds", "-Xlog:aot",
