@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  * What the informer caches say at the start of a reconcile: the probe's DaemonSet, all nodes,
  * the probe's results. Read once so that every step works from the same picture.
  *
+ * @param probe        the StorageProbe's name
  * @param daemonSet    the agent DaemonSet, or null
  * @param nodes        every node, by name
  * @param targeted     the nodes the agent should run on, sorted by name
@@ -39,7 +40,7 @@ import java.util.stream.Collectors;
  * @param provisioners every StorageClass, by name, with its provisioner
  * @param volumesCount whether volume targets count toward the node verdict (spec.targets)
  */
-record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targeted, List<StorageProbeResult> results,
+record Snapshot(String probe, DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targeted, List<StorageProbeResult> results,
                 QemuInForce qemu, Map<String, VolumeOwner> volumes, Map<String, String> provisioners, boolean volumesCount) {
 
     @SuppressWarnings("unchecked")
@@ -67,7 +68,7 @@ record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targete
                 .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> String.valueOf(c.getProvisioner()), (a, b) -> a));
         boolean volumesCount = probe.getSpec() != null && probe.getSpec().targets() != null
                 && probe.getSpec().targets().volumesCountForNodes();
-        return new Snapshot(ds, nodes, targeted, results, qemu, volumes, provisioners, volumesCount);
+        return new Snapshot(name, ds, nodes, targeted, results, qemu, volumes, provisioners, volumesCount);
     }
 
     private static VolumeOwner owner(PersistentVolume pv) {
@@ -97,9 +98,18 @@ record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targete
                 volumes, provisioners);
     }
 
+    /** The results {@link ResultCheck} refuses to count, by name, with why. */
+    Map<StorageProbeResult, String> ignoredResults() {
+        Map<StorageProbeResult, String> ignored = new java.util.LinkedHashMap<>();
+        for (StorageProbeResult r : results) {
+            ResultCheck.problem(r, probe).ifPresent(why -> ignored.put(r, why));
+        }
+        return ignored;
+    }
+
     private java.util.stream.Stream<NodeResult> judgedResults() {
-        return results.stream().map(StorageProbeResult::getSpec)
-                .filter(r -> r != null && r.node() != null && nodes.containsKey(r.node()))
+        return results.stream().filter(r -> ResultCheck.problem(r, probe).isEmpty()).map(StorageProbeResult::getSpec)
+                .filter(r -> nodes.containsKey(r.node()))
                 .map(r -> QemuJudgement.judge(r, qemu));
     }
 

@@ -77,6 +77,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     private final StorageClassGauges storageClassGauges;
     private final StatusAggregator aggregator = new StatusAggregator();
     private final SpecValidator validator = new SpecValidator();
+    private final IgnoredResults ignoredResults = new IgnoredResults();
     private final ExecutorService nodePatches = Executors.newFixedThreadPool(NODE_PATCHES_AT_ONCE, task -> {
         Thread t = new Thread(task, "node-patch");
         t.setDaemon(true);
@@ -127,6 +128,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 // Polled for every probe; a probe newer than the last poll looks it up itself.
                 context.getSecondaryResource(KubeVirtRelease.class).orElseGet(() -> KubeVirtLookup.find(client)));
         Snapshot snapshot = Snapshot.of(probe, context, settings, qemu);
+        snapshot.ignoredResults().forEach(ignoredResults::report);
         if (problem.isPresent()) {
             LOG.info("StorageProbe {} has an invalid spec: {}", probe.getMetadata().getName(), problem.get().message());
             new DaemonSetStep(client).remove(snapshot.daemonSet());
