@@ -20,11 +20,13 @@ import io.storageprobe.operator.status.StorageClassAggregator;
 import io.storageprobe.operator.status.StorageClassReport;
 import io.storageprobe.operator.status.VolumeOwner;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What the informer caches say at the start of a reconcile: the probe's DaemonSet, all nodes,
@@ -98,16 +100,16 @@ record Snapshot(String probe, DaemonSet daemonSet, Map<String, Node> nodes, List
                 volumes, provisioners);
     }
 
-    /** The results {@link ResultCheck} refuses to count, by name, with why. */
+    /** The results {@link ResultCheck} refuses to count, each with why. */
     Map<StorageProbeResult, String> ignoredResults() {
-        Map<StorageProbeResult, String> ignored = new java.util.LinkedHashMap<>();
+        Map<StorageProbeResult, String> ignored = new LinkedHashMap<>();
         for (StorageProbeResult r : results) {
             ResultCheck.problem(r, probe).ifPresent(why -> ignored.put(r, why));
         }
         return ignored;
     }
 
-    private java.util.stream.Stream<NodeResult> judgedResults() {
+    private Stream<NodeResult> judgedResults() {
         return results.stream().filter(r -> ResultCheck.problem(r, probe).isEmpty()).map(StorageProbeResult::getSpec)
                 .filter(r -> nodes.containsKey(r.node()))
                 .map(r -> QemuJudgement.judge(r, qemu));
