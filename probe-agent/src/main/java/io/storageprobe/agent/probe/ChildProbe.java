@@ -126,7 +126,8 @@ public final class ChildProbe implements ProbeWorker {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
-        String last = lastLine(text);
+        // The measurement is the last JSON line: the JVM itself may print a warning after it.
+        String last = text.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(lastLine(text));
         if (process.exitValue() == 0 && last.startsWith("{")) {
             try {
                 return MeasurementJson.read(last);

@@ -2,8 +2,11 @@ package io.storageprobe.agent.standalone;
 
 import io.storageprobe.agent.daemon.AgentMetrics;
 import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.TargetResult;
+import io.storageprobe.api.result.Verdict;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -46,6 +49,12 @@ final class StandaloneAgent implements Runnable, AutoCloseable {
             metrics.record(result, Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());
             LOG.info("probed {} target(s): node verdict {}", result.targets() == null ? 0 : result.targets().size(),
                     result.verdict());
+            // Without Kubernetes there is no result object to read the reason from: the journal has it.
+            for (TargetResult t : result.targets() == null ? List.<TargetResult>of() : result.targets()) {
+                if (t.verdict() == Verdict.Error) {
+                    LOG.warn("target {}: Error: {}", t.name(), t.reason());
+                }
+            }
         } catch (RuntimeException e) {
             // Counted as a failed run (StorageProbeProbeErrors alerts on it); the next interval tries again.
             metrics.recordFailure(Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());

@@ -94,11 +94,18 @@ class StandaloneAgentIT {
                 CompletableFuture<String> restOfLog = CompletableFuture.supplyAsync(() -> readAll(stderr));
 
                 assertThat(get(port, "/healthz")).isEqualTo("ok\n");
-                Scrape scrape = scrapeUntilProbed(port);
-                for (Scrape.Listed listed : Scrape.agentMetricNames()) {
-                    listed.series().forEach((series, labels) -> assertThat(scrape.named(series))
-                            .as("%s with labels %s", series, labels).isNotEmpty()
-                            .allSatisfy(s -> assertThat(s.labels().keySet()).containsExactlyInAnyOrderElementsOf(labels)));
+                String scraped = scrapeUntilProbed(port);
+                Scrape scrape = Scrape.parse(scraped);
+                try {
+                    for (Scrape.Listed listed : Scrape.agentMetricNames()) {
+                        listed.series().forEach((series, labels) -> assertThat(scrape.named(series))
+                                .as("%s with labels %s in\n%s", series, labels, scraped).isNotEmpty()
+                                .allSatisfy(s -> assertThat(s.labels().keySet()).containsExactlyInAnyOrderElementsOf(labels)));
+                    }
+                } catch (AssertionError e) {
+                    // What the agent said about its targets (a WARN line per target in Error) goes with the failure.
+                    agent.destroy();
+                    throw new AssertionError(e.getMessage() + "\nagent log:\n" + log + restOfLog.get(60, TimeUnit.SECONDS), e);
                 }
                 assertThat(scrape.value("storageprobe_node_info", Map.of("node", node, "probe", "standalone"))).isEqualTo(1);
                 assertThat(scrape.value("storageprobe_target_verdict",
@@ -157,12 +164,13 @@ class StandaloneAgentIT {
         throw new AssertionError("the agent exited before serving metrics:\n" + log);
     }
 
-    private static Scrape scrapeUntilProbed(int port) throws Exception {
+    /** The text of the first scrape after a completed probe run. */
+    private static String scrapeUntilProbed(int port) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (true) {
-            Scrape s = Scrape.parse(get(port, "/metrics"));
-            if (s.value("storageprobe_probe_runs_total", Map.of("outcome", "completed")) >= 1) {
-                return s;
+            String text = get(port, "/metrics");
+            if (Scrape.parse(text).value("storageprobe_probe_runs_total", Map.of("outcome", "completed")) >= 1) {
+                return text;
             }
             assertThat(System.nanoTime()).as("a probe run within 2 minutes").isLessThan(deadline);
             Thread.sleep(100);
