@@ -23,10 +23,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * What the informer caches say at the start of a reconcile: the probe's DaemonSet, all nodes,
@@ -41,9 +41,12 @@ import java.util.stream.Stream;
  * @param volumes      every PersistentVolume, by name: its StorageClass and claim
  * @param provisioners every StorageClass, by name, with its provisioner
  * @param volumesCount whether volume targets count toward the node verdict (spec.targets)
+ * @param ignoredResults the results {@link ResultCheck} refuses to count, each with why
+ * @param judged       the sound results of nodes that exist, judged for {@code qemu}
  */
 record Snapshot(String probe, DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targeted, List<StorageProbeResult> results,
-                QemuInForce qemu, Map<String, VolumeOwner> volumes, Map<String, String> provisioners, boolean volumesCount) {
+                QemuInForce qemu, Map<String, VolumeOwner> volumes, Map<String, String> provisioners, boolean volumesCount,
+                Map<StorageProbeResult, String> ignoredResults, List<NodeResult> judged) {
 
     @SuppressWarnings("unchecked")
     static Snapshot of(StorageProbe probe, Context<StorageProbe> context, OperatorSettings settings, QemuInForce qemu) {
@@ -70,7 +73,18 @@ record Snapshot(String probe, DaemonSet daemonSet, Map<String, Node> nodes, List
                 .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> String.valueOf(c.getProvisioner()), (a, b) -> a));
         boolean volumesCount = probe.getSpec() != null && probe.getSpec().targets() != null
                 && probe.getSpec().targets().volumesCountForNodes();
-        return new Snapshot(name, ds, nodes, targeted, results, qemu, volumes, provisioners, volumesCount);
+        // Checked and judged once here: the status and the StorageClass summary both read them.
+        Map<StorageProbeResult, String> ignored = new LinkedHashMap<>();
+        List<NodeResult> judged = new java.util.ArrayList<>();
+        for (StorageProbeResult r : results) {
+            Optional<String> why = ResultCheck.problem(r, name);
+            if (why.isPresent()) {
+                ignored.put(r, why.get());
+            } else if (nodes.containsKey(r.getSpec().node())) {
+                judged.add(QemuJudgement.judge(r.getSpec(), qemu));
+            }
+        }
+        return new Snapshot(name, ds, nodes, targeted, results, qemu, volumes, provisioners, volumesCount, ignored, judged);
     }
 
     private static VolumeOwner owner(PersistentVolume pv) {
@@ -90,29 +104,14 @@ record Snapshot(String probe, DaemonSet daemonSet, Map<String, Node> nodes, List
      * counts volumes for nodes.
      */
     List<NodeResult> liveResults() {
-        return judgedResults().map(r -> volumesCount ? r : withoutVolumes(r)).toList();
+        return judged.stream().map(r -> volumesCount ? r : withoutVolumes(r)).toList();
     }
 
     /** The volumes of the targeted nodes' results, per StorageClass. */
     StorageClassReport storageClasses() {
         Set<String> targeted = targetedNames();
-        return StorageClassAggregator.aggregate(judgedResults().filter(r -> targeted.contains(r.node())).toList(),
+        return StorageClassAggregator.aggregate(judged.stream().filter(r -> targeted.contains(r.node())).toList(),
                 volumes, provisioners);
-    }
-
-    /** The results {@link ResultCheck} refuses to count, each with why. */
-    Map<StorageProbeResult, String> ignoredResults() {
-        Map<StorageProbeResult, String> ignored = new LinkedHashMap<>();
-        for (StorageProbeResult r : results) {
-            ResultCheck.problem(r, probe).ifPresent(why -> ignored.put(r, why));
-        }
-        return ignored;
-    }
-
-    private Stream<NodeResult> judgedResults() {
-        return results.stream().filter(r -> ResultCheck.problem(r, probe).isEmpty()).map(StorageProbeResult::getSpec)
-                .filter(r -> nodes.containsKey(r.node()))
-                .map(r -> QemuJudgement.judge(r, qemu));
     }
 
     private static NodeResult withoutVolumes(NodeResult r) {

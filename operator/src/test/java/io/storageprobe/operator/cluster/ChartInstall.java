@@ -69,6 +69,12 @@ public record ChartInstall(String namespace, String operatorServiceAccount, Stri
         }
     }
 
+    /** What the chart's operator Deployment would be given: its namespace and the agent's ServiceAccount. */
+    public io.storageprobe.operator.OperatorSettings operatorSettings() {
+        return new io.storageprobe.operator.OperatorSettings(namespace, "registry.example/storageprobe:test",
+                agentServiceAccount, "default", 0, io.storageprobe.operator.OperatorSettings.DEFAULT_KUBEVIRT_POLL);
+    }
+
     public String operatorUser() {
         return "system:serviceaccount:" + namespace + ":" + operatorServiceAccount;
     }

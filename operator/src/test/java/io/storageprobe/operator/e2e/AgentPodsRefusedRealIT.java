@@ -53,8 +53,7 @@ class AgentPodsRefusedRealIT {
         ResourceQuota quota = admin.resourceQuotas().inNamespace(chart.namespace()).resource(new ResourceQuotaBuilder()
                 .withNewMetadata().withName(QUOTA).endMetadata()
                 .withNewSpec().withHard(Map.of("pods", new Quantity("0"))).endSpec().build()).create();
-        OperatorSettings settings = new OperatorSettings(chart.namespace(), "registry.example/storageprobe:test",
-                chart.agentServiceAccount(), "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL);
+        OperatorSettings settings = chart.operatorSettings();
         int auditMark = cluster.auditLog().size();
         try (KubernetesClient operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
              StorageProbeOperator operator = StorageProbeOperator.start(operatorClient, settings,

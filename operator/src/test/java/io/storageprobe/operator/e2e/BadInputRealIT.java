@@ -53,8 +53,7 @@ class BadInputRealIT {
         this.chart = chart;
         this.admin = cluster.admin();
         this.view = new ProbeView(admin, chart.namespace());
-        this.settings = new OperatorSettings(chart.namespace(), "registry.example/storageprobe:test",
-                chart.agentServiceAccount(), "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL);
+        this.settings = chart.operatorSettings();
     }
 
     @Test

@@ -49,8 +49,7 @@ class OperatorRestartsRealIT {
         this.cluster = cluster;
         this.chart = chart;
         this.admin = cluster.admin();
-        this.settings = new OperatorSettings(chart.namespace(), "registry.example/storageprobe:test",
-                chart.agentServiceAccount(), "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL);
+        this.settings = chart.operatorSettings();
     }
 
     @Test

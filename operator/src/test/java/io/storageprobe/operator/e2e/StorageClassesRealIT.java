@@ -87,8 +87,7 @@ class StorageClassesRealIT {
         admin.resource(result(created, "vol-b", volume("pv-ceph-2", Verdict.Compatible), volume("pv-old", Verdict.Unsupported),
                 volume("pv-vanished", Verdict.Compatible))).create();
 
-        OperatorSettings settings = new OperatorSettings(chart.namespace(), "registry.example/storageprobe:test",
-                chart.agentServiceAccount(), "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL);
+        OperatorSettings settings = chart.operatorSettings();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         int auditMark = cluster.auditLog().size();
         try (KubernetesClient operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
