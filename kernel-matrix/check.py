@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
-"""Asserts the kernel matrix: reads each suite's serial console, takes the agent's JSON (one
-block per QEMU version it was asked about) and qemu-io's output (one block per target and QEMU)
-from between the marker lines and compares them with expected.txt and with each other.
+"""Asserts the kernel matrix: reads each suite's serial console, takes the agent's JSON (the one
+run in the guest, every rule counting) and qemu-io's output (one block per target and QEMU) from
+between the marker lines, judges the agent's result for each QEMU that ran qemu-io with the
+agent jar's `judge --qemu V` (offline: the facts do not depend on QEMU), and compares them all
+with expected.txt and with each other.
 
 Prints the agent's facts per kernel and target, then the matrix kernel x target x QEMU
 (qemu-io result, the agent's verdict for that QEMU, agree?), then one line per failed
 assertion. Exit 0 only if nothing failed.
 
-usage: check.py EXPECTED RESULTS_DIR SUITE...
+usage: check.py EXPECTED RESULTS_DIR JAR SUITE...
 """
 import errno
 import json
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -77,7 +80,14 @@ def judge(body, rc):
     return "PASS", "", ""
 
 
-def main(expected_path, results, suites):
+def judge_for(jar, raw, version):
+    """The agent's result judged for QEMU `version` by the jar's `judge` command: (exit code, JSON text)."""
+    p = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-jar", jar, "judge", "--qemu", version, "--output", "json"],
+                       input=raw, capture_output=True, text=True)
+    return p.returncode, p.stdout if p.returncode in (0, 1, 3) else p.stderr
+
+
+def main(expected_path, results, jar, suites):
     results = Path(results)
     agent_expected, qemuio_expected = read_expected(expected_path)
     fact_rows, matrix_rows, failures = [], [], []
@@ -101,9 +111,17 @@ def main(expected_path, results, suites):
         targets = {m.group(1): m.group(3) for m in TARGET.finditer(text)}
         exits = {q: int(rc) for q, rc in EXIT.findall(text)}
 
-        # The agent's JSON, per QEMU version it judged for ("-": the jar has no --qemu yet).
+        # The agent's JSON from the guest ("-": no --qemu, every rule counts), then the same result
+        # judged offline for each QEMU whose qemu-io ran there.
+        blocks = QEMUIO_BLOCK.findall(text)
+        raw = dict(JSON_BLOCK.findall(text))
+        if "-" in raw:
+            for version in sorted({b[2] for b in blocks}):
+                rc, out = judge_for(jar, raw["-"], version)
+                raw[version] = out
+                exits[version] = rc
         docs = {}
-        for q, body in JSON_BLOCK.findall(text):
+        for q, body in raw.items():
             try:
                 docs[q] = json.loads(body.strip())
             except ValueError as e:
@@ -132,8 +150,8 @@ def main(expected_path, results, suites):
             found = [t for t in spec.get("targets", []) if t.get("name") == targets.get(name)]
             return found[0] if len(found) == 1 else None
 
-        # The existing facts, from the first run (facts do not depend on the QEMU version).
-        first = next(iter(docs.values()), None)
+        # The facts, from the guest's run.
+        first = docs.get("-")
         if first is not None:
             spec = first.get("spec", first)
             kernel = spec.get("kernelRelease", "?")
@@ -159,12 +177,11 @@ def main(expected_path, results, suites):
                 for key in ("req", "buf", "split", "rule"):
                     if got[key] != exp[key]:
                         failures.append(f"{suite} {exp['target']}: {key} is {got[key]}, expected {exp[key]}")
-                # Without --qemu every rule counts: the verdict of today's expected.txt.
-                if "-" in docs and t.get("verdict") != exp["verdict"]:
+                # Without --qemu every rule counts: the verdict column of expected.txt.
+                if t.get("verdict") != exp["verdict"]:
                     failures.append(f"{suite} {exp['target']}: verdict is {t.get('verdict')}, expected {exp['verdict']}")
 
         # The matrix: qemu-io per target and QEMU against expected.txt and against the agent.
-        blocks = QEMUIO_BLOCK.findall(text)
         if not blocks:
             failures.append(f"{suite}: no qemu-io output on the console; console tail: {tail}")
         kernel = next(iter(docs.values()), {}).get("spec", {}).get("kernelRelease") or status[1].split()[0]
@@ -186,10 +203,6 @@ def main(expected_path, results, suites):
                     failures.append(f"{suite} {target} qemu {version}: qemu-io {result}"
                                     f"{f' ({cmd}: {err})' if err else ''} but the agent says {verdict}"
                                     f" for --qemu {version}")
-            elif "-" in docs:
-                # The jar has no --qemu yet: show the verdict that counts every rule, judge nothing.
-                t = agent_target(docs["-"], target)
-                verdict = f"({t.get('verdict') if t else 'missing'}, no --qemu)"
             else:
                 failures.append(f"{suite} {target}: no agent result for --qemu {version}")
             matrix_rows.append([kernel, target, f"{version} ({qsuite})", result,
@@ -212,6 +225,6 @@ def main(expected_path, results, suites):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 4:
+    if len(sys.argv) < 5:
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3:]))
+    sys.exit(main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]))

@@ -14,6 +14,7 @@ import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;
+import io.storageprobe.api.result.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -106,7 +107,12 @@ public final class CheckCommand {
                 return PROBE_ERROR;
             }
         }
-        return switch (result.verdict()) {
+        return exitCode(result.verdict());
+    }
+
+    /** The exit code of a node verdict, the same for check and judge. */
+    static int exitCode(Verdict verdict) {
+        return switch (verdict) {
             case Affected -> RULE_FAILED;
             case Error -> PROBE_ERROR;
             case Compatible, Unsupported -> COMPATIBLE;

@@ -12,6 +12,8 @@ public final class Main {
               check     probe this host's disks and filesystems once and print a verdict
               agent     the node daemon the StorageProbe DaemonSet runs; with --standalone, the
                         same daemon on a host without Kubernetes (flags: agent --standalone --help)
+              judge     judge a saved result (check --output json) again for another QEMU,
+                        without probing: judge --qemu VERSION [FILE]
               version   print the version
 
             Run 'storageprobe check --help' for the flags of check.
@@ -43,6 +45,9 @@ public final class Main {
                     return CheckCommand.PROBE_ERROR;
                 }
                 return new CheckCommand(System.out, System.err).run(rest);
+            }
+            case "judge" -> {
+                return new JudgeCommand(System.in, System.out, System.err).run(rest);
             }
             case "probe-target" -> {
                 // Hidden: the child process NodeProbe runs each target's I/O in.
