@@ -3,17 +3,23 @@ package io.storageprobe.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.storageprobe.agent.testing.LoopDevice;
+import io.storageprobe.agent.testing.QemuIo;
 import io.storageprobe.agent.verdict.RuleSet;
+import io.storageprobe.api.qemu.QemuJudgement;
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.ProbeRead;
+import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.TargetFacts;
 import io.storageprobe.api.result.TargetKind;
 import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +63,37 @@ class LoopDeviceProbeTest {
             assertThat(results(f.requestProbes())).containsExactly("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK");
             assertThat(f.probedRequestAlignment()).isEqualTo(4096);
             assertSplitReadFollowsTheKernelRule(r);
+        }
+    }
+
+    @Test
+    void sectorsAboveThePageSizeLeaveQemuNoAlignmentAndEveryQemuRefusesTheDisk() throws Exception {
+        LoopDevice made;
+        try {
+            made = LoopDevice.create(8192);
+        } catch (IOException e) {
+            // Logical blocks above the page size need a kernel with large block size support (6.x).
+            Assumptions.abort("this kernel refuses loop devices with 8192-byte sectors: " + e.getMessage());
+            return;
+        }
+        try (LoopDevice loop = made) {
+            TargetResult r = probe(Target.device(loop.device()));
+            assertThat(r.facts().logicalBlockSize()).isEqualTo(8192);
+            assertThat(results(r.facts().requestProbes())).containsOnly("EINVAL");
+            assertThat(results(r.facts().bufferProbes())).containsOnly("EINVAL");
+            assertThat(r.verdict()).as("a verdict about VMs, not a failure to probe: %s", r.reason())
+                    .isEqualTo(Verdict.Affected);
+            assertThat(r.rules()).filteredOn(o -> o.rule().equals(RuleCatalog.QEMU_ALIGNMENT_PROBE)).singleElement()
+                    .satisfies(o -> {
+                        assertThat(o.status()).isEqualTo(RuleStatus.Fail);
+                        assertThat(o.reason()).contains("logical block size 8192")
+                                .contains("Could not find working O_DIRECT alignment");
+                    });
+            assertThat(QemuJudgement.judge(r, new QemuInForce("10.1", QemuInForce.FLAG, "test")).verdict())
+                    .as("no QEMU release finds an alignment here").isEqualTo(Verdict.Affected);
+            // The judge: real QEMU refuses to open it with cache=none.
+            assertThat(QemuIo.readOnly(loop.device(), "read 0 8192"))
+                    .startsWith("1: ").contains("Could not find working O_DIRECT alignment");
         }
     }
 
