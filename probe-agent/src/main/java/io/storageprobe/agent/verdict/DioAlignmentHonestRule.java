@@ -28,6 +28,10 @@ public final class DioAlignmentHonestRule implements Rule {
 
     @Override
     public RuleOutcome evaluate(TargetFacts facts, String filesystem) {
+        if (QemuOnNfs.applies(filesystem)) {
+            return outcome(RuleStatus.NotApplicable, QemuOnNfs.WHY + " and never asks statx; NFS O_DIRECT takes any"
+                    + " alignment whatever statx says, and qemu-alignment-probe judges the reads QEMU sends there");
+        }
         StatxDioAlign statx = facts.statx();
         if (statx == null) {
             return outcome(RuleStatus.NotApplicable, "the kernel does not report STATX_DIOALIGN here");

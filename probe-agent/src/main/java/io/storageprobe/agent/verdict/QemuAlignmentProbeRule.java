@@ -27,6 +27,9 @@ public final class QemuAlignmentProbeRule implements Rule {
 
     @Override
     public RuleOutcome evaluate(TargetFacts facts, String filesystem) {
+        if (QemuOnNfs.applies(filesystem)) {
+            return unalignedOnNfs(facts);
+        }
         if (facts.probedRequestAlignment() == null || facts.probedBufferAlignment() == null) {
             return outcome(RuleStatus.Fail, "QEMU's probes find no working O_DIRECT alignment up to 4096"
                     + " bytes (" + probeErrors(facts) + blockSize(facts)
@@ -44,6 +47,23 @@ public final class QemuAlignmentProbeRule implements Rule {
         }
         return outcome(RuleStatus.Fail, conclusion + takenForAligned(facts) + ", but a pread of " + read.length()
                 + " bytes into a buffer at +" + read.bufferOffset() + " failed with " + read.result());
+    }
+
+    /** On NFS QEMU sends what the guest asks, unaligned: a 1-byte read and a buffer at +1 must work. */
+    private RuleOutcome unalignedOnNfs(TargetFacts facts) {
+        List<ProbeRead> unaligned = Stream.concat(
+                facts.requestProbes().stream().filter(r -> r.length() == 1 && r.bufferOffset() == 0),
+                facts.bufferProbes().stream().filter(r -> r.bufferOffset() == 1)).toList();
+        List<String> failed = unaligned.stream().filter(r -> !r.ok())
+                .map(r -> "a pread of " + r.length() + " bytes into a buffer at +" + r.bufferOffset() + " failed with "
+                        + r.result()).toList();
+        if (unaligned.isEmpty()) {
+            return outcome(RuleStatus.NotApplicable, QemuOnNfs.WHY + ", and no unaligned read was made");
+        }
+        return failed.isEmpty()
+                ? outcome(RuleStatus.Pass, QemuOnNfs.WHY + ", and NFS O_DIRECT took a 1-byte read and a buffer at +1")
+                : outcome(RuleStatus.Fail, QemuOnNfs.WHY + " and passes guest requests on as they come, but "
+                        + String.join("; ", failed));
     }
 
     private static String probeErrors(TargetFacts facts) {
