@@ -30,7 +30,8 @@ final class ReadProbes {
             ProbeRead conclusion = ConclusionReadProbe.run(file, buffer, request.alignment(), memory.alignment());
             TargetFacts facts = new TargetFacts(limits.logicalBlockSize(), limits.physicalBlockSize(),
                     limits.dmaAlignment(), statxDioAlign(stat), request.reads(), memory.reads(),
-                    request.alignment(), memory.alignment(), split, conclusion, null, null);
+                    request.alignment(), memory.alignment(), split, conclusion, null, null,
+                    filesystem == null ? null : file.holeAt(0));
             return new Measurement(target, path, filesystem, limits.device(), facts, unreadable(request, memory));
         }
     }

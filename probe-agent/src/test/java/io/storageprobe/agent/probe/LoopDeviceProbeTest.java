@@ -98,6 +98,36 @@ class LoopDeviceProbeTest {
     }
 
     @Test
+    void aSparseImageWithAHoleAtOffsetZeroIsJudgedAsQemuFindsIt() throws Exception {
+        for (String fs : List.of("ext4", "xfs")) {
+            try (LoopDevice loop = LoopDevice.create(4096)) {
+                Path mnt = loop.mount(fs);
+                // As importers leave disk.img: allocated where the guest wrote, a hole at offset 0.
+                Path sparse = mnt.resolve("sparse.img");
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+                    f.setLength(1 << 20);
+                }
+                Path data = loop.writeFile("data.img", 1 << 20);
+
+                TargetResult hole = probe(Target.file(sparse.toString()));
+                assertThat(hole.facts().holeAtOffsetZero()).as(fs).isTrue();
+                // iomap zero-fills the hole without an alignment check, so even 1 byte "works" there and
+                // QEMU settles on its largest alignment: nothing it sends can fail.
+                assertThat(results(hole.facts().requestProbes())).as(fs).containsOnly("OK");
+                assertThat(hole.facts().probedRequestAlignment()).as(fs).isEqualTo(4096);
+                assertThat(hole.verdict()).as("%s, every rule counting: %s", fs, hole.reason()).isEqualTo(Verdict.Compatible);
+                assertThat(QemuIo.readOnly(sparse.toString(), "readv 0 512 3584")).as(fs).startsWith("0: ")
+                        .doesNotContain("failed");
+
+                TargetResult written = probe(Target.file(data.toString()));
+                assertThat(written.facts().holeAtOffsetZero()).as(fs).isFalse();
+                assertThat(written.facts().probedRequestAlignment()).as(fs).isEqualTo(4096);
+                assertThat(results(written.facts().requestProbes())).as(fs).startsWith("EINVAL");
+            }
+        }
+    }
+
+    @Test
     void partitionIsJudgedByItsDisksQueue() throws Exception {
         try (LoopDevice loop = LoopDevice.createPartitioned(4096)) {
             Path partition = Path.of(loop.device() + "p1");
