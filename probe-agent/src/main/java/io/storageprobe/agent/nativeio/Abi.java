@@ -12,6 +12,10 @@ public final class Abi {
     public static final int O_WRONLY = 1;
     public static final int O_CLOEXEC = 02000000;
     public static final int O_DIRECT = Platform.isARM() ? 0200000 : 040000;
+    /** include/uapi/linux/fs.h: lseek to the next byte of data at or after the offset. */
+    public static final int SEEK_DATA = 3;
+    /** include/uapi/asm-generic/errno-base.h: SEEK_DATA past the last data (the rest is a hole). */
+    public static final int ENXIO = 6;
 
     /** include/uapi/linux/fs.h: BLKSSZGET = _IO(0x12,104) logical block size (int). */
     public static final long BLKSSZGET = 0x1268;

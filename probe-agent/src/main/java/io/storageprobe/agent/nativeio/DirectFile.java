@@ -58,6 +58,18 @@ public final class DirectFile implements AutoCloseable {
         return result < 0 ? new Outcome(-1, Native.getLastError()) : new Outcome(result, 0);
     }
 
+    /**
+     * Whether {@code offset} lies in a hole of the file: lseek(SEEK_DATA) finds data only further on,
+     * or none (ENXIO). Null where the filesystem cannot say (EINVAL, EOPNOTSUPP).
+     */
+    public Boolean holeAt(long offset) {
+        long data = LibC.lseek(fd, offset, Abi.SEEK_DATA);
+        if (data >= 0) {
+            return data > offset;
+        }
+        return Native.getLastError() == Abi.ENXIO ? Boolean.TRUE : null;
+    }
+
     /** An int-valued block device ioctl such as BLKSSZGET, or null when the ioctl fails. */
     public Integer ioctlInt(long request) {
         IntByReference value = new IntByReference();

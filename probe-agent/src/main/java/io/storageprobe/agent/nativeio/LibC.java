@@ -33,6 +33,9 @@ public final class LibC {
     /** As {@link #pread}; {@code iov} points at {@code iovcnt} struct iovec entries of {@link Abi#IOVEC_SIZE} bytes. */
     public static native long preadv(int fd, Pointer iov, int iovcnt, long offset);
 
+    /** As {@link #pread}: -1 with errno. SEEK_DATA asks where the file's next data is (holes). */
+    public static native long lseek(int fd, long offset, int whence);
+
     /** As {@link #pread}, for the write probe on the agent's own scratch file. */
     public static native long pwrite(int fd, Pointer buf, long count, long offset);
 

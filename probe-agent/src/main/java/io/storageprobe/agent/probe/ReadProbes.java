@@ -30,16 +30,22 @@ final class ReadProbes {
             ProbeRead conclusion = ConclusionReadProbe.run(file, buffer, request.alignment(), memory.alignment());
             TargetFacts facts = new TargetFacts(limits.logicalBlockSize(), limits.physicalBlockSize(),
                     limits.dmaAlignment(), statxDioAlign(stat), request.reads(), memory.reads(),
-                    request.alignment(), memory.alignment(), split, conclusion, null, null);
+                    request.alignment(), memory.alignment(), split, conclusion, null, null,
+                    filesystem == null ? null : file.holeAt(0));
             return new Measurement(target, path, filesystem, limits.device(), facts, unreadable(request, memory));
         }
     }
 
-    /** A target where no read at all went through is broken or unreadable, not misaligned. */
+    /**
+     * A target where no read at all went through is broken or unreadable, not misaligned; unless
+     * every read failed with EINVAL: then the target wants more than 4096-byte alignment (a logical
+     * block size above the page size), QEMU's probes find none and it refuses the disk, which
+     * qemu-alignment-probe judges: a verdict about VMs, not a failure to probe.
+     */
     private static Measurement.Problem unreadable(RequestAlignmentProbe.Result request,
                                                   BufferAlignmentProbe.Result memory) {
         List<ProbeRead> all = Stream.concat(request.reads().stream(), memory.reads().stream()).toList();
-        if (all.stream().anyMatch(ProbeRead::ok)) {
+        if (all.stream().anyMatch(ProbeRead::ok) || all.stream().allMatch(r -> "EINVAL".equals(r.result()))) {
             return null;
         }
         String errors = all.stream().map(ProbeRead::result).distinct().reduce((a, b) -> a + ", " + b).orElse("");

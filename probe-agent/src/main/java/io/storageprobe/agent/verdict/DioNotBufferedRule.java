@@ -32,7 +32,8 @@ public final class DioNotBufferedRule implements Rule {
         if (filesystem != null && Filesystems.isByteAlignedDirectIo(filesystem)) {
             return outcome(RuleStatus.NotApplicable, filesystem + " does direct I/O without alignment needs");
         }
-        List<ProbeRead> oddReads = Stream.concat(
+        // A hole at offset 0 is zero-filled without an alignment check: its reads say nothing of buffering.
+        List<ProbeRead> oddReads = Boolean.TRUE.equals(facts.holeAtOffsetZero()) ? List.of() : Stream.concat(
                         facts.requestProbes().stream().filter(r -> r.length() == 1),
                         facts.bufferProbes().stream().filter(r -> r.bufferOffset() == 1))
                 .toList();
@@ -42,7 +43,9 @@ public final class DioNotBufferedRule implements Rule {
                 .filter(w -> w.length() == 1 || w.bufferOffset() == 1)
                 .toList();
         if (oddReads.isEmpty() && oddWrites.isEmpty()) {
-            return outcome(RuleStatus.NotApplicable, "no 1-byte or odd-buffer read or write was made");
+            return outcome(RuleStatus.NotApplicable, Boolean.TRUE.equals(facts.holeAtOffsetZero())
+                    ? "offset 0 is a hole, where reads are zero-filled without an alignment check, and nothing was written"
+                    : "no 1-byte or odd-buffer read or write was made");
         }
         List<String> readsAccepted = oddReads.stream().filter(ProbeRead::ok).map(r -> describe(r.length(), "read")).toList();
         List<String> writesAccepted = acceptedWrites(facts.writeProbe(), facts.reflinkWriteProbe());

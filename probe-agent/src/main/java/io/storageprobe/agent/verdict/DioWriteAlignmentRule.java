@@ -102,6 +102,10 @@ public final class DioWriteAlignmentRule implements ProbedAlignmentRule {
             return outcome(RuleStatus.NotApplicable, "no write probe (only a path target's own scratch file is"
                     + " written) and statx reports no separate read alignment (STATX_DIO_READ_ALIGN, Linux 6.14+)");
         }
+        if (QemuOnNfs.applies(filesystem)) {
+            return outcome(RuleStatus.NotApplicable, "no write probe, and " + QemuOnNfs.WHY
+                    + ": statx's alignments are not what its writes need");
+        }
         String numbers = "statx says O_DIRECT writes need " + statx.offsetAlign() + " and reads "
                 + statx.readOffsetAlign() + "; QEMU's read probe concluded request alignment " + request;
         if (statx.readOffsetAlign() < statx.offsetAlign() && statx.offsetAlign() > request) {

@@ -3,17 +3,23 @@ package io.storageprobe.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.storageprobe.agent.testing.LoopDevice;
+import io.storageprobe.agent.testing.QemuIo;
 import io.storageprobe.agent.verdict.RuleSet;
+import io.storageprobe.api.qemu.QemuJudgement;
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.ProbeRead;
+import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.TargetFacts;
 import io.storageprobe.api.result.TargetKind;
 import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +63,67 @@ class LoopDeviceProbeTest {
             assertThat(results(f.requestProbes())).containsExactly("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK");
             assertThat(f.probedRequestAlignment()).isEqualTo(4096);
             assertSplitReadFollowsTheKernelRule(r);
+        }
+    }
+
+    @Test
+    void sectorsAboveThePageSizeLeaveQemuNoAlignmentAndEveryQemuRefusesTheDisk() throws Exception {
+        LoopDevice made;
+        try {
+            made = LoopDevice.create(8192);
+        } catch (IOException e) {
+            // Logical blocks above the page size need a kernel with large block size support (6.x).
+            Assumptions.abort("this kernel refuses loop devices with 8192-byte sectors: " + e.getMessage());
+            return;
+        }
+        try (LoopDevice loop = made) {
+            TargetResult r = probe(Target.device(loop.device()));
+            assertThat(r.facts().logicalBlockSize()).isEqualTo(8192);
+            assertThat(results(r.facts().requestProbes())).containsOnly("EINVAL");
+            assertThat(results(r.facts().bufferProbes())).containsOnly("EINVAL");
+            assertThat(r.verdict()).as("a verdict about VMs, not a failure to probe: %s", r.reason())
+                    .isEqualTo(Verdict.Affected);
+            assertThat(r.rules()).filteredOn(o -> o.rule().equals(RuleCatalog.QEMU_ALIGNMENT_PROBE)).singleElement()
+                    .satisfies(o -> {
+                        assertThat(o.status()).isEqualTo(RuleStatus.Fail);
+                        assertThat(o.reason()).contains("logical block size 8192")
+                                .contains("Could not find working O_DIRECT alignment");
+                    });
+            assertThat(QemuJudgement.judge(r, new QemuInForce("10.1", QemuInForce.FLAG, "test")).verdict())
+                    .as("no QEMU release finds an alignment here").isEqualTo(Verdict.Affected);
+            // The judge: real QEMU refuses to open it with cache=none.
+            assertThat(QemuIo.readOnly(loop.device(), "read 0 8192"))
+                    .startsWith("1: ").contains("Could not find working O_DIRECT alignment");
+        }
+    }
+
+    @Test
+    void aSparseImageWithAHoleAtOffsetZeroIsJudgedAsQemuFindsIt() throws Exception {
+        for (String fs : List.of("ext4", "xfs")) {
+            try (LoopDevice loop = LoopDevice.create(4096)) {
+                Path mnt = loop.mount(fs);
+                // As importers leave disk.img: allocated where the guest wrote, a hole at offset 0.
+                Path sparse = mnt.resolve("sparse.img");
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+                    f.setLength(1 << 20);
+                }
+                Path data = loop.writeFile("data.img", 1 << 20);
+
+                TargetResult hole = probe(Target.file(sparse.toString()));
+                assertThat(hole.facts().holeAtOffsetZero()).as(fs).isTrue();
+                // iomap zero-fills the hole without an alignment check, so even 1 byte "works" there and
+                // QEMU settles on its largest alignment: nothing it sends can fail.
+                assertThat(results(hole.facts().requestProbes())).as(fs).containsOnly("OK");
+                assertThat(hole.facts().probedRequestAlignment()).as(fs).isEqualTo(4096);
+                assertThat(hole.verdict()).as("%s, every rule counting: %s", fs, hole.reason()).isEqualTo(Verdict.Compatible);
+                assertThat(QemuIo.readOnly(sparse.toString(), "readv 0 512 3584")).as(fs).startsWith("0: ")
+                        .doesNotContain("failed");
+
+                TargetResult written = probe(Target.file(data.toString()));
+                assertThat(written.facts().holeAtOffsetZero()).as(fs).isFalse();
+                assertThat(written.facts().probedRequestAlignment()).as(fs).isEqualTo(4096);
+                assertThat(results(written.facts().requestProbes())).as(fs).startsWith("EINVAL");
+            }
         }
     }
 

@@ -31,7 +31,7 @@ class RulesTest {
             bufferReads.add(new ProbeRead(4096, n[i], buffer.get(i)));
         }
         return new TargetFacts(4096, 4096, 512, statx, requestReads, bufferReads, req, buf, null,
-                conclusion(requestReads, bufferReads, req, buf), null, null);
+                conclusion(requestReads, bufferReads, req, buf), null, null, null);
     }
 
     /** QEMU's concluding read as the kernel answers it: the probe read it equals, else OK. */
@@ -70,7 +70,7 @@ class RulesTest {
         TargetFacts f = facts(null, List.of("EINVAL", "OK", "OK", "OK", "OK"),
                 List.of("EINVAL", "EIO", "EIO", "EIO", "OK"), 512, 512);
         f = new TargetFacts(f.logicalBlockSize(), f.physicalBlockSize(), f.dmaAlignment(), f.statx(),
-                f.requestProbes(), f.bufferProbes(), 512, 512, null, new ProbeRead(512, 512, "EIO"), null, null);
+                f.requestProbes(), f.bufferProbes(), 512, 512, null, new ProbeRead(512, 512, "EIO"), null, null, null);
         RuleOutcome outcome = evaluate(new QemuAlignmentProbeRule(), f, null);
         assertThat(outcome.status()).isEqualTo(RuleStatus.Fail);
         assertThat(outcome.reason()).isEqualTo("QEMU concludes request alignment 512 and buffer alignment 512"
@@ -148,6 +148,39 @@ class RulesTest {
         TargetFacts f = facts(null, List.of("OK", "OK", "OK", "OK", "OK"), List.of("OK", "OK", "OK", "OK", "OK"),
                 4096, 4096);
         assertThat(evaluate(new DioNotBufferedRule(), f, "nfs").status()).isEqualTo(RuleStatus.NotApplicable);
+    }
+
+    @Test
+    void nfsIsJudgedAsQemuOpensItWithNoAlignmentWhateverStatxSays() {
+        // An NFS client that reports STATX_DIOALIGN (mem 4, offset PAGE_SIZE; kernel-facts.md section 10)
+        // while NFS O_DIRECT takes any alignment: every probe read succeeds.
+        List<String> ok = List.of("OK", "OK", "OK", "OK", "OK");
+        TargetFacts f = facts(new StatxDioAlign(4, 4096, 4096), ok, ok, 4096, 4096);
+        assertThat(evaluate(new DioAlignmentHonestRule(), f, "ext4").status())
+                .as("on a block filesystem such a statx is wrong").isEqualTo(RuleStatus.Fail);
+
+        TargetResult nfs = RuleSet.all().judge(new Measurement(Target.file("/mnt/nfs/disk.img"), "/mnt/nfs/disk.img",
+                "nfs", null, f, null));
+        assertThat(nfs.verdict()).as("every rule counting: %s", nfs.reason()).isEqualTo(Verdict.Compatible);
+        assertThat(nfs.rules()).extracting(RuleOutcome::rule, RuleOutcome::status).contains(
+                org.assertj.core.groups.Tuple.tuple(RuleCatalog.DIO_ALIGNMENT_HONEST, RuleStatus.NotApplicable),
+                org.assertj.core.groups.Tuple.tuple(RuleCatalog.QEMU_ALIGNMENT_PROBE, RuleStatus.Pass),
+                org.assertj.core.groups.Tuple.tuple(RuleCatalog.QEMU_LEGACY_DIO, RuleStatus.Pass),
+                org.assertj.core.groups.Tuple.tuple(RuleCatalog.DIO_WRITE_ALIGNMENT, RuleStatus.NotApplicable));
+        assertThat(evaluate(new QemuAlignmentProbeRule(), f, "nfs").reason()).startsWith(
+                "QEMU opens files on NFS with no alignment (file-posix.c dio_byte_aligned: NFS_SUPER_MAGIC)");
+    }
+
+    @Test
+    void nfsRefusingUnalignedReadsBreaksQemuThereBecauseQemuSendsThemUnaligned() {
+        TargetFacts f = facts(null, List.of("EINVAL", "OK", "OK", "OK", "OK"), List.of("EINVAL", "OK", "OK", "OK", "OK"),
+                512, 512);
+        RuleOutcome outcome = evaluate(new QemuAlignmentProbeRule(), f, "nfs");
+        assertThat(outcome.status()).isEqualTo(RuleStatus.Fail);
+        assertThat(outcome.reason()).endsWith("but a pread of 1 bytes into a buffer at +0 failed with EINVAL;"
+                + " a pread of 4096 bytes into a buffer at +1 failed with EINVAL");
+        assertThat(evaluate(new QemuAlignmentProbeRule(), f, "ext4").status())
+                .as("where QEMU probes, it settles on 512 and that works").isEqualTo(RuleStatus.Pass);
     }
 
     @Test
