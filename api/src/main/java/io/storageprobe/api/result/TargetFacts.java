@@ -22,6 +22,8 @@ import java.util.List;
  * @param writeProbe             O_DIRECT writes to the agent's scratch file (path targets only), or null
  * @param reflinkWriteProbe      the same writes to a reflinked clone of the scratch file (filesystems with
  *                               FICLONE: xfs, btrfs), or null
+ * @param requestAlignmentSource where QEMU takes the request alignment from, in raw_probe_alignment's order:
+ *                               BLKSSZGET (devices), XFS_IOC_DIOINFO (xfs files) or reads (the read probe)
  * @param holeAtOffsetZero       files only: the probes' offset 0 is a hole (lseek SEEK_DATA), where iomap
  *                               filesystems zero-fill O_DIRECT reads without checking their alignment
  */
@@ -52,12 +54,14 @@ public record TargetFacts(
         @JsonPropertyDescription("The same writes to a reflinked (copy-on-write) clone of the scratch file, where the filesystem supports FICLONE (xfs, btrfs), or null.")
         WriteProbe reflinkWriteProbe,
         @JsonPropertyDescription("Files only: true where the probes' offset 0 is a hole of the file (lseek SEEK_DATA, sparse disk images), where iomap filesystems zero-fill O_DIRECT reads without checking their alignment; null for devices.")
-        Boolean holeAtOffsetZero) {
+        Boolean holeAtOffsetZero,
+        @JsonPropertyDescription("Where QEMU takes the request alignment from, in raw_probe_alignment's order: BLKSSZGET (block devices), XFS_IOC_DIOINFO (files on xfs), else reads (the read probe).")
+        String requestAlignmentSource) {
 
     /** These facts with the write probes of a path target added. */
     public TargetFacts withWriteProbes(WriteProbe scratch, WriteProbe reflinkClone) {
         return new TargetFacts(logicalBlockSize, physicalBlockSize, dmaAlignment, statx, requestProbes, bufferProbes,
                 probedRequestAlignment, probedBufferAlignment, splitVector, conclusionRead, scratch, reflinkClone,
-                holeAtOffsetZero);
+                holeAtOffsetZero, requestAlignmentSource);
     }
 }

@@ -19,6 +19,11 @@ public final class Abi {
 
     /** include/uapi/linux/fs.h: BLKSSZGET = _IO(0x12,104) logical block size (int). */
     public static final long BLKSSZGET = 0x1268;
+    /**
+     * fs/xfs/libxfs/xfs_fs.h: XFS_IOC_DIOINFO = _IOR('X', 30, struct dioattr), the struct three
+     * u32: d_mem, d_miniosz, d_maxiosz. QEMU defines it itself the same way (file-posix.c).
+     */
+    public static final long XFS_IOC_DIOINFO = 0x800C581EL;
     /** include/uapi/linux/fs.h: BLKPBSZGET = _IO(0x12,123) physical block size (unsigned int). */
     public static final long BLKPBSZGET = 0x127B;
     /** include/uapi/linux/fs.h: BLKGETSIZE64 = _IOR(0x12,114,size_t) device size in bytes (u64); same on arm64. */

@@ -92,6 +92,17 @@ public final class DirectFile implements AutoCloseable {
         }
     }
 
+    /** XFS_IOC_DIOINFO's d_miniosz (the smallest direct I/O xfs accepts for this file), or null elsewhere. */
+    public Integer xfsDioMinIoSize() {
+        try (Memory da = new Memory(12)) {
+            da.clear();
+            LibC.ioctl(fd, Abi.XFS_IOC_DIOINFO, da);
+            return da.getInt(4);
+        } catch (LastErrorException e) {
+            return null;
+        }
+    }
+
     /** The filesystem magic number (statfs f_type) of what the descriptor is on. */
     public long filesystemMagic() {
         try (Memory buf = new Memory(Abi.STATFS_SIZE)) {

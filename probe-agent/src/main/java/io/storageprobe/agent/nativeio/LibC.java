@@ -33,6 +33,11 @@ public final class LibC {
     /** As {@link #pread}; {@code iov} points at {@code iovcnt} struct iovec entries of {@link Abi#IOVEC_SIZE} bytes. */
     public static native long preadv(int fd, Pointer iov, int iovcnt, long offset);
 
+    /** An ioctl filling a struct at {@code buf} (XFS_IOC_DIOINFO). */
+    public static native int ioctl(int fd, long request, Pointer buf) throws LastErrorException;
+
+    public static native int getpagesize();
+
     /** As {@link #pread}: -1 with errno. SEEK_DATA asks where the file's next data is (holes). */
     public static native long lseek(int fd, long offset, int whence);
 

@@ -2,6 +2,7 @@ package io.storageprobe.agent.probe;
 
 import io.storageprobe.agent.nativeio.DirectFile;
 import io.storageprobe.agent.nativeio.Errno;
+import io.storageprobe.agent.nativeio.LibC;
 
 /**
  * How QEMU's raw_probe_alignment (block/file-posix.c) reads an O_DIRECT pread: only EINVAL means
@@ -9,8 +10,8 @@ import io.storageprobe.agent.nativeio.Errno;
  * I/O errors while probing. That is why dm-crypt's EIO fools it.
  */
 final class QemuAlignment {
-    /** QEMU's max_align: MAX(MAX_BLOCKSIZE, page size), 4096 on x86_64 and 4K-page arm64. */
-    static final int MAX_ALIGN = 4096;
+    /** QEMU's max_align: MAX(MAX_BLOCKSIZE, page size), 4096 on x86_64, 65536 on 64K-page arm64. */
+    static final int MAX_ALIGN = Math.max(4096, LibC.getpagesize());
     static final int[] CANDIDATES = {1, 512, 1024, 2048, 4096};
 
     private QemuAlignment() {

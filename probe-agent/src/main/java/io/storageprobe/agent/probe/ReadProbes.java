@@ -31,7 +31,7 @@ final class ReadProbes {
             TargetFacts facts = new TargetFacts(limits.logicalBlockSize(), limits.physicalBlockSize(),
                     limits.dmaAlignment(), statxDioAlign(stat), request.reads(), memory.reads(),
                     request.alignment(), memory.alignment(), split, conclusion, null, null,
-                    filesystem == null ? null : file.holeAt(0));
+                    filesystem == null ? null : file.holeAt(0), request.source());
             return new Measurement(target, path, filesystem, limits.device(), facts, unreadable(request, memory));
         }
     }

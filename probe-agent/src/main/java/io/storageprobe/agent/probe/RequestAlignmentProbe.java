@@ -1,5 +1,6 @@
 package io.storageprobe.agent.probe;
 
+import io.storageprobe.agent.nativeio.Abi;
 import io.storageprobe.agent.nativeio.AlignedBuffer;
 import io.storageprobe.agent.nativeio.DirectFile;
 import io.storageprobe.api.result.ProbeRead;
@@ -7,12 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * QEMU's request-alignment probe: pread(fd, page-aligned buffer, N, 0) for N = 1, 512, 1024,
- * 2048, 4096. The first N that "works" is the request alignment, except that 1 means QEMU falls
- * back to max_align. Every read is made, so the facts show the whole pattern.
+ * QEMU's request alignment, in raw_probe_alignment's order: BLKSSZGET's logical block size, then
+ * XFS_IOC_DIOINFO's d_miniosz (which wins where both answer), and only where neither answers the
+ * read probe: pread(fd, page-aligned buffer, N, 0) for N = 1, 512, 1024, 2048, 4096, the first N
+ * that "works", except that 1 means QEMU falls back to max_align. The reads are made in every
+ * case, so the facts show the whole pattern.
  */
 public final class RequestAlignmentProbe {
-    public record Result(List<ProbeRead> reads, Integer alignment) {
+    /** Where the alignment came from: the API's names (TargetFacts.requestAlignmentSource). */
+    public static final String BLKSSZGET = "BLKSSZGET", XFS_DIOINFO = "XFS_IOC_DIOINFO", READS = "reads";
+
+    public record Result(List<ProbeRead> reads, Integer alignment, String source) {
     }
 
     private RequestAlignmentProbe() {
@@ -20,14 +26,22 @@ public final class RequestAlignmentProbe {
 
     public static Result run(DirectFile file, AlignedBuffer buffer) {
         List<ProbeRead> reads = new ArrayList<>();
-        Integer alignment = null;
+        Integer probed = null;
         for (int length : QemuAlignment.CANDIDATES) {
             DirectFile.Outcome outcome = file.pread(buffer.at(0), length, 0);
             reads.add(new ProbeRead(length, 0, outcome.describe()));
-            if (alignment == null && QemuAlignment.looksAligned(outcome)) {
-                alignment = length == 1 ? QemuAlignment.MAX_ALIGN : length;
+            if (probed == null && QemuAlignment.looksAligned(outcome)) {
+                probed = length == 1 ? QemuAlignment.MAX_ALIGN : length;
             }
         }
-        return new Result(reads, alignment);
+        Integer dioinfo = file.xfsDioMinIoSize();
+        if (dioinfo != null && dioinfo > 0) {
+            return new Result(reads, dioinfo, XFS_DIOINFO);
+        }
+        Integer logical = file.ioctlInt(Abi.BLKSSZGET);
+        if (logical != null && logical > 0) {
+            return new Result(reads, logical, BLKSSZGET);
+        }
+        return new Result(reads, probed, READS);
     }
 }

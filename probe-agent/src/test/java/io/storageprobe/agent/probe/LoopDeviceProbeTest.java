@@ -47,6 +47,7 @@ class LoopDeviceProbeTest {
             assertThat(f.logicalBlockSize()).isEqualTo(512);
             assertThat(results(f.requestProbes())).containsExactly("EINVAL", "OK", "OK", "OK", "OK");
             assertThat(f.probedRequestAlignment()).isEqualTo(512);
+            assertThat(f.requestAlignmentSource()).as("a device: QEMU asks BLKSSZGET first").isEqualTo("BLKSSZGET");
             assertThat(f.probedBufferAlignment()).isEqualTo(512);
             assertThat(f.splitVector()).as("QEMU never splits when buffer and request alignment agree").isNull();
             assertThat(r.verdict()).isEqualTo(Verdict.Compatible);
@@ -81,6 +82,9 @@ class LoopDeviceProbeTest {
             assertThat(r.facts().logicalBlockSize()).isEqualTo(8192);
             assertThat(results(r.facts().requestProbes())).containsOnly("EINVAL");
             assertThat(results(r.facts().bufferProbes())).containsOnly("EINVAL");
+            // QEMU takes 8192 from BLKSSZGET without reading; no buffer alignment works with its reads.
+            assertThat(r.facts().probedRequestAlignment()).isEqualTo(8192);
+            assertThat(r.facts().probedBufferAlignment()).isNull();
             assertThat(r.verdict()).as("a verdict about VMs, not a failure to probe: %s", r.reason())
                     .isEqualTo(Verdict.Affected);
             assertThat(r.rules()).filteredOn(o -> o.rule().equals(RuleCatalog.QEMU_ALIGNMENT_PROBE)).singleElement()
@@ -157,6 +161,9 @@ class LoopDeviceProbeTest {
                 assertThat(r.device()).isEqualTo(loop.name());
                 assertThat(r.facts().logicalBlockSize()).isEqualTo(4096);
                 assertThat(r.facts().probedRequestAlignment()).as(fs).isEqualTo(4096);
+                // raw_probe_alignment's order: xfs answers XFS_IOC_DIOINFO, ext4 files leave it to the reads.
+                assertThat(r.facts().requestAlignmentSource()).as(fs)
+                        .isEqualTo(fs.equals("xfs") ? "XFS_IOC_DIOINFO" : "reads");
                 assertSplitReadFollowsTheKernelRule(r);
             }
         }

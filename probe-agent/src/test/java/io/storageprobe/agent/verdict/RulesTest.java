@@ -31,7 +31,7 @@ class RulesTest {
             bufferReads.add(new ProbeRead(4096, n[i], buffer.get(i)));
         }
         return new TargetFacts(4096, 4096, 512, statx, requestReads, bufferReads, req, buf, null,
-                conclusion(requestReads, bufferReads, req, buf), null, null, null);
+                conclusion(requestReads, bufferReads, req, buf), null, null, null, null);
     }
 
     /** QEMU's concluding read as the kernel answers it: the probe read it equals, else OK. */
@@ -70,7 +70,7 @@ class RulesTest {
         TargetFacts f = facts(null, List.of("EINVAL", "OK", "OK", "OK", "OK"),
                 List.of("EINVAL", "EIO", "EIO", "EIO", "OK"), 512, 512);
         f = new TargetFacts(f.logicalBlockSize(), f.physicalBlockSize(), f.dmaAlignment(), f.statx(),
-                f.requestProbes(), f.bufferProbes(), 512, 512, null, new ProbeRead(512, 512, "EIO"), null, null, null);
+                f.requestProbes(), f.bufferProbes(), 512, 512, null, new ProbeRead(512, 512, "EIO"), null, null, null, null);
         RuleOutcome outcome = evaluate(new QemuAlignmentProbeRule(), f, null);
         assertThat(outcome.status()).isEqualTo(RuleStatus.Fail);
         assertThat(outcome.reason()).isEqualTo("QEMU concludes request alignment 512 and buffer alignment 512"
