@@ -30,14 +30,10 @@ public final class UnreadableReleaseEvent {
 
     /** @param before the probe's conditions as stored, or null; @param after those about to be written */
     public void recordIfNew(StorageProbe probe, List<ProbeCondition> before, List<ProbeCondition> after) {
+        if (!isNew(before, after)) {
+            return;
+        }
         ProbeCondition now = find(after);
-        if (now == null || !ResolvedQemu.UNREADABLE.equals(now.reason())) {
-            return;
-        }
-        ProbeCondition was = find(before);
-        if (was != null && now.reason().equals(was.reason()) && Objects.equals(now.message(), was.message())) {
-            return;
-        }
         String time = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try {
             client.v1().events().inNamespace(namespace).resource(new EventBuilder()
@@ -62,6 +58,16 @@ public final class UnreadableReleaseEvent {
             // An event is informative; the condition says the same, and failing here must not fail the reconcile.
             LOG.warn("could not record event for StorageProbe {}: {}", probe.getMetadata().getName(), e.getMessage());
         }
+    }
+
+    /** Whether {@code after} reports an unreadable release that {@code before} did not report (or named another). */
+    static boolean isNew(List<ProbeCondition> before, List<ProbeCondition> after) {
+        ProbeCondition now = find(after);
+        if (now == null || !ResolvedQemu.UNREADABLE.equals(now.reason())) {
+            return false;
+        }
+        ProbeCondition was = find(before);
+        return was == null || !now.reason().equals(was.reason()) || !Objects.equals(now.message(), was.message());
     }
 
     private static ProbeCondition find(List<ProbeCondition> conditions) {
