@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** A condition in the Kubernetes convention; lastTransitionTime changes only when status does. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeCondition(
-        @JsonPropertyDescription("Ready or Conformant.")
+        @JsonPropertyDescription("Ready, Conformant or QemuResolved.")
         String type,
         @JsonPropertyDescription("True, False or Unknown.")
         String status,
@@ -21,4 +21,5 @@ public record ProbeCondition(
 
     public static final String READY = "Ready";
     public static final String CONFORMANT = "Conformant";
+    public static final String QEMU_RESOLVED = "QemuResolved";
 }

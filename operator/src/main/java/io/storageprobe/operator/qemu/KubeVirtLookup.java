@@ -31,17 +31,18 @@ public final class KubeVirtLookup {
         try {
             items = client.genericKubernetesResources(KUBEVIRT).inAnyNamespace().list().getItems();
         } catch (KubernetesClientException e) {
-            return KubeVirtRelease.none(switch (e.getCode()) {
-                case 404 -> "KubeVirt is not installed (the API server does not serve kubevirts.kubevirt.io)";
-                case 403 -> "not allowed to list kubevirts.kubevirt.io (check the operator's ClusterRole)";
-                default -> "cannot list kubevirts.kubevirt.io: " + e.getMessage();
-            });
+            return switch (e.getCode()) {
+                case 404 -> KubeVirtRelease.none("KubeVirt is not installed (the API server does not serve kubevirts.kubevirt.io)");
+                case 403 -> KubeVirtRelease.lookupFailed("not allowed to list kubevirts.kubevirt.io (check the operator's ClusterRole)");
+                default -> KubeVirtRelease.lookupFailed("cannot list kubevirts.kubevirt.io: " + firstLine(e.getMessage()));
+            };
         }
         if (items.isEmpty()) {
             return KubeVirtRelease.none("no KubeVirt resource in the cluster");
         }
         List<KubeVirtRelease> releases = items.stream().map(KubeVirtLookup::release).toList();
-        // An unparsable release sorts first: unknown is the cautious answer.
+        // An unparsable release sorts first: it keeps the last known QEMU rather than letting a
+        // newer KubeVirt next to it decide.
         return releases.stream().filter(r -> r.version() != null)
                 .min(Comparator.comparing(r -> KubeVirtQemuTable.releaseOf(r.version()),
                         Comparator.nullsFirst(Comparator.naturalOrder())))
@@ -53,8 +54,14 @@ public final class KubeVirtLookup {
         Object status = kubevirt.getAdditionalProperties().get("status");
         Object version = status instanceof Map<?, ?> map ? map.get("observedKubeVirtVersion") : null;
         if (version == null || Objects.toString(version).isBlank()) {
-            return new KubeVirtRelease(null, name, "KubeVirt " + name + " has not reported status.observedKubeVirtVersion yet");
+            return new KubeVirtRelease(null, name, "KubeVirt " + name + " has not reported status.observedKubeVirtVersion yet", false);
         }
-        return new KubeVirtRelease(version.toString(), name, null);
+        return KubeVirtRelease.of(version.toString(), name);
+    }
+
+    /** fabric8's messages can run to a whole response body; a status message needs the gist. */
+    private static String firstLine(String message) {
+        String line = message == null ? "no message" : message.lines().findFirst().orElse("no message");
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 }

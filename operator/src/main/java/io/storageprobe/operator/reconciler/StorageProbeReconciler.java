@@ -18,7 +18,6 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
-import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
@@ -31,6 +30,8 @@ import io.storageprobe.operator.qemu.KubeVirtEventSource;
 import io.storageprobe.operator.qemu.KubeVirtLookup;
 import io.storageprobe.operator.qemu.KubeVirtRelease;
 import io.storageprobe.operator.qemu.QemuResolver;
+import io.storageprobe.operator.qemu.ResolvedQemu;
+import io.storageprobe.operator.qemu.UnreadableReleaseEvent;
 import io.storageprobe.operator.status.AggregationInput;
 import io.storageprobe.operator.status.RolloutState;
 import io.storageprobe.operator.status.StatusAggregator;
@@ -78,6 +79,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     private final StatusAggregator aggregator = new StatusAggregator();
     private final SpecValidator validator = new SpecValidator();
     private final IgnoredResults ignoredResults = new IgnoredResults();
+    /** Remembers the last known KubeVirt QEMU for the life of the process (design.md section 3). */
+    private final QemuResolver qemuResolver = new QemuResolver();
     private final ExecutorService nodePatches = Executors.newFixedThreadPool(NODE_PATCHES_AT_ONCE, task -> {
         Thread t = new Thread(task, "node-patch");
         t.setDaemon(true);
@@ -124,10 +127,11 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     public UpdateControl<StorageProbe> reconcile(StorageProbe probe, Context<StorageProbe> context) {
         KubernetesClient client = context.getClient();
         Optional<SpecProblem> problem = validator.validate(probe);
-        QemuInForce qemu = problem.isPresent() ? null : QemuResolver.resolve(probe.getSpec(),
+        ResolvedQemu qemu = problem.isPresent() ? null : qemuResolver.resolve(probe.getSpec(),
                 // Polled for every probe; a probe newer than the last poll looks it up itself.
-                context.getSecondaryResource(KubeVirtRelease.class).orElseGet(() -> KubeVirtLookup.find(client)));
-        Snapshot snapshot = Snapshot.of(probe, context, settings, qemu);
+                context.getSecondaryResource(KubeVirtRelease.class).orElseGet(() -> KubeVirtLookup.find(client)),
+                probe.getStatus() == null ? null : probe.getStatus().qemu(), Instant.now());
+        Snapshot snapshot = Snapshot.of(probe, context, settings, qemu == null ? null : qemu.inForce());
         snapshot.ignoredResults().forEach(ignoredResults::report);
         if (problem.isPresent()) {
             LOG.info("StorageProbe {} has an invalid spec: {}", probe.getMetadata().getName(), problem.get().message());
@@ -145,6 +149,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 snapshot.liveResults(), rollout, probe.getStatus(), Instant.now(), qemu,
                 problem.isPresent() ? StorageClassReport.NONE : snapshot.storageClasses()));
         boolean statusChanged = !StatusAggregator.sameStatus(status, probe.getStatus());
+        new UnreadableReleaseEvent(client, settings.eventNamespace())
+                .recordIfNew(probe, probe.getStatus() == null ? null : probe.getStatus().conditions(), status.conditions());
         // The status is written when this reconcile returns: while it is news, only a few node
         // patches go before it (on a fresh start 5,000 nodes would hold it back by minutes).
         boolean nodesDone = problem.isPresent() || new NodeLabelStep(new NodeLabeler(client, events(client)))

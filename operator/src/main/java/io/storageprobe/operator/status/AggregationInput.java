@@ -1,8 +1,8 @@
 package io.storageprobe.operator.status;
 
 import io.storageprobe.api.result.NodeResult;
-import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
+import io.storageprobe.operator.qemu.ResolvedQemu;
 import io.storageprobe.operator.reconciler.SpecProblem;
 import java.time.Instant;
 import java.util.List;
@@ -17,10 +17,10 @@ import java.util.List;
  * @param rollout        the agent DaemonSet's rollout
  * @param previous       the status as it is now (for lastTransitionTime), or null
  * @param now            the time a changed condition records
- * @param qemu           the QEMU the results are judged for (null with an invalid spec)
+ * @param qemu           the QEMU the results are judged for, with its condition (null with an invalid spec)
  * @param storageClasses the probed volumes per StorageClass ({@link StorageClassAggregator})
  */
 public record AggregationInput(long generation, SpecProblem specProblem, List<String> targetedNodes,
                                List<NodeResult> results, RolloutState rollout, StorageProbeStatus previous,
-                               Instant now, QemuInForce qemu, StorageClassReport storageClasses) {
+                               Instant now, ResolvedQemu qemu, StorageClassReport storageClasses) {
 }

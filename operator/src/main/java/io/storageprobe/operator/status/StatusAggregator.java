@@ -11,8 +11,10 @@ import io.storageprobe.api.v1alpha1.AffectedNode;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.api.v1alpha1.Summary;
+import io.storageprobe.operator.qemu.ResolvedQemu;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -31,7 +33,8 @@ public final class StatusAggregator {
             String message = in.specProblem().message();
             return new StorageProbeStatus(in.generation(), List.of(
                     ConditionMerger.merge(previous, ProbeCondition.READY, "False", "InvalidSpec", message, in.generation(), in.now()),
-                    ConditionMerger.merge(previous, ProbeCondition.CONFORMANT, "Unknown", "InvalidSpec", message, in.generation(), in.now())),
+                    ConditionMerger.merge(previous, ProbeCondition.CONFORMANT, "Unknown", "InvalidSpec", message, in.generation(), in.now()),
+                    ConditionMerger.merge(previous, ResolvedQemu.CONDITION, "Unknown", "InvalidSpec", message, in.generation(), in.now())),
                     new Summary(0, 0, 0, 0, 0, 0, 0), List.of(), false,
                     in.previous() == null ? null : in.previous().lastProbeTime(), null, List.of(), List.of(), false);
         }
@@ -55,9 +58,13 @@ public final class StatusAggregator {
         }
         List<AffectedNode> latentNodes = latent.stream().limit(StorageProbeStatus.MAX_AFFECTED_NODES)
                 .map(StatusAggregator::latentNode).toList();
-        return new StorageProbeStatus(in.generation(),
-                List.of(ready(in, summary, previous), conformant(in, summary, affected, previous)),
-                summary, affected, truncated, newestProbeTime(counted), in.qemu(), latentNodes,
+        List<ProbeCondition> conditions = new ArrayList<>(List.of(ready(in, summary, previous), conformant(in, summary, affected, previous)));
+        if (in.qemu() != null) {
+            conditions.add(ConditionMerger.merge(previous, ResolvedQemu.CONDITION, in.qemu().current() ? "True" : "False",
+                    in.qemu().reason(), in.qemu().message(), in.generation(), in.now()));
+        }
+        return new StorageProbeStatus(in.generation(), List.copyOf(conditions),
+                summary, affected, truncated, newestProbeTime(counted), in.qemu() == null ? null : in.qemu().inForce(), latentNodes,
                 in.storageClasses().classes(), in.storageClasses().truncated());
     }
 
@@ -127,7 +134,7 @@ public final class StatusAggregator {
             status = "True";
             reason = "NoNodeAffected";
             message = String.format("%d node(s) reported, none fails a rule that breaks %s", s.nodesReported(),
-                    in.qemu() == null || in.qemu().version() == null ? "an unknown QEMU" : "QEMU " + in.qemu().version())
+                    in.qemu() == null || in.qemu().inForce().version() == null ? "an unknown QEMU" : "QEMU " + in.qemu().inForce().version())
                     + (s.latent() > 0 ? String.format("; %d with latent findings (see latentNodes)", s.latent()) : "")
                     + (s.error() > 0 ? String.format("; %d could not be probed", s.error()) : "");
         }

@@ -12,6 +12,7 @@ import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
+import io.storageprobe.operator.qemu.ResolvedQemu;
 import io.storageprobe.operator.reconciler.SpecProblem;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,7 +134,8 @@ class StatusAggregatorTest {
         List<NodeResult> judged = List.of(result("a", Verdict.Affected, "2026-11-24T09:00:00Z"),
                         result("b", Verdict.Compatible, "2026-11-24T09:00:00Z"))
                 .stream().map(r -> QemuJudgement.judge(r, qemu)).toList();
-        StorageProbeStatus s = aggregator.aggregate(new AggregationInput(1, null, List.of("a", "b"), judged, ROLLED_OUT, null, T0, qemu, StorageClassReport.NONE));
+        StorageProbeStatus s = aggregator.aggregate(new AggregationInput(1, null, List.of("a", "b"), judged, ROLLED_OUT, null, T0,
+                new ResolvedQemu(qemu, true, "KubeVirtRelease", qemu.message()), StorageClassReport.NONE));
         assertThat(s.summary().affected()).isZero();
         assertThat(s.summary().compatible()).isEqualTo(2);
         assertThat(s.summary().latent()).isEqualTo(1);
@@ -146,6 +148,10 @@ class StatusAggregatorTest {
         assertThat(condition(s, ProbeCondition.CONFORMANT).status()).isEqualTo("True");
         assertThat(condition(s, ProbeCondition.CONFORMANT).message())
                 .isEqualTo("2 node(s) reported, none fails a rule that breaks QEMU 9.1.0; 1 with latent findings (see latentNodes)");
+        assertThat(condition(s, ResolvedQemu.CONDITION)).satisfies(c -> {
+            assertThat(c.status()).isEqualTo("True");
+            assertThat(c.reason()).isEqualTo("KubeVirtRelease");
+        });
     }
 
     @Test
