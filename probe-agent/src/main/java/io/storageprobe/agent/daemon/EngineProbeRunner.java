@@ -2,9 +2,9 @@ package io.storageprobe.agent.daemon;
 
 import io.storageprobe.agent.probe.DeviceDiscovery;
 import io.storageprobe.agent.probe.HungTargets;
+import io.storageprobe.agent.probe.KubeletVolumes;
 import io.storageprobe.agent.probe.NodeProbe;
 import io.storageprobe.agent.probe.Target;
-import io.storageprobe.agent.probe.VolumeDiscovery;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
@@ -21,6 +21,7 @@ public final class EngineProbeRunner implements ProbeRunner {
     static final int CONCURRENT_PROBES = 2;
 
     private final Duration timeout;
+    private final DeviceDiscovery discovery;
     /** Kept across runs: a target whose probe is still stuck is reported, not read again. */
     private final HungTargets hung = new HungTargets();
 
@@ -29,7 +30,13 @@ public final class EngineProbeRunner implements ProbeRunner {
     }
 
     public EngineProbeRunner(Duration perTargetTimeout) {
+        this(perTargetTimeout, new DeviceDiscovery());
+    }
+
+    /** @param discovery where the node's disks and kubelet's volumes are found */
+    public EngineProbeRunner(Duration perTargetTimeout, DeviceDiscovery discovery) {
         this.timeout = perTargetTimeout;
+        this.discovery = discovery;
     }
 
     /** How many earlier probes are stuck in the kernel right now. */
@@ -41,13 +48,14 @@ public final class EngineProbeRunner implements ProbeRunner {
     public NodeResult run(String probe, String node, ProbeSettings settings) {
         // Devices by glob, plus every path and file: unlike the check command, naming a path does
         // not switch device discovery off (design.md section 1 lists them as independent fields).
-        List<Target> targets = new ArrayList<>();
-        new DeviceDiscovery().wholeDisks(settings.deviceInclude(), settings.deviceExclude())
-                .forEach(d -> targets.add(Target.device(d)));
+        // Kubelet's directory is read even without volumes: a disk backing a PersistentVolume is
+        // not one of the node's disks either way.
+        KubeletVolumes kubelet = discovery.kubeletVolumes(settings.volumes());
+        List<Target> targets = new ArrayList<>(discovery.nodeDisks(settings.deviceInclude(), settings.deviceExclude(), kubelet));
         settings.paths().forEach(p -> targets.add(Target.path(p)));
         settings.files().forEach(f -> targets.add(Target.file(f)));
         if (settings.volumes()) {
-            targets.addAll(VolumeDiscovery.fromEnvironment().volumes());
+            targets.addAll(kubelet.targets());
         }
         return QemuJudgement.judge(new NodeProbe(RuleSet.named(settings.rules()), timeout, hung)
                 .withMaxConcurrent(CONCURRENT_PROBES)

@@ -1,5 +1,7 @@
 package io.storageprobe.agent.probe;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storageprobe.agent.nativeio.Errno;
 import io.storageprobe.agent.nativeio.NativeError;
 import io.storageprobe.agent.nativeio.Statx;
@@ -10,10 +12,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The PersistentVolumes kubelet attached to this node, found in its directory
@@ -41,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * filesystem (st_dev) and directory within it, as {@link MountTable} has them. Nothing here reads
  * inside a volume: this runs in the parent process, which a hung volume must not block.
  * Symlinks are followed within the host root: an absolute link target is a host path.
+ *
+ * <p>The same pass also notes every block device that backs a PersistentVolume, probed or not
+ * ({@link KubeletVolumes#devices()}), so that {@link DeviceDiscovery} never counts it as a node
+ * disk: the devices of all plugins' block volumes, and the devices mounted (by st_dev, or the
+ * mount's source where st_dev is anonymous, as on btrfs) in {@code pods/<uid>/volumes/<plugin>/<pv>}
+ * and at CSI staging mounts ({@code plugins/kubernetes.io/csi/.../globalmount}), all read from
+ * /proc/self/mountinfo without touching the mount points.
  */
 public final class VolumeDiscovery {
     public static final String HOST_ROOT_ENV = "STORAGEPROBE_HOST_ROOT";
@@ -51,6 +62,7 @@ public final class VolumeDiscovery {
     private static final Set<String> NOT_PERSISTENT = Set.of("kubernetes.io~secret", "kubernetes.io~configmap",
             "kubernetes.io~projected", "kubernetes.io~empty-dir", "kubernetes.io~downward-api");
     private static final int MAX_LINKS = 8;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path hostRoot;
     private final Path kubelet;
@@ -73,11 +85,22 @@ public final class VolumeDiscovery {
 
     /** Every volume once, block volumes first, each in the order of its first path (sorted). */
     public List<Target> volumes() {
+        return scan(true).targets();
+    }
+
+    /**
+     * The volumes to probe and the block devices that back PersistentVolumes, in one pass.
+     *
+     * @param probing whether the volumes found will be probed. Otherwise the scan only tells which
+     *                disks back PersistentVolumes: it returns no targets, and what it skips is
+     *                logged at DEBUG, not INFO (nobody asked for volumes)
+     */
+    public KubeletVolumes scan(boolean probing) {
+        Scan scan = new Scan(probing);
         if (!Files.isDirectory(kubelet)) {
-            LOG.info("no kubelet directory at {}: no volumes to probe", kubelet);
-            return List.of();
+            LOG.atLevel(scan.skipped).log("no kubelet directory at {}: no volumes to probe", kubelet);
+            return KubeletVolumes.none();
         }
-        Map<String, Target> found = new LinkedHashMap<>();
         MountTable mounts = MountTable.read(mountinfo);
         for (Path pv : list(kubelet.resolve("plugins/kubernetes.io/csi/volumeDevices"))) {
             String name = pv.getFileName().toString();
@@ -85,69 +108,163 @@ public final class VolumeDiscovery {
                 continue; // the CSI driver's own staging and publish paths, not PersistentVolumes
             }
             if (!Files.isDirectory(pv.resolve("dev"), LinkOption.NOFOLLOW_LINKS)) {
-                LOG.info("skipped {}: no dev directory, not a CSI block volume layout this agent knows", pv);
+                LOG.atLevel(scan.skipped).log("skipped {}: no dev directory, not a CSI block volume layout this agent knows", pv);
                 continue;
             }
-            list(pv.resolve("dev")).forEach(node -> block(node, name, found));
+            list(pv.resolve("dev")).forEach(node -> scan.block(node, name, true));
         }
         for (Path pod : list(kubelet.resolve("pods"))) {
             for (Path plugin : list(pod.resolve("volumeDevices"))) {
                 String kind = plugin.getFileName().toString();
-                if (kind.equals(CSI) || kind.equals(LOCAL)) {
-                    list(plugin).forEach(node -> block(node, node.getFileName().toString(), found));
-                } else {
-                    LOG.info("skipped {}: block volumes of plugin {} are not read (only {} and {})", plugin, kind, CSI, LOCAL);
+                boolean probed = kind.equals(CSI) || kind.equals(LOCAL);
+                if (!probed) {
+                    LOG.atLevel(scan.skipped).log("skipped {}: block volumes of plugin {} are not read (only {} and {})",
+                            plugin, kind, CSI, LOCAL);
                 }
+                // Every plugin's entry names its PersistentVolume's device, probed or not.
+                list(plugin).forEach(node -> scan.block(node, node.getFileName().toString(), probed));
             }
             for (Path plugin : list(pod.resolve("volumes"))) {
                 String kind = plugin.getFileName().toString();
                 if (kind.equals(CSI)) {
-                    list(plugin).forEach(dir -> filesystem(dir.resolve("mount"), dir.getFileName().toString(), mounts, found));
+                    list(plugin).forEach(dir -> scan.filesystem(dir.resolve("mount"), dir.getFileName().toString(), mounts));
                 } else if (kind.equals(LOCAL)) {
-                    list(plugin).forEach(dir -> filesystem(dir, dir.getFileName().toString(), mounts, found));
+                    list(plugin).forEach(dir -> scan.filesystem(dir, dir.getFileName().toString(), mounts));
                 } else if (NOT_PERSISTENT.contains(kind)) {
                     LOG.debug("skipped {}: not a PersistentVolume plugin", plugin);
                 } else {
-                    LOG.info("skipped {}: volumes of plugin {} are not read (only {} and {})", plugin, kind, CSI, LOCAL);
+                    LOG.atLevel(scan.skipped).log("skipped {}: volumes of plugin {} are not read (only {} and {})",
+                            plugin, kind, CSI, LOCAL);
                 }
             }
         }
-        return List.copyOf(found.values());
+        mounts.under(kubelet.resolve("pods")).forEach(scan::podMount);
+        mounts.under(kubelet.resolve("plugins/kubernetes.io/csi")).forEach(scan::stagingMount);
+        return new KubeletVolumes(probing ? List.copyOf(scan.found.values()) : List.of(), scan.devices);
     }
 
-    private void block(Path entry, String pv, Map<String, Target> found) {
-        Path node = followWithinHost(entry);
-        if (node == null) {
-            return;
+    /** One pass over kubelet's directory: what it found so far, and how loudly it reports a skip. */
+    private final class Scan {
+        final Level skipped;
+        final Level failed;
+        final Map<String, Target> found = new LinkedHashMap<>();
+        final Map<DeviceNumber, PersistentVolumeDevice> devices = new LinkedHashMap<>();
+
+        Scan(boolean probing) {
+            skipped = probing ? Level.INFO : Level.DEBUG;
+            failed = probing ? Level.WARN : Level.DEBUG;
         }
-        Statx stat;
+
+        /** A block volume's device node (or a link to it); a target when {@code probed}. */
+        void block(Path entry, String pv, boolean probed) {
+            Path node = followWithinHost(entry, failed);
+            if (node == null) {
+                return;
+            }
+            Statx stat;
+            try {
+                // A stat of a device node reads kubelet's directory, never the device itself.
+                stat = Statx.of(node.toString());
+            } catch (NativeError e) {
+                LOG.atLevel(failed).log("skipped block volume {} ({}): cannot stat {}: {}", pv, entry, node,
+                        Errno.describe(e.errno()));
+                return;
+            }
+            if (!stat.isBlockDevice()) {
+                LOG.atLevel(failed).log("skipped {}: expected the block device of volume {}, found something else", entry, pv);
+                return;
+            }
+            DeviceNumber device = new DeviceNumber(stat.rdevMajor(), stat.rdevMinor());
+            devices.putIfAbsent(device, new PersistentVolumeDevice(device, pv, "kubelet volumeDevices"));
+            if (probed) {
+                found.putIfAbsent("block:" + device, Target.volume(node.toString(), pv));
+            }
+        }
+
+        void filesystem(Path mountPoint, String pv, MountTable mounts) {
+            if (Files.isSymbolicLink(mountPoint)) {
+                LOG.atLevel(failed).log("skipped {}: a symlink where kubelet mounts volume {}", mountPoint, pv);
+                return;
+            }
+            mounts.source(mountPoint).ifPresentOrElse(
+                    source -> found.putIfAbsent("filesystem:" + source, Target.volume(mountPoint.toString(), pv)),
+                    () -> LOG.atLevel(skipped).log("skipped {}: volume {} is not mounted there (being set up or torn"
+                            + " down, or the host's kubelet directory is mounted here without propagation)", mountPoint, pv));
+        }
+
+        /**
+         * A mount in {@code pods/<uid>/volumes/<plugin>/<pv>}: of any plugin that holds
+         * PersistentVolumes, probed or not (an in-tree cloud disk is mounted there too).
+         */
+        void podMount(MountTable.Mount mount) {
+            Path inPods = kubelet.resolve("pods").relativize(mount.point());
+            if (inPods.getNameCount() < 4 || !inPods.getName(1).toString().equals("volumes")
+                    || NOT_PERSISTENT.contains(inPods.getName(2).toString())) {
+                return;
+            }
+            String pv = inPods.getName(3).toString();
+            blockDevice(mount).ifPresent(d -> devices.putIfAbsent(d,
+                    new PersistentVolumeDevice(d, pv, "mounted by kubelet at " + mount.point())));
+        }
+
+        /**
+         * A CSI volume staged for the node, mounted once at {@code <driver>/<sha256 of the volume
+         * handle>/globalmount} (older kubelets: {@code pv/<pv>/globalmount}) and bind-mounted from
+         * there into each pod. Staged but in no pod (yet, or any more), it still backs the volume.
+         * Read after the pods' mounts, which name the PersistentVolume where the hash does not.
+         */
+        void stagingMount(MountTable.Mount mount) {
+            Path dir = mount.point().getParent();
+            if (!mount.point().getFileName().toString().equals("globalmount") || dir.getParent() == null) {
+                return;
+            }
+            boolean namedLayout = dir.getParent().equals(kubelet.resolve("plugins/kubernetes.io/csi/pv"));
+            String pv = namedLayout ? dir.getFileName().toString() : null;
+            String foundBy = "staged by kubelet at " + mount.point() + (namedLayout ? "" : volumeHandle(dir));
+            blockDevice(mount).ifPresent(d -> devices.putIfAbsent(d, new PersistentVolumeDevice(d, pv, foundBy)));
+        }
+
+        /**
+         * The block device a mount is made from: its st_dev, unless that is anonymous (btrfs), then
+         * the device its source names. The source is stat-ed in /dev only: devtmpfs, which never
+         * waits on a disk; the mount point itself is not touched (it may be a dead NFS mount).
+         */
+        private Optional<DeviceNumber> blockDevice(MountTable.Mount mount) {
+            Optional<DeviceNumber> dev = DeviceNumber.parse(mount.device());
+            if (dev.isPresent() && !dev.get().anonymous()) {
+                return dev;
+            }
+            if (!mount.source().startsWith("/dev/")) {
+                return Optional.empty(); // tmpfs, NFS, a FUSE daemon: no block device of this node
+            }
+            try {
+                Statx stat = Statx.of(mount.source());
+                return stat.isBlockDevice()
+                        ? Optional.of(new DeviceNumber(stat.rdevMajor(), stat.rdevMinor())) : Optional.empty();
+            } catch (NativeError e) {
+                LOG.debug("{}: cannot stat its source {}: {}", mount.point(), mount.source(), Errno.describe(e.errno()));
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * ", CSI volume handle H of driver D" from the {@code vol_data.json} kubelet writes next to a
+     * staging mount (it holds no PersistentVolume name); empty when it cannot be read. Kubelet's
+     * own file on the node's disk, not anything inside the volume.
+     */
+    private static String volumeHandle(Path stagingDir) {
         try {
-            // A stat of a device node reads kubelet's directory, never the device itself.
-            stat = Statx.of(node.toString());
-        } catch (NativeError e) {
-            LOG.warn("skipped block volume {} ({}): cannot stat {}: {}", pv, entry, node, Errno.describe(e.errno()));
-            return;
+            JsonNode data = JSON.readTree(stagingDir.resolve("vol_data.json").toFile());
+            return ", CSI volume handle " + data.path("volumeHandle").asText("?")
+                    + " of driver " + data.path("driverName").asText("?");
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
-        if (!stat.isBlockDevice()) {
-            LOG.warn("skipped {}: expected the block device of volume {}, found something else", entry, pv);
-            return;
-        }
-        found.putIfAbsent("block:" + stat.rdevMajor() + ":" + stat.rdevMinor(), Target.volume(node.toString(), pv));
-    }
-
-    private void filesystem(Path mountPoint, String pv, MountTable mounts, Map<String, Target> found) {
-        if (Files.isSymbolicLink(mountPoint)) {
-            LOG.warn("skipped {}: a symlink where kubelet mounts volume {}", mountPoint, pv);
-            return;
-        }
-        mounts.source(mountPoint).ifPresentOrElse(
-                source -> found.putIfAbsent("filesystem:" + source, Target.volume(mountPoint.toString(), pv)),
-                () -> LOG.info("skipped {}: volume {} is not mounted there (being set up or torn down, or the host's"
-                        + " kubelet directory is mounted here without propagation)", mountPoint, pv));
     }
 
     /** The entry with its symlinks followed, absolute targets taken as host paths; null (logged) when that fails. */
-    private Path followWithinHost(Path entry) {
+    private Path followWithinHost(Path entry, Level failed) {
         Path path = entry;
         try {
             for (int i = 0; i < MAX_LINKS && Files.isSymbolicLink(path); i++) {
@@ -157,11 +274,11 @@ public final class VolumeDiscovery {
                 path = path.normalize();
             }
         } catch (IOException e) {
-            LOG.warn("skipped {}: cannot read the link: {}", entry, e.getMessage());
+            LOG.atLevel(failed).log("skipped {}: cannot read the link: {}", entry, e.getMessage());
             return null;
         }
         if (Files.isSymbolicLink(path)) {
-            LOG.warn("skipped {}: more than {} symlinks", entry, MAX_LINKS);
+            LOG.atLevel(failed).log("skipped {}: more than {} symlinks", entry, MAX_LINKS);
             return null;
         }
         return path;

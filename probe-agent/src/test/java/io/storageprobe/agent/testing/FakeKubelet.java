@@ -1,11 +1,16 @@
 package io.storageprobe.agent.testing;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +24,12 @@ import java.util.stream.Stream;
  *     (bind, as kubelet does) into pods B and C, holding {@link #IMAGE_BYTES} of non-zero
  *     {@code disk.img} and a small {@code notes.txt};</li>
  * <li>{@code pv-empty}: a local filesystem volume (tmpfs) with only a 100-byte file: no image;</li>
+ * <li>two CSI volumes staged for the node but in no pod, so never probed, whose disks still back
+ *     PersistentVolumes: {@code pv-staged}, ext4 on the first partition of a loop device, staged the
+ *     way older kubelets name it ({@code plugins/kubernetes.io/csi/pv/pv-staged/globalmount}), and
+ *     btrfs (its st_dev is anonymous: only the mount's source names the disk) on a loop device,
+ *     staged at {@code plugins/kubernetes.io/csi/<driver>/<sha256 of the handle>/globalmount} with
+ *     kubelet's {@code vol_data.json}, which names no PersistentVolume;</li>
  * <li>entries that are not volumes this agent reads: the CSI driver's staging directory, a PV
  *     directory without {@code dev}, an NFS plugin directory, a projected token volume.</li>
  * </ul>
@@ -30,12 +41,17 @@ public final class FakeKubelet implements AutoCloseable {
     public static final String POD_B = "0b0b0b0b-0000-4000-8000-00000000000b";
     public static final String POD_C = "0c0c0c0c-0000-4000-8000-00000000000c";
     public static final int IMAGE_BYTES = 1 << 20;
+    public static final String BTRFS_DRIVER = "btrfs.csi.example";
+    public static final String BTRFS_HANDLE = "vol-btrfs-1";
     private static final String CSI_DEVICES = "var/lib/kubelet/plugins/kubernetes.io/csi/volumeDevices";
 
     private final Deque<Undo> undo = new ArrayDeque<>();
     private final Path hostRoot;
     private LoopDevice block512;
     private LoopDevice block4k;
+    private LoopDevice ext4Disk;
+    private LoopDevice stagedDisk;
+    private LoopDevice btrfsDisk;
     private Path ext4Volume;
     private Path emptyVolume;
 
@@ -67,10 +83,10 @@ public final class FakeKubelet implements AutoCloseable {
     private void build() throws IOException {
         block512 = loop(LoopDevice.create(512));
         block4k = loop(LoopDevice.create(4096));
-        LoopDevice filesystem = loop(LoopDevice.create(4096));
-        Path global = filesystem.mount("ext4");
-        filesystem.writeFile("disk.img", IMAGE_BYTES);
-        filesystem.writeFile("notes.txt", 100);
+        ext4Disk = loop(LoopDevice.create(4096));
+        Path global = ext4Disk.mount("ext4");
+        ext4Disk.writeFile("disk.img", IMAGE_BYTES);
+        ext4Disk.writeFile("notes.txt", 100);
 
         deviceNode(CSI_DEVICES + "/pv-512/dev/" + POD_A, block512);
         deviceNode(CSI_DEVICES + "/pv-512/dev/" + POD_B, block512);
@@ -84,6 +100,19 @@ public final class FakeKubelet implements AutoCloseable {
         LoopDevice.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", emptyVolume.toString());
         undo.push(() -> LoopDevice.run("umount", emptyVolume.toString()));
         Files.write(emptyVolume.resolve("README"), new byte[100]);
+
+        stagedDisk = loop(LoopDevice.createPartitioned(512));
+        LoopDevice.run("mkfs.ext4", "-q", "-F", stagedDisk.device() + "p1");
+        Path staged = dir("var/lib/kubelet/plugins/kubernetes.io/csi/pv/pv-staged/globalmount");
+        LoopDevice.run("mount", "-t", "ext4", stagedDisk.device() + "p1", staged.toString());
+        undo.push(() -> LoopDevice.run("umount", staged.toString()));
+
+        btrfsDisk = loop(LoopDevice.create(512));
+        Path btrfs = btrfsDisk.mount("btrfs");
+        Path btrfsStaging = dir("var/lib/kubelet/plugins/kubernetes.io/csi/" + BTRFS_DRIVER + "/" + sha256(BTRFS_HANDLE));
+        Files.writeString(btrfsStaging.resolve("vol_data.json"),
+                "{\"driverName\":\"" + BTRFS_DRIVER + "\",\"volumeHandle\":\"" + BTRFS_HANDLE + "\"}");
+        bind(btrfs, dir(hostRoot.relativize(btrfsStaging.resolve("globalmount")).toString()));
 
         dir(CSI_DEVICES + "/staging/pv-512");
         dir(CSI_DEVICES + "/pv-odd");
@@ -101,6 +130,26 @@ public final class FakeKubelet implements AutoCloseable {
 
     public LoopDevice block4k() {
         return block4k;
+    }
+
+    /** The disk of pv-ext4. */
+    public LoopDevice ext4Disk() {
+        return ext4Disk;
+    }
+
+    /** The disk whose first partition is pv-staged. */
+    public LoopDevice stagedDisk() {
+        return stagedDisk;
+    }
+
+    /** The btrfs disk staged for volume handle {@link #BTRFS_HANDLE}. */
+    public LoopDevice btrfsDisk() {
+        return btrfsDisk;
+    }
+
+    /** Every loop device backing a PersistentVolume here. */
+    public List<LoopDevice> disks() {
+        return List.of(block512, block4k, ext4Disk, stagedDisk, btrfsDisk);
     }
 
     /** pv-ext4 as pod C sees it. */
@@ -128,6 +177,15 @@ public final class FakeKubelet implements AutoCloseable {
         Files.createDirectories(node.getParent());
         String[] majorMinor = Files.readString(Path.of("/sys/class/block", loop.name(), "dev")).strip().split(":");
         LoopDevice.run("mknod", node.toString(), "b", majorMinor[0], majorMinor[1]);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Path bind(Path from, Path to) throws IOException {
