@@ -22,6 +22,7 @@ from pathlib import Path
 JSON_BLOCK = re.compile(r"===STORAGEPROBE-MATRIX-JSON-BEGIN qemu=(\S+)===\n(.*?)===STORAGEPROBE-MATRIX-JSON-END", re.S)
 EXIT = re.compile(r"===STORAGEPROBE-MATRIX-EXIT qemu=(\S+) rc=(\d+)===")
 QEMUIO_BLOCK = re.compile(r"===QEMUIO-BEGIN target=(\S+) qemu=(\S+) version=(\S+)===\n(.*?)===QEMUIO-END rc=(\d+)===", re.S)
+LOCAL_QEMU = re.compile(r"===LOCAL-QEMU-BEGIN===\n(.*?)===LOCAL-QEMU-END rc=(\d+)===", re.S)
 TARGET = re.compile(r"^MATRIX: target (\S+) --(device|file)=(\S*) (\S+)$", re.M)
 # The agent's exit code for each overall verdict (1: a rule failed, not a harness failure).
 EXIT_CODE_OF_VERDICT = {"Compatible": 0, "Affected": 1}
@@ -85,6 +86,40 @@ def judge_for(jar, raw, version):
     p = subprocess.run(["java", "-XX:TieredStopAtLevel=1", "-jar", jar, "judge", "--qemu", version, "--output", "json"],
                        input=raw, capture_output=True, text=True)
     return p.returncode, p.stdout if p.returncode in (0, 1, 3) else p.stderr
+
+
+def check_local_qemu(suite, text, guest_doc, targets, blocks, failures):
+    """`check` with the oldest suite's qemu-img and qemu-io installed in the guest, on the device:
+    judged for that version, its qemu-io asked where the device fails qemu-legacy-dio, and its
+    verdict the same as that qemu-io's own on the device."""
+    m = LOCAL_QEMU.search(text)
+    if m is None:
+        failures.append(f"{suite}: no local-QEMU check on the console")
+        return
+    try:
+        spec = json.loads(m.group(1).strip())["spec"]
+    except (ValueError, KeyError) as e:
+        failures.append(f"{suite}: local-QEMU check output is not a result ({e}): {m.group(1).strip()[:200]!r}")
+        return
+    qemu = spec.get("qemu") or {}
+    oldest = next(((q, v) for _, q, v, _, _ in blocks), None)
+    device = [t for t in (guest_doc or {}).get("spec", {}).get("targets", []) if t.get("name") == targets.get("device")]
+    legacy_fails = any(r.get("rule") == "qemu-legacy-dio" and r.get("status") == "Fail"
+                       for t in device for r in t.get("rules", []))
+    message = qemu.get("message", "")
+    if oldest and not (qemu.get("version") or "").startswith(oldest[1]) or qemu.get("source") != "Local":
+        failures.append(f"{suite}: local-QEMU check judged for {qemu}, not the local QEMU {oldest}")
+    asked = "-r -c 'readv 0 512 3584'" in message
+    if legacy_fails and "failed with EINVAL, as the version says" not in message:
+        failures.append(f"{suite}: the device fails qemu-legacy-dio, but the local qemu-io did not confirm: {message}")
+    if not legacy_fails and asked:
+        failures.append(f"{suite}: the local qemu-io was asked although no target fails qemu-legacy-dio: {message}")
+    io = next((judge(body, int(rc))[0] for t, q, v, body, rc in blocks if t == "device" and oldest and q == oldest[0]), None)
+    verdict = spec.get("verdict")
+    if io is not None and (verdict == "Affected") != (io == "FAIL"):
+        failures.append(f"{suite}: with QEMU {oldest[1]} installed check says {verdict}, its qemu-io {io} on the device")
+    print(f"{suite}: local QEMU {qemu.get('version')}: check says {verdict}, qemu-io {io}"
+          f"{', asked and confirmed' if asked else ', not asked'}")
 
 
 def main(expected_path, results, jar, suites):
@@ -207,6 +242,8 @@ def main(expected_path, results, jar, suites):
                 failures.append(f"{suite} {target}: no agent result for --qemu {version}")
             matrix_rows.append([kernel, target, f"{version} ({qsuite})", result,
                                 f"{cmd}: {err}" if err else "", verdict, agree])
+
+        check_local_qemu(suite, text, docs.get("-"), targets, blocks, failures)
 
     def show(header, rows):
         table = [header] + [[str(c) for c in r] for r in rows]

@@ -11,7 +11,6 @@ import io.storageprobe.agent.report.JsonReport;
 import io.storageprobe.agent.report.PrometheusReport;
 import io.storageprobe.agent.report.TableReport;
 import io.storageprobe.agent.verdict.RuleSet;
-import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.result.Verdict;
@@ -89,7 +88,7 @@ public final class CheckCommand {
 
     private int probeAndReport(RuleSet rules, List<Target> targets, QemuInForce qemu, CheckOptions options) {
         long start = System.nanoTime();
-        NodeResult result = QemuJudgement.judge(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu);
+        NodeResult result = LocalQemuIo.judge(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         String text = switch (options.output()) {
             case TABLE -> TableReport.render(result);

@@ -38,7 +38,7 @@ public final class LocalQemu {
                 + " on PATH that prints a version: every rule counts");
     }
 
-    private static Path onPath(String command) {
+    static Path onPath(String command) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
             Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {

@@ -1,11 +1,11 @@
 package io.storageprobe.agent.standalone;
 
+import io.storageprobe.agent.cli.LocalQemuIo;
 import io.storageprobe.agent.probe.DeviceDiscovery;
 import io.storageprobe.agent.probe.NodeProbe;
 import io.storageprobe.agent.probe.Target;
 import io.storageprobe.agent.probe.TargetSelection;
 import io.storageprobe.agent.verdict.RuleSet;
-import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;
 import java.util.List;
@@ -21,6 +21,6 @@ record StandaloneProbe(String probe, String node, TargetSelection selection, Rul
     }
 
     NodeResult run() {
-        return QemuJudgement.judge(new NodeProbe(rules, NodeProbe.DEFAULT_TIMEOUT).run(probe, node, targets()), qemu);
+        return LocalQemuIo.judge(new NodeProbe(rules, NodeProbe.DEFAULT_TIMEOUT).run(probe, node, targets()), qemu);
     }
 }

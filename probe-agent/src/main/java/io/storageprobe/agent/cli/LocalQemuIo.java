@@ -1,0 +1,95 @@
+package io.storageprobe.agent.cli;
+
+import io.storageprobe.api.qemu.QemuJudgement;
+import io.storageprobe.api.qemu.QemuVersion;
+import io.storageprobe.api.qemu.RuleCatalog;
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.QemuInForce;
+import io.storageprobe.api.result.RuleStatus;
+import io.storageprobe.api.result.TargetResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local QEMU's own answer where its version string can be wrong. Distributions backport the
+ * 7.2 fix (25474d90aa50) to older QEMUs (Ubuntu 22.04's 6.2, Launchpad #2025586), so "qemu-img
+ * 6.2" may or may not split a guest's request. Where a target fails qemu-legacy-dio and the local
+ * QEMU's version says it is affected, its qemu-io is asked: a read-only, cache=none
+ * {@code readv 0 512 3584}, the guest request that QEMU before 7.2 passes to the kernel as a split
+ * vector (kernel-matrix/README.md, "The judge"). EINVAL confirms the version; success means this
+ * QEMU bounces such requests as 7.2 does, and the node is judged as for 7.2. Nothing is written.
+ */
+public final class LocalQemuIo {
+    static final String REQUEST = "readv 0 512 3584";
+    private static final long WAIT_SECONDS = 10;
+
+    private LocalQemuIo() {
+    }
+
+    /** {@code measured} judged for {@code qemu}, or for what the local qemu-io shows it does. */
+    public static NodeResult judge(NodeResult measured, QemuInForce qemu) {
+        return judge(measured, qemu, LocalQemu.onPath("qemu-io"));
+    }
+
+    /** As {@link #judge(NodeResult, QemuInForce)}, with this qemu-io (null: none installed). */
+    static NodeResult judge(NodeResult measured, QemuInForce qemu, Path qemuIo) {
+        NodeResult judged = QemuJudgement.judge(measured, qemu);
+        QemuVersion version = qemu == null ? null : qemu.parsed();
+        if (qemu == null || !QemuInForce.LOCAL.equals(qemu.source()) || version == null || qemuIo == null
+                || !RuleCatalog.breaks(RuleCatalog.QEMU_LEGACY_DIO, version)) {
+            return judged;
+        }
+        Optional<TargetResult> witness = judged.targets().stream().filter(LocalQemuIo::failsLegacyDio).findFirst();
+        if (witness.isEmpty()) {
+            return judged;
+        }
+        String path = witness.get().path();
+        String answer = ask(qemuIo, path);
+        String what = qemuIo + " -t none -r -c '" + REQUEST + "' " + path;
+        if (answer.contains("read 4096/4096 bytes")) {
+            String fixedIn = RuleCatalog.find(RuleCatalog.QEMU_LEGACY_DIO).orElseThrow().fixedIn().toString();
+            return QemuJudgement.judge(measured, new QemuInForce(fixedIn, QemuInForce.LOCAL, qemu.message()
+                    + "; but " + what + " succeeded where the kernel rejects the split vector: this QEMU bounces"
+                    + " such requests as " + fixedIn + " does (a backport of 25474d90aa50), judged as " + fixedIn));
+        }
+        String outcome = answer.contains("Invalid argument") ? "failed with EINVAL, as the version says"
+                : "gave no answer (" + firstLine(answer) + "), the version decides";
+        return QemuJudgement.judge(measured, new QemuInForce(qemu.version(), qemu.source(),
+                qemu.message() + "; " + what + " " + outcome));
+    }
+
+    private static boolean failsLegacyDio(TargetResult t) {
+        return t.path() != null && t.rules() != null && t.rules().stream()
+                .anyMatch(o -> o.rule().equals(RuleCatalog.QEMU_LEGACY_DIO) && o.status() == RuleStatus.Fail);
+    }
+
+    /** qemu-io's output; a disk that hangs it is left to the kernel after a few seconds, as a probe is. */
+    private static String ask(Path qemuIo, String path) {
+        try {
+            Process process = new ProcessBuilder(qemuIo.toString(), "-f", "raw", "-t", "none", "-r", "-c", REQUEST, path)
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return "no answer within " + WAIT_SECONDS + " s";
+            }
+            try (InputStream in = process.getInputStream()) {
+                return new String(in.readNBytes(8192), StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            return e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private static String firstLine(String text) {
+        int end = text.indexOf('\n');
+        return (end < 0 ? text : text.substring(0, end)).trim();
+    }
+}
