@@ -2,13 +2,9 @@ package io.storageprobe.agent.cli;
 
 import io.storageprobe.api.qemu.QemuVersion;
 import io.storageprobe.api.result.QemuInForce;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The QEMU installed on this host, for {@code check} without {@code --qemu}: the first of
@@ -28,10 +24,10 @@ public final class LocalQemu {
             if (binary == null) {
                 continue;
             }
-            String output = versionOutput(binary);
+            String output = ShortCommand.output(WAIT_SECONDS, binary.toString(), "--version");
             QemuVersion version = QemuVersion.fromVersionOutput(output);
             if (version != null) {
-                return new QemuInForce(version.toString(), QemuInForce.LOCAL, binary + " --version: " + firstLine(output));
+                return new QemuInForce(version.toString(), QemuInForce.LOCAL, binary + " --version: " + ShortCommand.firstLine(output));
             }
         }
         return QemuInForce.unknown("no --qemu given and no qemu-img or qemu-system-" + arch
@@ -48,30 +44,4 @@ public final class LocalQemu {
         return null;
     }
 
-    private static String versionOutput(Path binary) {
-        try {
-            Process process = new ProcessBuilder(binary.toString(), "--version")
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-            process.getOutputStream().close();
-            // Wait first, read after: --version prints a few lines, far less than a pipe holds, so the
-            // child never blocks on its output, and a child that hangs cannot hang us.
-            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return "";
-            }
-            try (InputStream in = process.getInputStream()) {
-                return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
-    }
-
-    private static String firstLine(String text) {
-        int end = text.indexOf('\n');
-        return (end < 0 ? text : text.substring(0, end)).trim();
-    }
 }

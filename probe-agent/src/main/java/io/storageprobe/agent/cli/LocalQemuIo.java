@@ -7,12 +7,8 @@ import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.TargetResult;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The local QEMU's own answer where its version string can be wrong. Distributions backport the
@@ -48,7 +44,8 @@ public final class LocalQemuIo {
             return judged;
         }
         String path = witness.get().path();
-        String answer = ask(qemuIo, path);
+        String answer = ShortCommand.output(WAIT_SECONDS, qemuIo.toString(), "-f", "raw", "-t", "none", "-r", "-c", REQUEST,
+                path);
         String what = qemuIo + " -t none -r -c '" + REQUEST + "' " + path;
         if (answer.contains("read 4096/4096 bytes")) {
             String fixedIn = RuleCatalog.find(RuleCatalog.QEMU_LEGACY_DIO).orElseThrow().fixedIn().toString();
@@ -57,7 +54,7 @@ public final class LocalQemuIo {
                     + " such requests as " + fixedIn + " does (a backport of 25474d90aa50), judged as " + fixedIn));
         }
         String outcome = answer.contains("Invalid argument") ? "failed with EINVAL, as the version says"
-                : "gave no answer (" + firstLine(answer) + "), the version decides";
+                : "gave no answer (" + ShortCommand.firstLine(answer) + "), the version decides";
         return QemuJudgement.judge(measured, new QemuInForce(qemu.version(), qemu.source(),
                 qemu.message() + "; " + what + " " + outcome));
     }
@@ -65,31 +62,5 @@ public final class LocalQemuIo {
     private static boolean failsLegacyDio(TargetResult t) {
         return t.path() != null && t.rules() != null && t.rules().stream()
                 .anyMatch(o -> o.rule().equals(RuleCatalog.QEMU_LEGACY_DIO) && o.status() == RuleStatus.Fail);
-    }
-
-    /** qemu-io's output; a disk that hangs it is left to the kernel after a few seconds, as a probe is. */
-    private static String ask(Path qemuIo, String path) {
-        try {
-            Process process = new ProcessBuilder(qemuIo.toString(), "-f", "raw", "-t", "none", "-r", "-c", REQUEST, path)
-                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-            process.getOutputStream().close();
-            if (!process.waitFor(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return "no answer within " + WAIT_SECONDS + " s";
-            }
-            try (InputStream in = process.getInputStream()) {
-                return new String(in.readNBytes(8192), StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            return e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
-    }
-
-    private static String firstLine(String text) {
-        int end = text.indexOf('\n');
-        return (end < 0 ? text : text.substring(0, end)).trim();
     }
 }
