@@ -74,9 +74,11 @@ def judge(body, rc):
         return "FAIL", failed[0][0], failed[0][1] + more
     if len(results) != len(cmds) or rc != 0:
         # qemu-io could not open the target, or stopped early: say what it printed.
-        last = next((l for l in reversed(body.splitlines()) if l and not l.startswith("QEMUIO-CMD")), "")
+        lines = [l for l in body.splitlines() if l and not l.startswith("QEMUIO-CMD")]
+        # "can't open device X: Could not find working O_DIRECT alignment" says more than the hint after it.
+        last = next((l for l in lines if "can't open" in l), lines[-1] if lines else "")
         m = re.search(r": ([A-Z][a-z][^:]*)$", last)
-        err = ERRNO_OF_MESSAGE.get(m.group(1).strip(), last) if m else (last or f"exit {rc}")
+        err = ERRNO_OF_MESSAGE.get(m.group(1).strip(), m.group(1).strip()) if m else (last or f"exit {rc}")
         return "FAIL", cmds[len(results)] if len(results) < len(cmds) else "-", err
     return "PASS", "", ""
 
