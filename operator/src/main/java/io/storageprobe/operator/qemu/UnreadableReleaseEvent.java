@@ -1,16 +1,12 @@
 package io.storageprobe.operator.qemu;
 
-import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
 import io.storageprobe.api.v1alpha1.StorageProbe;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import io.storageprobe.operator.events.ProbeEvents;
 import java.util.List;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Warning Event on the StorageProbe when KubeVirt starts reporting a release the operator cannot
@@ -19,13 +15,10 @@ import org.slf4j.LoggerFactory;
  * stored status rather than memory, so an operator restart records no second Event.
  */
 public final class UnreadableReleaseEvent {
-    private static final Logger LOG = LoggerFactory.getLogger(UnreadableReleaseEvent.class);
-    private final KubernetesClient client;
-    private final String namespace;
+    private final ProbeEvents events;
 
     public UnreadableReleaseEvent(KubernetesClient client, String namespace) {
-        this.client = client;
-        this.namespace = namespace;
+        this.events = new ProbeEvents(client, namespace);
     }
 
     /** @param before the probe's conditions as stored, or null; @param after those about to be written */
@@ -34,30 +27,10 @@ public final class UnreadableReleaseEvent {
             return;
         }
         ProbeCondition now = find(after);
-        String time = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        try {
-            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                    .withNewMetadata()
-                        .withGenerateName("storageprobe-" + probe.getMetadata().getName() + "-")
-                        .withNamespace(namespace)
-                        .addToLabels(StorageProbe.PROBE_LABEL, probe.getMetadata().getName())
-                    .endMetadata()
-                    .withNewInvolvedObject()
-                        .withApiVersion(probe.getApiVersion()).withKind(probe.getKind())
-                        .withName(probe.getMetadata().getName()).withUid(probe.getMetadata().getUid())
-                    .endInvolvedObject()
-                    .withReason(ResolvedQemu.UNREADABLE)
-                    .withMessage(now.message())
-                    .withType("Warning")
-                    .withNewSource().withComponent("storageprobe-operator").endSource()
-                    .withReportingComponent("storageprobe-operator")
-                    .withReportingInstance("storageprobe-operator")
-                    .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)
-                    .build()).create();
-        } catch (KubernetesClientException e) {
-            // An event is informative; the condition says the same, and failing here must not fail the reconcile.
-            LOG.warn("could not record event for StorageProbe {}: {}", probe.getMetadata().getName(), e.getMessage());
-        }
+        events.record(probe.getMetadata().getName(), new ObjectReferenceBuilder().withApiVersion(probe.getApiVersion())
+                        .withKind(probe.getKind()).withName(probe.getMetadata().getName())
+                        .withUid(probe.getMetadata().getUid()).build(),
+                ResolvedQemu.UNREADABLE, "Warning", now.message());
     }
 
     /** Whether {@code after} reports an unreadable release that {@code before} did not report (or named another). */
