@@ -34,10 +34,13 @@ import io.storageprobe.operator.qemu.KubeVirtLookup;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -62,6 +65,7 @@ class KubeVirtReleasesRealIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     /** A poll a second instead of a minute: each step is then seen within seconds. */
     private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Pattern KEPT_SINCE = Pattern.compile("cannot be read at (\\S+?): ");
 
     private final TestCluster cluster;
     private final ChartInstall chart;
@@ -176,7 +180,12 @@ class KubeVirtReleasesRealIT {
         assertThat(event.getMessage()).isEqualTo(unreadableCondition.message());
 
         // The operator restarts while the release stays unreadable: it reads the QEMU back from
-        // the status, and records no second Event.
+        // the status, and records no second Event. The "kept since" time has whole seconds: the
+        // restart must come in a later second than it, or the new process's own time is the same
+        // text and its reconcile cannot be told from none.
+        Instant keptSince = Instant.parse(KEPT_SINCE.matcher(unreadable.message()).results().findFirst()
+                .orElseThrow().group(1));
+        await().atMost(TIMEOUT).until(() -> Instant.now().truncatedTo(ChronoUnit.SECONDS).isAfter(keptSince));
         stopOperator();
         startOperator();
         await().atMost(TIMEOUT).until(() -> operator.ready());
