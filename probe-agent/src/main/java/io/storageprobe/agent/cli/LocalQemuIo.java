@@ -28,15 +28,20 @@ public final class LocalQemuIo {
 
     /** {@code measured} judged for {@code qemu}, or for what the local qemu-io shows it does. */
     public static NodeResult judge(NodeResult measured, QemuInForce qemu) {
-        return judge(measured, qemu, LocalQemu.onPath("qemu-io"));
+        // PATH is searched only where the answer could change the verdict.
+        return judge(measured, qemu, versionCouldBeWrong(qemu) ? LocalQemu.onPath("qemu-io") : null);
+    }
+
+    private static boolean versionCouldBeWrong(QemuInForce qemu) {
+        QemuVersion version = qemu == null ? null : qemu.parsed();
+        return version != null && QemuInForce.LOCAL.equals(qemu.source())
+                && RuleCatalog.breaks(RuleCatalog.QEMU_LEGACY_DIO, version);
     }
 
     /** As {@link #judge(NodeResult, QemuInForce)}, with this qemu-io (null: none installed). */
     static NodeResult judge(NodeResult measured, QemuInForce qemu, Path qemuIo) {
         NodeResult judged = QemuJudgement.judge(measured, qemu);
-        QemuVersion version = qemu == null ? null : qemu.parsed();
-        if (qemu == null || !QemuInForce.LOCAL.equals(qemu.source()) || version == null || qemuIo == null
-                || !RuleCatalog.breaks(RuleCatalog.QEMU_LEGACY_DIO, version)) {
+        if (qemuIo == null || !versionCouldBeWrong(qemu)) {
             return judged;
         }
         Optional<TargetResult> witness = judged.targets().stream().filter(LocalQemuIo::failsLegacyDio).findFirst();

@@ -23,7 +23,9 @@ final class ReadProbes {
     static Measurement run(Target target, String path, String filesystem, BlockQueue limits, Statx stat,
                            DirectFile file) {
         try (AlignedBuffer buffer = new AlignedBuffer(4L * Abi.PAGE)) {
-            RequestAlignmentProbe.Result request = RequestAlignmentProbe.run(file, buffer);
+            // A device's BLKSSZGET was asked for its limits; a file's logical block size comes from sysfs.
+            RequestAlignmentProbe.Result request = RequestAlignmentProbe.run(file, buffer,
+                    filesystem == null ? limits.logicalBlockSize() : null);
             BufferAlignmentProbe.Result memory = BufferAlignmentProbe.run(file, buffer, request.alignment());
             List<Segment> segments = SplitVectorProbe.segments(request.alignment(), memory.alignment());
             SplitVectorRead split = segments == null ? null : SplitVectorProbe.run(file, buffer, segments);

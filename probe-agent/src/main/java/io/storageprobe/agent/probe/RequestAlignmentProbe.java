@@ -1,6 +1,5 @@
 package io.storageprobe.agent.probe;
 
-import io.storageprobe.agent.nativeio.Abi;
 import io.storageprobe.agent.nativeio.AlignedBuffer;
 import io.storageprobe.agent.nativeio.DirectFile;
 import io.storageprobe.api.result.ProbeRead;
@@ -24,7 +23,8 @@ public final class RequestAlignmentProbe {
     private RequestAlignmentProbe() {
     }
 
-    public static Result run(DirectFile file, AlignedBuffer buffer) {
+    /** @param logicalBlockSize BLKSSZGET's answer for a device (the caller asked it already), null for files */
+    public static Result run(DirectFile file, AlignedBuffer buffer, Integer logicalBlockSize) {
         List<ProbeRead> reads = new ArrayList<>();
         Integer probed = null;
         for (int length : QemuAlignment.CANDIDATES) {
@@ -38,9 +38,8 @@ public final class RequestAlignmentProbe {
         if (dioinfo != null && dioinfo > 0) {
             return new Result(reads, dioinfo, XFS_DIOINFO);
         }
-        Integer logical = file.ioctlInt(Abi.BLKSSZGET);
-        if (logical != null && logical > 0) {
-            return new Result(reads, logical, BLKSSZGET);
+        if (logicalBlockSize != null && logicalBlockSize > 0) {
+            return new Result(reads, logicalBlockSize, BLKSSZGET);
         }
         return new Result(reads, probed, READS);
     }
