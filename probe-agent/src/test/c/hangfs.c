@@ -3,23 +3,36 @@
  * for a disk whose I/O hangs (dead NFS server, stuck multipath, failing drive). Killing this process
  * aborts the connection, so the stuck reader gets an error and the mount can be removed.
  *
+ * With HANGFS_ROOT=hang in its environment, a stat of the mount point itself never returns either:
+ * what a dead NFS server does to a stat of the volume's mount point.
+ *
  * Build: gcc -o hangfs hangfs.c $(pkg-config fuse3 --cflags --libs)
  * Run:   hangfs -f -s MOUNTPOINT
  */
 #define FUSE_USE_VERSION 31
 #include <fuse.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static const char *FILE_PATH = "/disk.img";
+static int hang_root;
+
+static void hang(void)
+{
+	for (;;)
+		pause();
+}
 
 static int hang_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
 	(void)fi;
 	memset(st, 0, sizeof(*st));
 	if (strcmp(path, "/") == 0) {
+		if (hang_root)
+			hang();
 		st->st_mode = S_IFDIR | 0755;
 		st->st_nlink = 2;
 		return 0;
@@ -54,8 +67,7 @@ static int hang_open(const char *path, struct fuse_file_info *fi)
 static int hang_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi)
 {
 	(void)path; (void)buf; (void)size; (void)off; (void)fi;
-	for (;;)
-		pause();
+	hang();
 	return 0;
 }
 
@@ -68,5 +80,7 @@ static const struct fuse_operations ops = {
 
 int main(int argc, char *argv[])
 {
+	const char *root = getenv("HANGFS_ROOT");
+	hang_root = root != NULL && strcmp(root, "hang") == 0;
 	return fuse_main(argc, argv, &ops, NULL);
 }

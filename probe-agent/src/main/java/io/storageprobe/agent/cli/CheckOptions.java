@@ -30,7 +30,8 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
               --volumes         the PersistentVolumes kubelet attached to this node, read only: block
                                 volumes like devices, filesystem volumes through the disk image in them
                                 (disk.img, else the largest file); nothing in a volume is written.
-                                Looks in $STORAGEPROBE_HOST_ROOT/var/lib/kubelet (default /)
+                                Looks in kubelet's root $STORAGEPROBE_KUBELET_ROOT (default
+                                /var/lib/kubelet) under $STORAGEPROBE_HOST_ROOT (default /)
               --rules R,...     rules that decide the verdict (default: all; see Rules below)
               --qemu VERSION    judge for this QEMU, e.g. 7.2 or 5.2 (default: the local qemu-img's
                                 version; with no QEMU installed every rule counts). A failing rule

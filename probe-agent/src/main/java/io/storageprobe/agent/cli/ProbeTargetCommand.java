@@ -29,7 +29,8 @@ final class ProbeTargetCommand {
             case "--device" -> Target.device(args[1]);
             case "--path" -> Target.path(args[1]);
             case "--file" -> Target.file(args[1]);
-            case "--volume" -> volume ? Target.volume(args[1], args[2]) : null;
+            // Without a PersistentVolume: the kubelet root discovery did not find, reported as such.
+            case "--volume" -> volume ? Target.volume(args[1], args[2]) : Target.missingKubeletRoot(args[1]);
             default -> null;
         };
         if (target == null) {

@@ -117,7 +117,7 @@ public final class AgentMetrics {
      * pod's uid and would start new series each time a VM's pod is replaced.
      */
     static String target(TargetResult t) {
-        return t.kind() == TargetKind.VOLUME ? "pv/" + t.persistentVolume() : t.name();
+        return t.kind() == TargetKind.VOLUME && t.persistentVolume() != null ? "pv/" + t.persistentVolume() : t.name();
     }
 
     public void record(NodeResult result, Duration took, long endEpochSeconds) {

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * The PersistentVolumes kubelet attached to this node, found in its directory
- * {@code <hostRoot>/var/lib/kubelet}, one {@link Target#volume} each. The layouts read, as
+ * The PersistentVolumes kubelet attached to this node, found in its root directory
+ * ({@value #KUBELET_ROOT_ENV}, default {@value #DEFAULT_KUBELET_ROOT}; microk8s and k0s use others)
+ * under the host root, one {@link Target#volume} each. The layouts read, as
  * kubelet's volume plugins make them (pkg/volume/csi/csi_block.go and csi_mounter.go,
  * pkg/volume/local/local.go, paths from pkg/kubelet/kubelet_getters.go; a plugin name's "/" is
  * written "~"):
@@ -43,8 +44,11 @@ import org.slf4j.event.Level;
  * volume seen through its plugin node and its pod symlink) is one target: block volumes are
  * compared by the device their node stands for (st_rdev), filesystem volumes by the mounted
  * filesystem (st_dev) and directory within it, as {@link MountTable} has them. Nothing here reads
- * inside a volume: this runs in the parent process, which a hung volume must not block.
- * Symlinks are followed within the host root: an absolute link target is a host path.
+ * inside a volume, nor stats its mount point (a dead NFS server hangs that, as it hangs kubelet,
+ * kubernetes#35038): mounts are known from /proc/self/mountinfo, since this runs in the parent
+ * process, which a hung volume must not block. Symlinks are followed within the host root: an
+ * absolute link target is a host path, and one in /dev (a local block PersistentVolume's own
+ * device, {@code /dev/sdb}) is the agent's /dev, which is the host's (the agent Pod mounts it there).
  *
  * <p>The same pass also notes every block device that backs a PersistentVolume, probed or not
  * ({@link KubeletVolumes#devices()}), so that {@link DeviceDiscovery} never counts it as a node
@@ -55,6 +59,9 @@ import org.slf4j.event.Level;
  */
 public final class VolumeDiscovery {
     public static final String HOST_ROOT_ENV = "STORAGEPROBE_HOST_ROOT";
+    /** The kubelet's root directory on the host (kubelet's --root-dir), read under the host root. */
+    public static final String KUBELET_ROOT_ENV = "STORAGEPROBE_KUBELET_ROOT";
+    public static final String DEFAULT_KUBELET_ROOT = "/var/lib/kubelet";
     private static final Logger LOG = LoggerFactory.getLogger(VolumeDiscovery.class);
     static final String CSI = "kubernetes.io~csi";
     static final String LOCAL = "kubernetes.io~local-volume";
@@ -69,18 +76,37 @@ public final class VolumeDiscovery {
     private final Path mountinfo;
 
     public VolumeDiscovery(Path hostRoot) {
-        this(hostRoot, Path.of("/proc/self/mountinfo"));
+        this(hostRoot, DEFAULT_KUBELET_ROOT);
+    }
+
+    public VolumeDiscovery(Path hostRoot, String kubeletRoot) {
+        this(hostRoot, kubeletRoot, Path.of("/proc/self/mountinfo"));
     }
 
     VolumeDiscovery(Path hostRoot, Path mountinfo) {
+        this(hostRoot, DEFAULT_KUBELET_ROOT, mountinfo);
+    }
+
+    private VolumeDiscovery(Path hostRoot, String kubeletRoot, Path mountinfo) {
         this.hostRoot = hostRoot.toAbsolutePath().normalize();
-        this.kubelet = this.hostRoot.resolve("var/lib/kubelet");
+        this.kubelet = inHostRoot(kubeletRoot);
         this.mountinfo = mountinfo;
     }
 
-    /** Under the host root the agent already uses ({@value #HOST_ROOT_ENV}, default /). */
+    /**
+     * Under the host root the agent already uses ({@value #HOST_ROOT_ENV}, default /), in the
+     * kubelet root it is told ({@value #KUBELET_ROOT_ENV}, default {@value #DEFAULT_KUBELET_ROOT}).
+     */
     public static VolumeDiscovery fromEnvironment() {
-        return new VolumeDiscovery(Path.of(System.getenv().getOrDefault(HOST_ROOT_ENV, "/")));
+        Map<String, String> env = System.getenv();
+        return new VolumeDiscovery(Path.of(env.getOrDefault(HOST_ROOT_ENV, "/")),
+                env.getOrDefault(KUBELET_ROOT_ENV, DEFAULT_KUBELET_ROOT));
+    }
+
+    /** Where a host path is seen from here: under the host root, never above it. */
+    private Path inHostRoot(String hostPath) {
+        Path path = hostRoot.resolve(hostPath.replaceFirst("^/+", "")).normalize();
+        return path.startsWith(hostRoot) ? path : hostRoot;
     }
 
     /** Every volume once, block volumes first, each in the order of its first path (sorted). */
@@ -97,9 +123,16 @@ public final class VolumeDiscovery {
      */
     public KubeletVolumes scan(boolean probing) {
         Scan scan = new Scan(probing);
-        if (!Files.isDirectory(kubelet)) {
-            LOG.atLevel(scan.skipped).log("no kubelet directory at {}: no volumes to probe", kubelet);
-            return KubeletVolumes.none();
+        // kubelet makes pods/ at start; a root without it is not kubelet's (a hostPath mount of a
+        // missing directory is created empty by the container runtime).
+        if (!Files.isDirectory(kubelet.resolve("pods"))) {
+            if (!probing) {
+                LOG.debug("no kubelet directory at {}: no disk is known to back a PersistentVolume", kubelet);
+                return KubeletVolumes.none();
+            }
+            LOG.warn("no kubelet directory at {} (no pods/ in it): no volumes to probe; {} names kubelet's root",
+                    kubelet, KUBELET_ROOT_ENV);
+            return new KubeletVolumes(List.of(Target.missingKubeletRoot(kubelet.toString())), Map.of());
         }
         MountTable mounts = MountTable.read(mountinfo);
         for (Path pv : list(kubelet.resolve("plugins/kubernetes.io/csi/volumeDevices"))) {
@@ -181,11 +214,8 @@ public final class VolumeDiscovery {
             }
         }
 
+        /** Known mounted from mountinfo alone: a mount point is never a symlink, and is not stat-ed. */
         void filesystem(Path mountPoint, String pv, MountTable mounts) {
-            if (Files.isSymbolicLink(mountPoint)) {
-                LOG.atLevel(failed).log("skipped {}: a symlink where kubelet mounts volume {}", mountPoint, pv);
-                return;
-            }
             mounts.source(mountPoint).ifPresentOrElse(
                     source -> found.putIfAbsent("filesystem:" + source, Target.volume(mountPoint.toString(), pv)),
                     () -> LOG.atLevel(skipped).log("skipped {}: volume {} is not mounted there (being set up or torn"
@@ -269,8 +299,8 @@ public final class VolumeDiscovery {
         try {
             for (int i = 0; i < MAX_LINKS && Files.isSymbolicLink(path); i++) {
                 Path target = Files.readSymbolicLink(path);
-                path = target.isAbsolute() ? hostRoot.resolve(target.toString().substring(1))
-                        : path.resolveSibling(target);
+                path = !target.isAbsolute() ? path.resolveSibling(target)
+                        : target.startsWith("/dev") ? target : inHostRoot(target.toString());
                 path = path.normalize();
             }
         } catch (IOException e) {

@@ -13,6 +13,11 @@ import java.util.Optional;
 final class VolumeTarget implements TargetAccess {
     @Override
     public Measurement measure(Target target) throws TargetError {
+        if (target.isMissingKubeletRoot()) {
+            throw new TargetError("no kubelet root directory at " + target.name() + " (no pods/ in it): set the"
+                    + " kubelet root the node uses (" + VolumeDiscovery.KUBELET_ROOT_ENV + "; microk8s:"
+                    + " /var/snap/microk8s/common/var/lib/kubelet, k0s: /var/lib/k0s/kubelet)");
+        }
         // Followed: a pod's volumeDevices entry is a symlink to the device node.
         Statx stat = TargetFiles.statx(target.name());
         if (stat.isBlockDevice()) {

@@ -71,7 +71,7 @@ public final class TableReport {
         TargetFacts f = t.facts();
         // A directory is shown as named, not by its temporary file; devices and files by the path opened;
         // a volume by its PersistentVolume (its path is kubelet's long one, in the JSON).
-        String name = t.kind() == TargetKind.VOLUME ? "pv/" + t.persistentVolume()
+        String name = t.kind() == TargetKind.VOLUME && t.persistentVolume() != null ? "pv/" + t.persistentVolume()
                 : t.kind() == TargetKind.PATH || t.path() == null ? t.name() : t.path();
         if (f == null) {
             return new String[]{name, t.kind().json(), dash(t.filesystem()), "-", "-", "-", "-", "-", "-", "-",

@@ -2,10 +2,17 @@ package io.storageprobe.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
 import io.storageprobe.agent.testing.FakeKubelet;
+import io.storageprobe.agent.testing.HangingFilesystem;
+import io.storageprobe.agent.testing.LoopDevice;
 import io.storageprobe.agent.testing.VolumeSnapshot;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.result.TargetKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -97,5 +104,49 @@ class KubeletVolumesTest {
         assertThat(ext4After).isEqualTo(ext4Before);
         assertThat(ext4After.mtimes().get("disk.img")).isEqualTo(ext4Before.mtimes().get("disk.img"));
         assertThat(VolumeSnapshot.of(kubelet.emptyVolume())).isEqualTo(emptyBefore);
+    }
+
+    @Test
+    void aVolumeWhoseServerIsDeadIsFoundWithoutTouchingItsMountPoint() throws Exception {
+        // A stat of this mount point never returns, as on a dead NFS server (kubernetes#35038).
+        Path mountPoint = Files.createDirectories(kubelet.hostRoot().resolve("var/lib/kubelet/pods/"
+                + FakeKubelet.POD_A + "/volumes/kubernetes.io~local-volume/pv-dead"));
+        try (HangingFilesystem dead = HangingFilesystem.mountDeadAt(mountPoint)) {
+            // Not a speed limit: without it a regression hangs the build instead of failing it.
+            List<Target> volumes = assertTimeoutPreemptively(Duration.ofMinutes(2),
+                    () -> new VolumeDiscovery(kubelet.hostRoot()).volumes());
+            assertThat(volumes).extracting(Target::persistentVolume).contains("pv-dead", "pv-ext4", "pv-4k");
+        }
+    }
+
+    @Test
+    void aLocalBlockVolumeLinkedToTheHostsDevIsProbedThroughTheAgentsDev() throws Exception {
+        // kubelet links a local block PersistentVolume to its own path, here /dev/loopN: the host's
+        // /dev, which the agent Pod mounts at its /dev, not under the host root.
+        try (LoopDevice disk = LoopDevice.create(4096)) {
+            Path plugin = Files.createDirectories(kubelet.hostRoot().resolve("var/lib/kubelet/pods/"
+                    + FakeKubelet.POD_C + "/volumeDevices/kubernetes.io~local-volume"));
+            Files.createSymbolicLink(plugin.resolve("pv-local"), Path.of(disk.device()));
+
+            List<Target> volumes = new VolumeDiscovery(kubelet.hostRoot()).volumes();
+
+            assertThat(volumes).filteredOn(t -> "pv-local".equals(t.persistentVolume()))
+                    .extracting(Target::name).containsExactly(disk.device());
+            Files.delete(plugin.resolve("pv-local"));
+        }
+    }
+
+    @Test
+    void aKubeletRootThatIsNotThereIsReportedInTheResultWhenVolumesAreAsked() {
+        VolumeDiscovery microk8s = new VolumeDiscovery(kubelet.hostRoot(), "/var/snap/microk8s/common/var/lib/kubelet");
+
+        assertThat(microk8s.scan(false)).isEqualTo(KubeletVolumes.none());
+        List<Target> volumes = microk8s.volumes();
+        assertThat(volumes).hasSize(1);
+        Measurement missing = new TargetProber().measure(volumes.get(0));
+        assertThat(missing.problem().reason()).startsWith("no kubelet root directory at "
+                + kubelet.hostRoot().resolve("var/snap/microk8s/common/var/lib/kubelet"));
+        assertThat(new VolumeDiscovery(kubelet.hostRoot(), "var/lib/kubelet/").volumes())
+                .as("the default root, however written").extracting(Target::persistentVolume).contains("pv-ext4");
     }
 }

@@ -9,32 +9,45 @@ import java.util.concurrent.TimeUnit;
  * A real FUSE mount (src/test/c/hangfs.c, built here with gcc and libfuse3) holding one file whose
  * reads never return: a reader blocks in the kernel exactly as on a dead disk or server. Closing
  * kills the daemon with SIGKILL, which aborts the connection and releases any stuck reader, then
- * removes the mount point.
+ * removes the mount point (one it made itself).
  */
 public final class HangingFilesystem implements AutoCloseable {
     private final Path dir;
     private final Path mountPoint;
     private final Process daemon;
 
-    private HangingFilesystem() throws IOException {
+    private HangingFilesystem(Path at, boolean hangRoot) throws IOException {
         dir = Files.createTempDirectory(Path.of("/var/tmp"), "storageprobe-hangfs-");
         Path binary = dir.resolve("hangfs");
         try {
             String flags = LoopDevice.run("pkg-config", "fuse3", "--cflags", "--libs").trim();
             LoopDevice.run("sh", "-c", "gcc -o '" + binary + "' src/test/c/hangfs.c " + flags);
-            mountPoint = Files.createDirectory(dir.resolve("mnt"));
+            mountPoint = at != null ? at : Files.createDirectory(dir.resolve("mnt"));
         } catch (IOException | RuntimeException e) {
             // Nothing is mounted yet: a failed build (no libfuse3-dev) must not leave the directory.
             LoopDevice.run("rm", "-rf", dir.toString());
             throw e;
         }
-        daemon = new ProcessBuilder(binary.toString(), "-f", "-s", mountPoint.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("hangfs.log").toFile()).start();
+        ProcessBuilder server = new ProcessBuilder(binary.toString(), "-f", "-s", mountPoint.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("hangfs.log").toFile());
+        if (hangRoot) {
+            server.environment().put("HANGFS_ROOT", "hang");
+        }
+        daemon = server.start();
         waitForMount();
     }
 
+    /** In a directory of its own; only reading {@link #file()} hangs. */
     public static HangingFilesystem mount() throws IOException {
-        return new HangingFilesystem();
+        return new HangingFilesystem(null, false);
+    }
+
+    /**
+     * On an existing directory, where a stat of the mount point itself hangs too: a dead NFS
+     * server's volume as kubelet mounted it. The directory stays when it is closed.
+     */
+    public static HangingFilesystem mountDeadAt(Path mountPoint) throws IOException {
+        return new HangingFilesystem(mountPoint, true);
     }
 
     public Path file() {
