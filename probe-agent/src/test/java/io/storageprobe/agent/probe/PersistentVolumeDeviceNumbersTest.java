@@ -22,7 +22,7 @@ class PersistentVolumeDeviceNumbersTest {
 
     @Test
     void aDeviceMapperDiskMountedThroughDevMapperForAPodIsNotANodeDisk() throws IOException {
-        Path host = Files.createDirectories(tmp.resolve("host/var/lib/kubelet")).getParent().getParent().getParent();
+        Path host = kubeletHost();
         Path volume = host.resolve("var/lib/kubelet/pods/" + POD + "/volumes/kubernetes.io~csi/pvc-123/mount");
         Path mountinfo = Files.writeString(tmp.resolve("mountinfo"), String.join("\n",
                 "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw",
@@ -42,7 +42,7 @@ class PersistentVolumeDeviceNumbersTest {
 
     @Test
     void aPartitionMountedForAPersistentVolumeTakesItsWholeDiskOut() throws IOException {
-        Path host = Files.createDirectories(tmp.resolve("host/var/lib/kubelet")).getParent().getParent().getParent();
+        Path host = kubeletHost();
         Path local = host.resolve("var/lib/kubelet/pods/" + POD + "/volumes/kubernetes.io~local-volume/local-pv-1");
         Path mountinfo = Files.writeString(tmp.resolve("mountinfo"),
                 "701 22 8:17 /data " + local.toString().replace(" ", "\\040") + " rw - ext4 /dev/sdb1 rw\n");
@@ -56,7 +56,7 @@ class PersistentVolumeDeviceNumbersTest {
 
     @Test
     void secretsAndNetworkFilesystemsInPodsBackNoDisk() throws IOException {
-        Path host = Files.createDirectories(tmp.resolve("host/var/lib/kubelet")).getParent().getParent().getParent();
+        Path host = kubeletHost();
         Path pod = host.resolve("var/lib/kubelet/pods/" + POD + "/volumes");
         Path mountinfo = Files.writeString(tmp.resolve("mountinfo"), String.join("\n",
                 "702 22 0:55 / " + pod + "/kubernetes.io~projected/kube-api-access-x rw - tmpfs tmpfs rw",
@@ -67,6 +67,12 @@ class PersistentVolumeDeviceNumbersTest {
         VolumeDiscovery volumes = new VolumeDiscovery(host, mountinfo);
 
         assertThat(volumes.scan(false).devices()).isEmpty();
+    }
+
+    /** A host root with kubelet's root directory as kubelet makes it at start (pods/ in it). */
+    private Path kubeletHost() throws IOException {
+        Files.createDirectories(tmp.resolve("host/var/lib/kubelet/pods"));
+        return tmp.resolve("host");
     }
 
     /** "name:MAJ:MIN" each; a "disk/part" name is a partition of that disk. */
