@@ -29,7 +29,7 @@ COPY ${OPERATOR_JAR} /opt/storageprobe/operator.jar
 COPY image/storageprobe /usr/local/bin/storageprobe
 
 # Every process must find the JVM on PATH; fail the build here rather than at pod start.
-# Then the AOT cache: one training JVM (`aot-training`: --help, `check --file` and the probe-target
+# Then the AOT cache: one training JVM (`aot-training`: --help, `check --file` and the probe-targets
 # child's work, on the jar itself; no devices, no cluster, no network) writes it at exit. Trained
 # with the launcher's compact object headers and the agent's serial GC: a cache is refused when
 # the header layout differs. The classpath is the launcher's, as the cache requires.

@@ -2,6 +2,12 @@ package io.storageprobe.agent.cli;
 
 import io.storageprobe.agent.nativeio.Abi;
 import io.storageprobe.agent.probe.AgentVersion;
+import io.storageprobe.agent.probe.MeasurementJson;
+import io.storageprobe.agent.probe.Target;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 
 /** Entry point: {@code storageprobe check|agent|version}. */
 public final class Main {
@@ -49,13 +55,14 @@ public final class Main {
             case "judge" -> {
                 return new JudgeCommand(System.in, System.out, System.err).run(rest);
             }
-            case "probe-target" -> {
-                // Hidden: the child process NodeProbe runs each target's I/O in.
-                return ProbeTargetCommand.run(rest, System.out, System.err);
+            case "probe-targets" -> {
+                // Hidden: the child process NodeProbe runs targets' I/O in.
+                return ProbeTargetsCommand.run(new BufferedReader(new InputStreamReader(System.in,
+                        StandardCharsets.UTF_8)), System.out, System.err);
             }
             case "aot-training" -> {
                 // Hidden: the image build's AOT training run (JDK 25, -XX:AOTCacheOutput, one JVM),
-                // `aot-training FILE`: what `--help`, `check --file FILE` and its probe-target child
+                // `aot-training FILE`: what `--help`, `check --file FILE` and its probe-targets child
                 // load, in one process, so that the cache serves both the CLI and the children.
                 if (rest.length != 1) {
                     System.err.println("storageprobe aot-training: needs one file");
@@ -63,7 +70,8 @@ public final class Main {
                 }
                 run(new String[] {"--help"});
                 int check = run(new String[] {"check", "--file", rest[0]});
-                int child = run(new String[] {"probe-target", "--file", rest[0]});
+                int child = ProbeTargetsCommand.run(new BufferedReader(new StringReader(
+                        MeasurementJson.write(Target.file(rest[0])))), System.out, System.err);
                 return check <= CheckCommand.RULE_FAILED ? child : check;
             }
             case "agent" -> {

@@ -14,12 +14,6 @@ import java.util.List;
 
 /** Probes this node's real targets with the probe engine. */
 public final class EngineProbeRunner implements ProbeRunner {
-    /**
-     * Probe children at once: each is a JVM of about 17-30 MiB, charged to the agent's pod, whose
-     * agent runs at about 89 MiB of its 192 MiB limit (docs/performance.md).
-     */
-    static final int CONCURRENT_PROBES = 2;
-
     private final Duration timeout;
     private final DeviceDiscovery discovery;
     /** Kept across runs: a target whose probe is still stuck is reported, not read again. */
@@ -57,8 +51,9 @@ public final class EngineProbeRunner implements ProbeRunner {
         if (settings.volumes()) {
             targets.addAll(kubelet.targets());
         }
+        // The default limits: two children of about 17-30 MiB each at once, and two stuck ones at
+        // most, charged to the agent's pod, whose agent runs at about 89 MiB of its 192 MiB limit.
         return QemuJudgement.judge(new NodeProbe(RuleSet.named(settings.rules()), timeout, hung)
-                .withMaxConcurrent(CONCURRENT_PROBES)
                 .run(probe, node, targets), settings.qemu());
     }
 }

@@ -3,19 +3,23 @@ package io.storageprobe.agent.probe;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One target's I/O in a child JVM ({@code storageprobe probe-target --device|--path|--file NAME} or
- * {@code --volume PATH PV}, the same classes), which prints {@link #STARTED} when its JVM is up and
- * then the {@link Measurement} as one line of JSON.
+ * Targets' I/O in a child JVM ({@code storageprobe probe-targets}, the same classes), which prints
+ * {@link #STARTED} when its JVM is up, then reads one target per line of JSON on its stdin and
+ * prints each one's {@link Measurement} as one line of JSON.
  *
  * <p>Why a process and not a thread: a read stuck in the kernel (FUSE server gone, dead NFS,
  * failing disk) cannot be interrupted, and it holds its process's memory map, so that process can
@@ -26,11 +30,10 @@ import java.util.concurrent.TimeoutException;
  * state) ignores even SIGKILL until the kernel ends the read; it then stays behind on its own,
  * holding nothing of the parent's.
  *
- * <p>Why one child per target and not one for all: a child shared by all targets would freeze
- * with its first hung target, and the others' results with it. Each child costs one JVM start
- * (docs/performance.md: 0.6-0.7 s of CPU with a CDS archive, 1.1 s without, and 17 MiB of
- * anonymous memory while it runs); they start together, so a run takes about one start plus the
- * slowest target.
+ * <p>Why one child for many targets: each child is a JVM start (0.6-1.1 s of CPU) and 17-30 MiB
+ * while it runs, so a node with 24 disks and a child per disk paid 24 starts and, at once, 24 JVMs.
+ * A child measures targets one after another, each with its own deadline; when one hangs, that
+ * child is given up with it and {@link NodeProbe} starts another for the targets left.
  */
 public final class ChildProbe implements ProbeWorker {
     /**
@@ -45,52 +48,49 @@ public final class ChildProbe implements ProbeWorker {
     static final List<String> INHERITED_FLAGS = List.of("-XX:SharedArchiveFile=", "-XX:AOTCache=",
             "-XX:+UseCompactObjectHeaders", "-XX:-UseCompactObjectHeaders", "-Xlog:cds", "-Xlog:aot",
             "--enable-native-access=");
-    /** What a child prints once its JVM is up, before it touches the target. */
-    public static final String STARTED = "probe-target: started";
+    /** What a child prints once its JVM is up, before it reads a target. */
+    public static final String STARTED = "probe-targets: started";
     /**
-     * How much longer than the timeout a slow JVM start may take: the timeout is the target's, counted
-     * from when its child is up, so a busy machine does not turn healthy targets into Errors; but never
-     * more than this, so a run still ends within its timeout plus this, whatever the machine does.
+     * How much longer than the timeout a slow JVM start may take: the first target's timeout counts
+     * from when its child is up, so a busy machine does not turn healthy targets into Errors; but
+     * never more than this, so a target still ends within its timeout plus this, whatever the machine does.
      */
     static final long START_ALLOWANCE_NANOS = 1_500_000_000L;
+    /** Put on {@link #lines} when the child's output ends. */
+    private static final String END = new String("end of output");
 
-    private final Target target;
     private final Process process;
-    private final long created = System.nanoTime();
+    private final Writer targets;
     private final CompletableFuture<Long> started = new CompletableFuture<>();
-    private final CompletableFuture<String> output = new CompletableFuture<>();
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private String lastOther = "";
 
-    private ChildProbe(Target target, Process process) {
-        this.target = target;
+    private ChildProbe(Process process) {
         this.process = process;
+        this.targets = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         // Read on a daemon thread: a stuck child never closes its stdout, and nobody may wait for that.
         Thread reader = new Thread(this::read, "probe-output");
         reader.setDaemon(true);
         reader.start();
     }
 
-    static ChildProbe start(Target target) throws IOException {
+    static ChildProbe start() throws IOException {
         // Output merged and piped to us only: a stuck child must not hold the caller's stdout or
         // stderr open, or whoever reads them to the end (a shell pipe, a test) would wait for it.
-        Process process = new ProcessBuilder(command(target)).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        return new ChildProbe(target, process);
+        return new ChildProbe(new ProcessBuilder(command()).redirectErrorStream(true).start());
     }
 
-    static List<String> command(Target target) {
+    static List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // A short-lived, small JVM: serial GC, C1 only, a small heap (the probe buffers are native
-        // memory). Measured 17 MiB of anonymous memory per child with these, 26 MiB with -Xmx32m alone.
+        // A small JVM: serial GC, C1 only, a small heap (the probe buffers are native memory).
+        // Measured 17 MiB of anonymous memory per child with these, 26 MiB with -Xmx32m alone.
         command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xms4m",
                 "-Xmx16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss256k",
                 "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=32m", "-XX:-UsePerfData"));
         command.addAll(inheritedFlags(ProcessHandle.current().info().arguments().map(List::of).orElse(List.of())));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.storageprobe.agent.cli.Main",
-                "probe-target", "--" + target.kind().json(), target.name()));
-        if (target.persistentVolume() != null) {
-            command.add(target.persistentVolume());
-        }
+                "probe-targets"));
         return command;
     }
 
@@ -111,32 +111,53 @@ public final class ChildProbe implements ProbeWorker {
     }
 
     @Override
-    public Measurement await(long deadlineNanos) throws InterruptedException {
+    public Measurement measure(Target target, long deadlineNanos) throws InterruptedException {
+        long asked = System.nanoTime();
+        try {
+            targets.write(MeasurementJson.write(target) + "\n");
+            targets.flush();
+        } catch (IOException e) {
+            return ended(target);
+        }
         long limit = deadlineNanos + START_ALLOWANCE_NANOS;
-        String text;
         try {
             long up = started.get(Math.max(0, limit - System.nanoTime()), TimeUnit.NANOSECONDS);
-            long until = Math.min(up + (deadlineNanos - created), limit);
-            text = output.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (!process.waitFor(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                return null;
+            long until = Math.min(Math.max(up, asked) + (deadlineNanos - asked), limit);
+            for (String line; (line = lines.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
+                if (line == END) {
+                    lines.add(END);
+                    return ended(target);
+                }
+                if (line.startsWith("{")) {
+                    return MeasurementJson.read(line);
+                }
+                lastOther = line; // the JVM's own warnings; the last one explains a crash
             }
+            return null;
         } catch (TimeoutException e) {
             return null;
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
+        } catch (IOException e) {
+            return Measurement.error(target, null, "the probe process (" + describe() + ") printed no measurement: "
+                    + e.getMessage());
         }
-        // The measurement is the last JSON line: the JVM itself may print a warning after it.
-        String last = text.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(lastLine(text));
-        if (process.exitValue() == 0 && last.startsWith("{")) {
-            try {
-                return MeasurementJson.read(last);
-            } catch (IOException e) {
-                // Falls through: reported with what the child printed.
-            }
+    }
+
+    /** The child is gone before it measured the target: what it said last, and how it ended. */
+    private Measurement ended(Target target) throws InterruptedException {
+        boolean exited = process.waitFor(1, TimeUnit.SECONDS);
+        return Measurement.error(target, null, "the probe process (" + describe() + ") ended"
+                + (exited ? " with exit code " + process.exitValue() : "") + (lastOther.isBlank() ? "" : ": " + lastOther));
+    }
+
+    @Override
+    public void close() {
+        try {
+            targets.close();
+        } catch (IOException e) {
+            // Already gone: nothing to end.
         }
-        return Measurement.error(target, null, "the probe process (pid " + process.pid() + ") failed with exit code "
-                + process.exitValue() + (text.isBlank() ? "" : ": " + last));
     }
 
     @Override
@@ -158,25 +179,19 @@ public final class ChildProbe implements ProbeWorker {
     }
 
     private void read() {
-        StringBuilder text = new StringBuilder();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.equals(STARTED)) {
                     started.complete(System.nanoTime());
                 } else {
-                    text.append(line).append('\n');
+                    lines.add(line);
                 }
             }
         } catch (IOException e) {
             // The child is gone; what it printed so far is all there is.
         }
-        // A child that died before it was up is finished too: await must not wait for it.
+        // A child that died before it was up is finished too: nobody may wait for it to start.
         started.complete(System.nanoTime());
-        output.complete(text.toString());
-    }
-
-    private static String lastLine(String text) {
-        String[] lines = text.strip().split("\n");
-        return lines[lines.length - 1].strip();
+        lines.add(END);
     }
 }
