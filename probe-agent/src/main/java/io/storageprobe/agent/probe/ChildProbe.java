@@ -151,12 +151,21 @@ public final class ChildProbe implements ProbeWorker {
                 + (exited ? " with exit code " + process.exitValue() : "") + (lastOther.isBlank() ? "" : ": " + lastOther));
     }
 
+    /** Ends its input and waits the moment the child needs to exit, so a finished run leaves no process. */
     @Override
     public void close() {
         try {
             targets.close();
         } catch (IOException e) {
             // Already gone: nothing to end.
+        }
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 
