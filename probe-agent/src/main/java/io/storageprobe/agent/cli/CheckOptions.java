@@ -42,7 +42,8 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
               --output-file PATH
                                 write the output to PATH instead of stdout, atomically: a temporary
                                 file in the same directory, synced, then renamed over PATH
-              --timeout SECS    give up on a target after this long (default 30)
+              --timeout SECS    give up on a target after this long (default 30), counted from when
+                                its probe process is up (which may take one timeout more)
               --scratch         make loop devices with 512- and 4096-byte sectors (and a file on ext4 on
                                 the 4K one), probe them (not the host's disks) and remove them: shows how
                                 this kernel treats 4K-sector disks even without one (needs root, losetup,

@@ -63,7 +63,8 @@ class NodeProbeTest {
             assertThat(result.targets().get(0).verdict()).isEqualTo(Verdict.Error);
             assertThat(result.targets().get(0).reason()).startsWith("probe did not finish within 5 s (I/O hung?);"
                     + " its process (pid ").endsWith(") was killed, and stays until the kernel ends the read");
-            assertThat(result.targets().subList(1, 5)).extracting(TargetResult::verdict).containsOnly(Verdict.Compatible);
+            assertThat(result.targets().subList(1, 5)).extracting(TargetResult::verdict)
+                    .as(result.targets().stream().map(TargetResult::reason).toList().toString()).containsOnly(Verdict.Compatible);
             assertThat(result.targets().subList(1, 5)).extracting(t -> t.facts().logicalBlockSize())
                     .containsExactly(4096, 4096, 512, 4096);
             assertThat(children).as("two children for five targets, and one more if the hung one's lane had"
