@@ -24,9 +24,12 @@ public final class RuleCatalog {
                     "the alignments QEMU's probe concludes (only EINVAL means misaligned) are accepted by the kernel",
                     "raw_probe_alignment in block/file-posix.c still counts every errno but EINVAL as aligned "
                             + "(EIO: dm-crypt on 6.0, 64K-page kernels 6.18 until 9b0c3673c885)"),
-            RuleInfo.breaksEveryQemu(DIO_ALIGNMENT_HONEST,
+            RuleInfo.informational(DIO_ALIGNMENT_HONEST,
                     "reads that meet statx(STATX_DIOALIGN) succeed and reads that violate it fail",
-                    "QEMU trusts the kernel's answers; a wrong STATX_DIOALIGN misleads every prober that reads it"),
+                    "QEMU never asks statx: raw_probe_alignment in block/file-posix.c takes BLKSSZGET, then "
+                            + "XFS_IOC_DIOINFO, then its own reads (unchanged through QEMU 10.x; the statx patch of "
+                            + "2022-11 was not merged). A wrong STATX_DIOALIGN misleads programs that trust it, not "
+                            + "QEMU; where QEMU's own reads are misled, qemu-alignment-probe fails"),
             RuleInfo.informational(DIO_NOT_BUFFERED,
                     "O_DIRECT is not silently served from the page cache (btrfs, ZFS before 2.3)",
                     "cache=none promises no host page cache, but btrfs's buffered fallback (968f19c5b1b7) breaks "

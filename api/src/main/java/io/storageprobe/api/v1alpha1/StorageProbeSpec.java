@@ -37,8 +37,9 @@ public record StorageProbeSpec(
 
         @JsonPropertyDescription("Names of the conformance rules that decide the verdict. Default: all built-in rules. "
                 + "qemu-legacy-dio breaks QEMU before 7.2 only (fixed by QEMU commits a7c5f67a7856 and 25474d90aa50); "
-                + "qemu-alignment-probe, dio-alignment-honest and dio-write-alignment break every QEMU; "
-                + "dio-not-buffered breaks none (informational: btrfs's buffered fallback, VMs run). "
+                + "qemu-alignment-probe and dio-write-alignment break every QEMU; "
+                + "dio-alignment-honest and dio-not-buffered break none (informational: QEMU never asks statx; "
+                + "btrfs's buffered fallback, VMs run). "
                 + "A failing rule that cannot break the QEMU in force (see qemu) is a latent finding, not Affected.")
         @Size(max = 16)
         List<@Size(max = 63) String> rules,

@@ -17,7 +17,7 @@ class QemuJudgementTest {
     private static final RuleOutcome LEGACY_FAILS = new RuleOutcome(RuleCatalog.QEMU_LEGACY_DIO, RuleStatus.Fail,
             "buffer alignment 512 < request alignment 4096 and preadv {512@0xc00, 3584@0x200} failed with EINVAL");
     private static final RuleOutcome HONEST_PASSES = new RuleOutcome(RuleCatalog.DIO_ALIGNMENT_HONEST, RuleStatus.Pass, "ok");
-    private static final RuleOutcome HONEST_FAILS = new RuleOutcome(RuleCatalog.DIO_ALIGNMENT_HONEST, RuleStatus.Fail, "EIO");
+    private static final RuleOutcome PROBE_FAILS = new RuleOutcome(RuleCatalog.QEMU_ALIGNMENT_PROBE, RuleStatus.Fail, "EIO");
 
     @Test
     void theLegacyFailureBreaksQemuBefore72Only() {
@@ -42,10 +42,18 @@ class QemuJudgementTest {
 
     @Test
     void failuresThatBreakEveryQemuCountWhateverTheVersion() {
-        TargetResult t = judge(qemu("11.0"), LEGACY_FAILS, HONEST_FAILS);
+        TargetResult t = judge(qemu("11.0"), LEGACY_FAILS, PROBE_FAILS);
         assertThat(t.verdict()).isEqualTo(Verdict.Affected);
-        assertThat(t.reason()).isEqualTo("dio-alignment-honest: EIO");
+        assertThat(t.reason()).isEqualTo("qemu-alignment-probe: EIO");
         assertThat(t.latentFindings()).hasSize(1);
+    }
+
+    @Test
+    void aStatxThatLiesBreaksNoQemuSinceQemuNeverAsksIt() {
+        RuleOutcome lies = new RuleOutcome(RuleCatalog.DIO_ALIGNMENT_HONEST, RuleStatus.Fail, "a 512-byte read failed");
+        TargetResult t = judge(QemuInForce.unknown("no KubeVirt"), lies);
+        assertThat(t.verdict()).isEqualTo(Verdict.Compatible);
+        assertThat(t.latentFindings()).singleElement().asString().startsWith("dio-alignment-honest fails, but it breaks no QEMU");
     }
 
     @Test
