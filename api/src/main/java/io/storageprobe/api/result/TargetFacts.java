@@ -30,6 +30,7 @@ import java.util.List;
  *                               where every segment but the first must start, and all but the last end, on
  *                               that boundary; null where the kernel has no such file
  * @param loop                   the loop device beneath the target and whether it does direct I/O, or null
+ * @param imageBytes             files only: the file's size in bytes, the size QEMU gives a raw image, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetFacts(
@@ -64,7 +65,9 @@ public record TargetFacts(
         @JsonPropertyDescription("Queue/virt_boundary_mask of the device beneath: non-zero (NVMe's PRP: 4095) where each segment of a request but the first must start, and each but the last end, on that boundary; 0 where there is none; null where the kernel has no such file.")
         Long virtBoundaryMask,
         @JsonPropertyDescription("The loop device beneath the target (the target, or a device its filesystem or device-mapper table is on) and whether it does direct I/O on its backing file, or null.")
-        LoopBacking loop) {
+        LoopBacking loop,
+        @JsonPropertyDescription("Files only (--file and the disk.img of volume targets): the file's size in bytes, which QEMU takes as a raw image's size; null for devices and directories.")
+        Long imageBytes) {
 
     /** Facts without the queue's virt_boundary and loop details (fixtures and tests). */
     public TargetFacts(Integer logicalBlockSize, Integer physicalBlockSize, Integer dmaAlignment, StatxDioAlign statx,
@@ -74,13 +77,20 @@ public record TargetFacts(
                        String requestAlignmentSource) {
         this(logicalBlockSize, physicalBlockSize, dmaAlignment, statx, requestProbes, bufferProbes,
                 probedRequestAlignment, probedBufferAlignment, splitVector, conclusionRead, writeProbe,
-                reflinkWriteProbe, holeAtOffsetZero, requestAlignmentSource, null, null);
+                reflinkWriteProbe, holeAtOffsetZero, requestAlignmentSource, null, null, null);
     }
 
     /** These facts with the write probes of a path target added. */
     public TargetFacts withWriteProbes(WriteProbe scratch, WriteProbe reflinkClone) {
         return new TargetFacts(logicalBlockSize, physicalBlockSize, dmaAlignment, statx, requestProbes, bufferProbes,
                 probedRequestAlignment, probedBufferAlignment, splitVector, conclusionRead, scratch, reflinkClone,
-                holeAtOffsetZero, requestAlignmentSource, virtBoundaryMask, loop);
+                holeAtOffsetZero, requestAlignmentSource, virtBoundaryMask, loop, imageBytes);
+    }
+
+    /** These facts with a file target's size added. */
+    public TargetFacts withImageBytes(Long bytes) {
+        return new TargetFacts(logicalBlockSize, physicalBlockSize, dmaAlignment, statx, requestProbes, bufferProbes,
+                probedRequestAlignment, probedBufferAlignment, splitVector, conclusionRead, writeProbe,
+                reflinkWriteProbe, holeAtOffsetZero, requestAlignmentSource, virtBoundaryMask, loop, bytes);
     }
 }

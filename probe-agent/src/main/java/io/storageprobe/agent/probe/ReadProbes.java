@@ -35,7 +35,7 @@ final class ReadProbes {
                     request.alignment(), memory.alignment(), split, conclusion, null, null,
                     filesystem == null ? null : file.holeAt(0), request.source(),
                     limits.device() == null ? null : BlockQueue.virtBoundaryMask(limits.device()),
-                    limits.device() == null ? null : LoopDevices.system().beneath(limits.device()));
+                    limits.device() == null ? null : LoopDevices.system().beneath(limits.device()), null);
             return new Measurement(target, path, filesystem, limits.device(), facts, unreadable(request, memory));
         }
     }
