@@ -22,6 +22,9 @@ from pathlib import Path
 JSON_BLOCK = re.compile(r"===STORAGEPROBE-MATRIX-JSON-BEGIN qemu=(\S+)===\n(.*?)===STORAGEPROBE-MATRIX-JSON-END", re.S)
 EXIT = re.compile(r"===STORAGEPROBE-MATRIX-EXIT qemu=(\S+) rc=(\d+)===")
 QEMUIO_BLOCK = re.compile(r"===QEMUIO-BEGIN target=(\S+) qemu=(\S+) version=(\S+)===\n(.*?)===QEMUIO-END rc=(\d+)===", re.S)
+# Experiments read by people (issue 20): the tail of odd-sized images, qemu-img convert onto a 4K
+# disk, NVMe without SGLs. Printed, not asserted.
+EXTRA_BLOCK = re.compile(r"===EXTRA-BEGIN (.*?)===\n(.*?)===EXTRA-END rc=(\d+)===", re.S)
 LOCAL_QEMU = re.compile(r"===LOCAL-QEMU-BEGIN===\n(.*?)===LOCAL-QEMU-END rc=(\d+)===", re.S)
 TARGET = re.compile(r"^MATRIX: target (\S+) --(device|file)=(\S*) (\S+)$", re.M)
 # The agent's exit code for each overall verdict (1: a rule failed, not a harness failure).
@@ -127,7 +130,7 @@ def check_local_qemu(suite, text, guest_doc, targets, blocks, failures):
 def main(expected_path, results, jar, suites):
     results = Path(results)
     agent_expected, qemuio_expected = read_expected(expected_path)
-    fact_rows, matrix_rows, failures = [], [], []
+    fact_rows, matrix_rows, extra_rows, failures = [], [], [], []
 
     for suite in suites:
         status_file = results / f"{suite}.status"
@@ -206,8 +209,9 @@ def main(expected_path, results, jar, suites):
                 rule = next((r.get("status") for r in t.get("rules", []) if r.get("rule") == "qemu-legacy-dio"), "missing")
                 got = dict(req=facts.get("probedRequestAlignment"), buf=facts.get("probedBufferAlignment"),
                            split=split, rule=rule, lbs=facts.get("logicalBlockSize"))
+                vbm = facts.get("virtBoundaryMask")
                 fact_rows.append([kernel, f"{exp['target']}:{t.get('path', '?')}", got["lbs"], got["req"],
-                                  got["buf"], split, rule])
+                                  got["buf"], split, rule, "-" if vbm is None else vbm])
                 # Everything probed here sits on a 4096-byte-sector disk.
                 if got["lbs"] != 4096:
                     failures.append(f"{suite} {exp['target']}: logicalBlockSize {got['lbs']}, expected 4096")
@@ -246,6 +250,14 @@ def main(expected_path, results, jar, suites):
                                 f"{cmd}: {err}" if err else "", verdict, agree])
 
         check_local_qemu(suite, text, docs.get("-"), targets, blocks, failures)
+        for m in re.finditer(r"^MATRIX: (nvme(?:-prp)?=.*)$", text, re.M):
+            extra_rows.append([kernel, "sysfs", m.group(1), "", ""])
+        for what, body, rc in EXTRA_BLOCK.findall(text):
+            lines = [l for l in body.splitlines() if l.strip() and not re.match(r"^[\d.]+ \w+, \d+ ops", l)]
+            # One line per command result, failures first: what a person needs to see.
+            failed = [l for l in lines if "failed" in l or "can't" in l or "rror" in l]
+            shown = failed[0] if failed else (lines[-1] if lines else "")
+            extra_rows.append([kernel, what.split()[0], " ".join(what.split()[1:]), f"rc={rc}", shown[:110]])
 
     def show(header, rows):
         table = [header] + [[str(c) for c in r] for r in rows]
@@ -253,9 +265,13 @@ def main(expected_path, results, jar, suites):
         for r in table:
             print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
 
-    show(["kernel", "target", "lbs", "req align", "buf align", "split-vector", "qemu-legacy-dio"], fact_rows)
+    show(["kernel", "target", "lbs", "req align", "buf align", "split-vector", "qemu-legacy-dio",
+          "virt_boundary_mask"], fact_rows)
     print()
     show(["kernel", "target", "qemu", "qemu-io", "first failure (errno)", "agent verdict", "agree"], matrix_rows)
+    if extra_rows:
+        print()
+        show(["kernel", "experiment", "where", "rc", "first failure, else last result"], extra_rows)
     for f in failures:
         print(f"FAIL {f}")
     print(f"kernel matrix: {'PASS' if not failures else 'FAIL'} "

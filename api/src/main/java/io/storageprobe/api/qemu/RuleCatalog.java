@@ -14,6 +14,7 @@ public final class RuleCatalog {
     public static final String DIO_ALIGNMENT_HONEST = "dio-alignment-honest";
     public static final String DIO_NOT_BUFFERED = "dio-not-buffered";
     public static final String DIO_WRITE_ALIGNMENT = "dio-write-alignment";
+    public static final String IMAGE_SIZE_ALIGNMENT = "image-size-alignment";
 
     public static final List<RuleInfo> RULES = List.of(
             RuleInfo.breaksQemuBefore(new QemuVersion(7, 2, 0), QEMU_LEGACY_DIO,
@@ -31,15 +32,24 @@ public final class RuleCatalog {
                             + "2022-11 was not merged). A wrong STATX_DIOALIGN misleads programs that trust it, not "
                             + "QEMU; where QEMU's own reads are misled, qemu-alignment-probe fails"),
             RuleInfo.informational(DIO_NOT_BUFFERED,
-                    "O_DIRECT is not silently served from the page cache (btrfs, ZFS before 2.3)",
+                    "O_DIRECT is not silently served from the page cache (btrfs, ZFS before 2.3, loop devices without direct I/O)",
                     "cache=none promises no host page cache, but btrfs's buffered fallback (968f19c5b1b7) breaks "
                             + "no VM: qemu-io of QEMU 5.2, 7.2 and 10.0 read and wrote correctly on btrfs under "
-                            + "Linux 5.10, 6.1, 6.12 and 7.3 (kernel-matrix, December 2026)"),
+                            + "Linux 5.10, 6.1, 6.12 and 7.3 (kernel-matrix, December 2026). A loop device whose "
+                            + "backing file cannot do its sector size with O_DIRECT runs buffered (loop/dio 0) although "
+                            + "losetup --direct-io=on exits 0 (openebs/rawfile-localpv#39; seen with 512-byte sectors "
+                            + "over a file on 4K ext4)"),
             RuleInfo.breaksEveryQemu(DIO_WRITE_ALIGNMENT,
                     "O_DIRECT writes need no more alignment than the reads QEMU probes",
                     "QEMU probes reads only and writes with the same alignment; bcachefs with 4K blocks rejects "
                             + "512-byte writes (bcachefs#791). XFS copy-on-write files report a larger write alignment "
-                            + "(STATX_DIO_READ_ALIGN) but serve smaller writes through the page cache instead of failing"));
+                            + "(STATX_DIO_READ_ALIGN) but serve smaller writes through the page cache instead of failing"),
+            RuleInfo.breaksEveryQemu(IMAGE_SIZE_ALIGNMENT,
+                    "a disk image's size (rounded up to 512 bytes) is a multiple of QEMU's request alignment there",
+                    "QEMU refuses to open such an image writable with cache=none: \"Cannot get 'write' permission "
+                            + "without 'resize': Image size is not a multiple of request alignment\" (block.c, since "
+                            + "QEMU 5.1; kubevirt#5785, fixed for cloud-init ISOs by kubevirt#6754). Reproduced by "
+                            + "qemu-io of QEMU 5.2, 7.2 and 10.0 on 4K ext4 and xfs (kernel-matrix, December 2026)"));
 
     private RuleCatalog() {
     }

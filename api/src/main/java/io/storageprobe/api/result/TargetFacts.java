@@ -26,6 +26,11 @@ import java.util.List;
  *                               BLKSSZGET (devices), XFS_IOC_DIOINFO (xfs files) or reads (the read probe)
  * @param holeAtOffsetZero       files only: the probes' offset 0 is a hole (lseek SEEK_DATA), where iomap
  *                               filesystems zero-fill O_DIRECT reads without checking their alignment
+ * @param virtBoundaryMask       queue/virt_boundary_mask of the device beneath: non-zero (NVMe's PRP: 4095)
+ *                               where every segment but the first must start, and all but the last end, on
+ *                               that boundary; null where the kernel has no such file
+ * @param loop                   the loop device beneath the target and whether it does direct I/O, or null
+ * @param imageBytes             files only: the file's size in bytes, the size QEMU gives a raw image, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetFacts(
@@ -56,12 +61,36 @@ public record TargetFacts(
         @JsonPropertyDescription("Files only: true where the probes' offset 0 is a hole of the file (lseek SEEK_DATA, sparse disk images), where iomap filesystems zero-fill O_DIRECT reads without checking their alignment; null for devices.")
         Boolean holeAtOffsetZero,
         @JsonPropertyDescription("Where QEMU takes the request alignment from, in raw_probe_alignment's order: BLKSSZGET (block devices), XFS_IOC_DIOINFO (files on xfs), else reads (the read probe).")
-        String requestAlignmentSource) {
+        String requestAlignmentSource,
+        @JsonPropertyDescription("Queue/virt_boundary_mask of the device beneath: non-zero (NVMe's PRP: 4095) where each segment of a request but the first must start, and each but the last end, on that boundary; 0 where there is none; null where the kernel has no such file.")
+        Long virtBoundaryMask,
+        @JsonPropertyDescription("The loop device beneath the target (the target, or a device its filesystem or device-mapper table is on) and whether it does direct I/O on its backing file, or null.")
+        LoopBacking loop,
+        @JsonPropertyDescription("Files only (--file and the disk.img of volume targets): the file's size in bytes, which QEMU takes as a raw image's size; null for devices and directories.")
+        Long imageBytes) {
+
+    /** Facts without the queue's virt_boundary and loop details (fixtures and tests). */
+    public TargetFacts(Integer logicalBlockSize, Integer physicalBlockSize, Integer dmaAlignment, StatxDioAlign statx,
+                       List<ProbeRead> requestProbes, List<ProbeRead> bufferProbes, Integer probedRequestAlignment,
+                       Integer probedBufferAlignment, SplitVectorRead splitVector, ProbeRead conclusionRead,
+                       WriteProbe writeProbe, WriteProbe reflinkWriteProbe, Boolean holeAtOffsetZero,
+                       String requestAlignmentSource) {
+        this(logicalBlockSize, physicalBlockSize, dmaAlignment, statx, requestProbes, bufferProbes,
+                probedRequestAlignment, probedBufferAlignment, splitVector, conclusionRead, writeProbe,
+                reflinkWriteProbe, holeAtOffsetZero, requestAlignmentSource, null, null, null);
+    }
 
     /** These facts with the write probes of a path target added. */
     public TargetFacts withWriteProbes(WriteProbe scratch, WriteProbe reflinkClone) {
         return new TargetFacts(logicalBlockSize, physicalBlockSize, dmaAlignment, statx, requestProbes, bufferProbes,
                 probedRequestAlignment, probedBufferAlignment, splitVector, conclusionRead, scratch, reflinkClone,
-                holeAtOffsetZero, requestAlignmentSource);
+                holeAtOffsetZero, requestAlignmentSource, virtBoundaryMask, loop, imageBytes);
+    }
+
+    /** These facts with a file target's size added. */
+    public TargetFacts withImageBytes(Long bytes) {
+        return new TargetFacts(logicalBlockSize, physicalBlockSize, dmaAlignment, statx, requestProbes, bufferProbes,
+                probedRequestAlignment, probedBufferAlignment, splitVector, conclusionRead, writeProbe,
+                reflinkWriteProbe, holeAtOffsetZero, requestAlignmentSource, virtBoundaryMask, loop, bytes);
     }
 }

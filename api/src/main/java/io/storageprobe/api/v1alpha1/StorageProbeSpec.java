@@ -18,8 +18,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.nodeSelector) || self.nodeSelector.all(k, k.size() <= 317)",
         fieldPath = ".nodeSelector", message = "spec.nodeSelector keys must be at most 317 characters")
-@ValidationRule(value = "!has(self.rules) || self.rules.all(r, r in ['qemu-legacy-dio', 'qemu-alignment-probe', 'dio-alignment-honest', 'dio-not-buffered', 'dio-write-alignment'])",
-        fieldPath = ".rules", message = "spec.rules may only name qemu-legacy-dio, qemu-alignment-probe, dio-alignment-honest, dio-not-buffered and dio-write-alignment")
+@ValidationRule(value = "!has(self.rules) || self.rules.all(r, r in ['qemu-legacy-dio', 'qemu-alignment-probe', 'dio-alignment-honest', 'dio-not-buffered', 'dio-write-alignment', 'image-size-alignment'])",
+        fieldPath = ".rules", message = "spec.rules may only name qemu-legacy-dio, qemu-alignment-probe, dio-alignment-honest, dio-not-buffered, dio-write-alignment and image-size-alignment")
 @ValidationRule(value = "!has(self.rules) || self.rules.all(r, self.rules.exists_one(x, x == r))",
         fieldPath = ".rules", message = "spec.rules must not name a rule twice")
 @ValidationRule(value = "!has(self.interval) || duration(self.interval) >= duration('1m')",
@@ -37,7 +37,7 @@ public record StorageProbeSpec(
 
         @JsonPropertyDescription("Names of the conformance rules that decide the verdict. Default: all built-in rules. "
                 + "qemu-legacy-dio breaks QEMU before 7.2 only (fixed by QEMU commits a7c5f67a7856 and 25474d90aa50); "
-                + "qemu-alignment-probe and dio-write-alignment break every QEMU; "
+                + "qemu-alignment-probe, dio-write-alignment and image-size-alignment break every QEMU; "
                 + "dio-alignment-honest and dio-not-buffered break none (informational: QEMU never asks statx; "
                 + "btrfs's buffered fallback, VMs run). "
                 + "A failing rule that cannot break the QEMU in force (see qemu) is a latent finding, not Affected.")

@@ -48,6 +48,25 @@ public record BlockQueue(String device, Integer logicalBlockSize, Integer physic
         return mask == null ? null : mask + 1;
     }
 
+    /**
+     * queue/virt_boundary_mask of device NAME (its disk's, for a partition): non-zero where the
+     * driver needs every segment but the first to start on that boundary (NVMe's PRP lists), which
+     * 6.18's relaxed segment lengths do not lift. Null where the kernel has no such file.
+     */
+    public static Long virtBoundaryMask(String name) {
+        Path device = Path.of("/sys/class/block", name);
+        Long mask = readLong(device.resolve("queue/virt_boundary_mask"));
+        return mask != null ? mask : readLong(device.resolve("../queue/virt_boundary_mask"));
+    }
+
+    private static Long readLong(Path file) {
+        try {
+            return Long.valueOf(Files.readString(file).trim());
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** /sys/class/block/NAME is named after the device; /sys/dev/block/MAJ:MIN links to it. */
     private static String deviceName(Path sysfsEntry) {
         if (sysfsEntry.startsWith("/sys/class/block")) {

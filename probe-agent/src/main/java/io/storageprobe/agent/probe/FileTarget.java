@@ -32,7 +32,10 @@ final class FileTarget implements TargetAccess {
             String filesystem = Filesystems.name(file.filesystemMagic());
             BlockQueue limits = BlockQueue.ofDev(stat.devMajor(), stat.devMinor())
                     .orElse(new BlockQueue(null, null, null, null));
-            Measurement m = ReadProbes.run(target, path, filesystem, limits, stat, file);
+            Measurement probed = ReadProbes.run(target, path, filesystem, limits, stat, file);
+            // QEMU takes a raw image's size from the file: image-size-alignment judges it.
+            Measurement m = probed.facts() == null ? probed : new Measurement(probed.target(), probed.path(),
+                    probed.filesystem(), probed.device(), probed.facts().withImageBytes(size), probed.problem());
             if (Filesystems.hasNoDirectIo(filesystem)) {
                 return new Measurement(target, path, filesystem, m.device(), m.facts(),
                         new Measurement.Problem(Measurement.Problem.Kind.UNSUPPORTED, filesystem

@@ -33,7 +33,9 @@ final class ReadProbes {
             TargetFacts facts = new TargetFacts(limits.logicalBlockSize(), limits.physicalBlockSize(),
                     limits.dmaAlignment(), statxDioAlign(stat), request.reads(), memory.reads(),
                     request.alignment(), memory.alignment(), split, conclusion, null, null,
-                    filesystem == null ? null : file.holeAt(0), request.source());
+                    filesystem == null ? null : file.holeAt(0), request.source(),
+                    limits.device() == null ? null : BlockQueue.virtBoundaryMask(limits.device()),
+                    limits.device() == null ? null : LoopDevices.system().beneath(limits.device()), null);
             return new Measurement(target, path, filesystem, limits.device(), facts, unreadable(request, memory));
         }
     }

@@ -1,6 +1,7 @@
 package io.storageprobe.agent.verdict;
 
 import io.storageprobe.agent.probe.Filesystems;
+import io.storageprobe.api.result.LoopBacking;
 import io.storageprobe.api.result.ProbeRead;
 import io.storageprobe.api.result.ProbeWrite;
 import io.storageprobe.api.result.RuleOutcome;
@@ -17,7 +18,10 @@ import java.util.stream.Stream;
  * Reads are judged with QEMU's probe reads; writes with the write probe where it ran (path
  * targets), because btrfs falls back to buffered writes for every checksummed file (968f19c5b1b7,
  * in 6.12 stable) even where its reads stay direct. Probing such storage proves nothing about the
- * disk beneath.
+ * disk beneath. A loop device without direct I/O (loop/dio 0: its backing file cannot do the loop
+ * device's sector size with O_DIRECT, and the kernel falls back silently, openebs/rawfile-localpv#39)
+ * is the same case that no probe read shows: the loop device checks alignment itself and then reads
+ * its backing file through the page cache, so it is judged from sysfs.
  */
 public final class DioNotBufferedRule implements Rule {
     public static final String NAME = "dio-not-buffered";
@@ -29,6 +33,12 @@ public final class DioNotBufferedRule implements Rule {
 
     @Override
     public RuleOutcome evaluate(TargetFacts facts, String filesystem) {
+        LoopBacking loop = facts.loop();
+        if (loop != null && !loop.directIo()) {
+            return outcome(RuleStatus.Fail, loop.device() + " runs without direct I/O (/sys/block/" + loop.device()
+                    + "/loop/dio is 0" + (loop.backingFile() == null ? "" : ", backing file " + loop.backingFile())
+                    + "): O_DIRECT through it is served from the backing file's page cache");
+        }
         if (filesystem != null && Filesystems.isByteAlignedDirectIo(filesystem)) {
             return outcome(RuleStatus.NotApplicable, filesystem + " does direct I/O without alignment needs");
         }

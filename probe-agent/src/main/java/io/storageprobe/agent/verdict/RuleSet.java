@@ -13,7 +13,8 @@ import java.util.Map;
 public final class RuleSet {
     /** In {@link io.storageprobe.api.qemu.RuleCatalog}'s order, which a test pins. */
     private static final List<Rule> BUILT_IN = List.of(new QemuLegacyDioRule(), new QemuAlignmentProbeRule(),
-            new DioAlignmentHonestRule(), new DioNotBufferedRule(), new DioWriteAlignmentRule());
+            new DioAlignmentHonestRule(), new DioNotBufferedRule(), new DioWriteAlignmentRule(),
+            new ImageSizeAlignmentRule());
 
     private final List<Rule> rules;
 

@@ -21,12 +21,19 @@ public final class LoopDevice implements AutoCloseable {
     private Path mountPoint;
 
     private LoopDevice(int sectorSize, long bytes, boolean partitioned) throws IOException {
+        this(sectorSize, bytes, partitioned, null);
+    }
+
+    /** @param backing an existing file to attach (kept), or null for a new image in a temp folder */
+    private LoopDevice(int sectorSize, long bytes, boolean partitioned, Path backing) throws IOException {
         dir = Files.createTempDirectory(Path.of("/var/tmp"), "storageprobe-test-");
-        Path image = dir.resolve("disk.img");
-        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
-            f.setLength(bytes);
-            if (partitioned) {
-                writeMbrWithOnePartition(f, sectorSize, bytes);
+        Path image = backing != null ? backing : dir.resolve("disk.img");
+        if (backing == null) {
+            try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+                f.setLength(bytes);
+                if (partitioned) {
+                    writeMbrWithOnePartition(f, sectorSize, bytes);
+                }
             }
         }
         try {
@@ -53,6 +60,15 @@ public final class LoopDevice implements AutoCloseable {
     /** A device over an image of exactly {@code bytes} (0 makes an empty device). */
     public static LoopDevice createOfBytes(int sectorSize, long bytes) throws IOException {
         return new LoopDevice(sectorSize, bytes, false);
+    }
+
+    /**
+     * A device over an existing file (left in place on close), asked for direct I/O. Where the
+     * file's filesystem cannot do {@code sectorSize} with O_DIRECT (512 over a 4K filesystem) the
+     * kernel attaches it anyway, running buffered: losetup exits 0 and loop/dio stays 0.
+     */
+    public static LoopDevice overFile(Path file, int sectorSize) throws IOException {
+        return new LoopDevice(sectorSize, 0, false, file);
     }
 
     /** A device whose MBR holds one Linux partition from 1 MiB to the end: it appears as {@code <device>p1}. */

@@ -144,6 +144,21 @@ class RulesTest {
     }
 
     @Test
+    void imageSizeIsJudgedAgainstTheAlignmentQemuUsesThere() {
+        TargetFacts f = facts(null, List.of("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK"),
+                List.of("EINVAL", "OK", "OK", "OK", "OK"), 4096, 512);
+        ImageSizeAlignmentRule rule = new ImageSizeAlignmentRule();
+        assertThat(evaluate(rule, f, null).status()).as("a device has no image size").isEqualTo(RuleStatus.NotApplicable);
+        assertThat(evaluate(rule, f.withImageBytes(8L << 20), "ext4").status()).isEqualTo(RuleStatus.Pass);
+        assertThat(evaluate(rule, f.withImageBytes((8L << 20) + 4096 + 1), "xfs").reason())
+                .isEqualTo("the image holds 8392705 bytes (8393216 in QEMU's 512-byte sectors), not a multiple of"
+                        + " QEMU's request alignment 4096: QEMU refuses to open it writable with cache=none (\"Image"
+                        + " size is not a multiple of request alignment\"); grow it to 8396800 bytes");
+        // On NFS QEMU does not probe: alignment 1, every size is fine.
+        assertThat(evaluate(rule, f.withImageBytes(12345L), "nfs").status()).isEqualTo(RuleStatus.Pass);
+    }
+
+    @Test
     void nfsByteAlignedDirectIoIsNotJudgedAsBuffered() {
         TargetFacts f = facts(null, List.of("OK", "OK", "OK", "OK", "OK"), List.of("OK", "OK", "OK", "OK", "OK"),
                 4096, 4096);
@@ -287,7 +302,7 @@ class RulesTest {
         assertThatThrownBy(() -> RuleSet.named(List.of("qemu-legacy-dio", "no-such-rule")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown rule 'no-such-rule' (known: qemu-legacy-dio, qemu-alignment-probe,"
-                        + " dio-alignment-honest, dio-not-buffered, dio-write-alignment)");
+                        + " dio-alignment-honest, dio-not-buffered, dio-write-alignment, image-size-alignment)");
     }
 
     @Test
