@@ -23,7 +23,8 @@
 #      no network, and every mount vanishes with the namespace, also when the build is killed).
 #      The upper dir (exactly what the build added) becomes the image's one new layer.
 #   3. Smoke test in the same rootfs: java -version, the files, `storageprobe version` and
-#      `storageprobe check --file` through the entrypoint with the AOT cache required.
+#      `storageprobe check --file` through the entrypoint with the AOT cache required, and the
+#      operator jar (`storageprobe operator delete-probes` with a bad argument: exit 2).
 #   4. Config (entrypoint, cmd, PATH, labels) with umoci; the archive with skopeo.
 #
 # Environment:
@@ -173,6 +174,12 @@ if [[ "$SMOKE_AGENT" == 1 ]]; then
   smoke 'JAVA_TOOL_OPTIONS="-XX:AOTMode=on -XX:-UsePerfData" /usr/local/bin/storageprobe check --file /opt/storageprobe/storageprobe.jar' >&2 || rc=$?
   (( rc <= 1 )) || die "smoke test: 'storageprobe check' exited $rc"
 fi
+# operator.jar through the entrypoint, without a cluster: the uninstall hook's command refuses
+# a bad argument before any API call (exit 2), which proves the jar and its dispatch run.
+rc=0
+out="$(smoke '/usr/local/bin/storageprobe operator delete-probes --timeout never 2>&1')" || rc=$?
+[[ $rc == 2 && "$out" == *"storageprobe-operator delete-probes: --timeout 'never' is not a duration"* ]] \
+  || die "smoke test: 'storageprobe operator delete-probes --timeout never' exited $rc: $out"
 # Whiteouts would mean the build deleted base files: the layer must only add.
 if find "$upper" -type c -print -quit | grep -q .; then die "the image layer deletes base files: $(find "$upper" -type c)"; fi
 
