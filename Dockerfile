@@ -3,8 +3,9 @@
 #   mvn -B -DskipTests package   # probe-agent/target/storageprobe.jar, operator/target/storageprobe-operator.jar
 #   docker build -t storageprobe:dev .
 #
-# Without a registry (air-gapped CI, this repo's dev machines) use image/build-local.sh: it
-# makes a local Debian base with a JRE and builds this file on it with --network none.
+# Without a Docker daemon or a registry (air-gapped CI, this repo's dev machines) use
+# image/build.sh: the same content and entrypoint, built with debootstrap, umoci and skopeo
+# into an OCI archive. Keep its AOT training command in step with the RUN below.
 #
 # The runtime is Java 25 (the class files stay at release 17, so `./storageprobe check` still runs
 # on Debian 12's Java 17): the build records an AOT cache (JEP 483/514/515) of the CLI and the probe

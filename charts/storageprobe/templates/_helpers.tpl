@@ -50,6 +50,12 @@ app.kubernetes.io/name: storageprobe-agent
 app.kubernetes.io/component: agent
 {{- end }}
 
+{{- define "storageprobe.uninstall.labels" -}}
+{{ include "storageprobe.commonLabels" . }}
+app.kubernetes.io/name: storageprobe-uninstall
+app.kubernetes.io/component: uninstall-hook
+{{- end }}
+
 {{- define "storageprobe.labels" -}}
 {{ include "storageprobe.commonLabels" . }}
 app.kubernetes.io/name: {{ include "storageprobe.name" . }}

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -25,8 +26,11 @@ class ChartSecurityTest {
   @Test
   void chartCreatesNoDaemonSetAndNoOtherWorkload() {
     assertThat(chart.all(DaemonSet.class)).isEmpty();
-    assertThat(chart.kinds()).doesNotContain("StatefulSet", "Job", "CronJob", "Pod");
+    assertThat(chart.kinds()).doesNotContain("StatefulSet", "CronJob", "Pod");
     assertThat(chart.all(Deployment.class)).hasSize(1);
+    // The one Job is the uninstall hook (ChartUninstallHookTest), run only by helm uninstall.
+    assertThat(chart.all(Job.class)).extracting(j -> j.getMetadata().getAnnotations().get("helm.sh/hook"))
+        .containsExactly("pre-delete");
   }
 
   @Test

@@ -16,12 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
  * The image's entrypoint (image/storageprobe) sends `operator` to operator.jar and everything
  * else to the agent's storageprobe.jar, where the Dockerfile puts them, with the Java 25 flags
  * (compact headers; for the agent's jar its AOT cache, when the image has one). Runs the real script
- * under /bin/sh with a stand-in `java` on PATH that prints its arguments; building the image
- * itself needs a Docker daemon and a base image (image/build-local.sh), so it is not done here.
+ * under /bin/sh with a stand-in `java` on PATH that prints its arguments. Building the image
+ * takes minutes (image/build.sh, proved loadable by image/check-archive.sh), so it is not done
+ * here; the daemonless build and the Dockerfile are checked to agree on what they build.
  */
 class ImageEntrypointTest {
   private static final Path ENTRYPOINT = Chart.REPO_ROOT.resolve("image/storageprobe");
   private static final Path DOCKERFILE = Chart.REPO_ROOT.resolve("Dockerfile");
+  private static final Path BUILD_SCRIPT = Chart.REPO_ROOT.resolve("image/build.sh");
 
   @TempDir
   Path bin;
@@ -56,6 +58,31 @@ class ImageEntrypointTest {
         .contains("/opt/storageprobe/storageprobe.jar").contains("/opt/storageprobe/operator.jar")
         .contains("COPY image/storageprobe /usr/local/bin/storageprobe")
         .contains("ENTRYPOINT [\"/usr/local/bin/storageprobe\"]");
+  }
+
+  @Test
+  void daemonlessBuildTrainsTheAotCacheLikeTheDockerfileAndKeepsItsEntrypoint() throws IOException {
+    // A cache trained with other flags is refused at start (header layout, GC): the two builds
+    // must run the same training command.
+    String dockerfile = Files.readString(DOCKERFILE);
+    String script = Files.readString(BUILD_SCRIPT);
+    String training = trainingCommand(dockerfile);
+    assertThat(training).startsWith("java -XX:AOTCacheOutput=").endsWith("aot-training /opt/storageprobe/storageprobe.jar");
+    assertThat(trainingCommand(script)).isEqualTo(training);
+    assertThat(script).contains("--config.entrypoint /usr/local/bin/storageprobe --config.cmd --help")
+        .contains("\"$AGENT_JAR\" \"$upper/opt/storageprobe/storageprobe.jar\"")
+        .contains("\"$OPERATOR_JAR\" \"$upper/opt/storageprobe/operator.jar\"")
+        .contains("\"$here/storageprobe\" \"$upper/usr/local/bin/storageprobe\"");
+    assertThat(dockerfile).contains("CMD [\"--help\"]");
+  }
+
+  /** The `java -XX:AOTCacheOutput=... aot-training JAR` command, line continuations joined. */
+  private static String trainingCommand(String file) {
+    String joined = file.replaceAll("\\\\\n\\s*", " ");
+    int start = joined.indexOf("java -XX:AOTCacheOutput=");
+    int end = joined.indexOf(" >/dev/null", start);
+    assertThat(start).as("training command").isNotNegative();
+    return joined.substring(start, end).replaceAll("\\s+", " ");
   }
 
   @Test

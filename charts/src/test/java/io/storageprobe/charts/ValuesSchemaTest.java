@@ -60,7 +60,17 @@ class ValuesSchemaTest {
         .contains("key: verdict.storageprobe.io/vm-disks")
         .contains("operator: NotIn")
         .contains("storageprobe check")
-        .contains("kubectl delete storageprobes --all");
+        .contains("`helm uninstall` first deletes every StorageProbe (a pre-delete hook Job)")
+        .doesNotContain("kubectl delete storageprobes --all");
+  }
+
+  @Test
+  void notesSayToDeleteTheProbesBeforeUninstallingWhenTheHookIsOff() {
+    Tools.Result r = Chart.helm("install", Chart.RELEASE, Chart.CHART_DIR.toString(),
+        "--namespace", Chart.NAMESPACE, "--dry-run=client", "--set", "uninstallHook.enabled=false");
+    assertThat(r.exitCode()).as(r.all()).isZero();
+    assertThat(r.stdout().substring(r.stdout().indexOf("NOTES:"))).contains("kubectl delete storageprobes --all --wait")
+        .doesNotContain("pre-delete hook");
   }
 
   @Test

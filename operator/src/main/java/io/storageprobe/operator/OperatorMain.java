@@ -5,15 +5,23 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.operator.http.OperatorHttpServer;
+import io.storageprobe.operator.uninstall.DeleteProbesCommand;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code java -jar storageprobe-operator.jar}: the operator process. */
+/**
+ * {@code java -jar storageprobe-operator.jar}: the operator process; with {@code delete-probes},
+ * the chart's pre-delete hook instead ({@link DeleteProbesCommand}).
+ */
 public final class OperatorMain {
     private OperatorMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(DeleteProbesCommand.NAME)) {
+            System.exit(DeleteProbesCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        }
         OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KubernetesClient client = new KubernetesClientBuilder().build();

@@ -128,21 +128,31 @@ public final class AgentDaemonSet {
                 .build()).toList();
     }
 
+    private static final String HOST_TO_CONTAINER = "HostToContainer";
     private static final String KUBELET_VOLUME = "host-kubelet";
     private static final String KUBELET_DIR = "/var/lib/kubelet";
     /** STORAGEPROBE_HOST_ROOT in agent-daemonset.yaml. */
     private static final String HOST_ROOT = "/host";
 
-    /** Directories are mounted read-write (the agent makes a temporary file there); files read-only. */
+    /**
+     * Directories are mounted read-write (the agent makes a temporary file there); files read-only.
+     * Both with HostToContainer (a recursive slave mount): without propagation the agent's mount
+     * namespace keeps a private copy of every filesystem mounted below the path when the pod
+     * started (e.g. each volume under /var/lib/kubelet), and that copy holds the filesystem after
+     * the host unmounts it: an RBD unmap or iSCSI logout then fails as busy. As a slave, the
+     * host's unmount reaches the copy too, and filesystems mounted later show up in the pod.
+     */
     private static List<VolumeMount> targetMounts(Targets targets) {
         List<VolumeMount> mounts = new ArrayList<>();
         List<String> paths = targets == null || targets.paths() == null ? List.of() : targets.paths();
         List<String> files = targets == null || targets.files() == null ? List.of() : targets.files();
         for (int i = 0; i < paths.size(); i++) {
-            mounts.add(new VolumeMountBuilder().withName("target-path-" + i).withMountPath(paths.get(i)).build());
+            mounts.add(new VolumeMountBuilder().withName("target-path-" + i).withMountPath(paths.get(i))
+                    .withMountPropagation(HOST_TO_CONTAINER).build());
         }
         for (int i = 0; i < files.size(); i++) {
-            mounts.add(new VolumeMountBuilder().withName("target-file-" + i).withMountPath(files.get(i)).withReadOnly(true).build());
+            mounts.add(new VolumeMountBuilder().withName("target-file-" + i).withMountPath(files.get(i)).withReadOnly(true)
+                    .withMountPropagation(HOST_TO_CONTAINER).build());
         }
         if (targets != null && Boolean.TRUE.equals(targets.volumes())) {
             // Where the agent looks for attached volumes (under STORAGEPROBE_HOST_ROOT). Read-only:

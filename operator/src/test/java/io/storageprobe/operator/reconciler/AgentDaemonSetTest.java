@@ -13,6 +13,7 @@ import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.Targets;
 import io.storageprobe.operator.OperatorSettings;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,26 @@ class AgentDaemonSetTest {
             assertThat(m.getMountPath()).isEqualTo("/srv/vm/disk.img");
             assertThat(m.getReadOnly()).isTrue();
         });
+    }
+
+    @Test
+    void everyPathAndFileTargetFollowsTheHostsMountsAndUnmounts() {
+        // Without propagation the agent would keep a private copy of every filesystem mounted under
+        // a path target and hold it busy after the host unmounts it (RBD unmap, iSCSI logout fail).
+        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null,
+                new Targets(null, List.of("/var/lib/kubelet", "/srv/vms"), List.of("/srv/vm/disk.img", "/srv/vm/b.img")),
+                null, null, null, null, null)), SETTINGS);
+        Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
+        List<String> targetVolumes = ds.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().startsWith("target-")).map(v -> v.getName()).toList();
+        assertThat(targetVolumes).containsExactly("target-path-0", "target-path-1", "target-file-0", "target-file-1");
+        assertThat(c.getVolumeMounts().stream().filter(m -> targetVolumes.contains(m.getName())))
+                .extracting(m -> m.getMountPath(), m -> m.getMountPropagation())
+                .containsExactly(
+                        Tuple.tuple("/var/lib/kubelet", "HostToContainer"),
+                        Tuple.tuple("/srv/vms", "HostToContainer"),
+                        Tuple.tuple("/srv/vm/disk.img", "HostToContainer"),
+                        Tuple.tuple("/srv/vm/b.img", "HostToContainer"));
         assertThat(ds.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
             assertThat(v.getHostPath().getPath()).isEqualTo("/var/lib/kubelet");
             assertThat(v.getHostPath().getType()).isEqualTo("Directory");
