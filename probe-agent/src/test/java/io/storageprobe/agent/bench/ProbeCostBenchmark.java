@@ -3,10 +3,14 @@ package io.storageprobe.agent.bench;
 import io.storageprobe.agent.probe.Target;
 import io.storageprobe.agent.probe.TargetProber;
 import io.storageprobe.agent.verdict.RuleSet;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 
 /**
  * The agent's side of bench/probe-cost: one target's probes (measure and judge), timed per round
- * in a warmed-up JVM. Prints one line per round: nanoseconds. Not a test: run by the bench script.
+ * in a warmed-up JVM. Prints one line per round: wall and CPU (user+system of this thread)
+ * nanoseconds; then on stderr the whole process's CPU per round, helper threads (JIT, GC)
+ * included. Not a test: run by the bench script.
  */
 public final class ProbeCostBenchmark {
     private ProbeCostBenchmark() {
@@ -25,17 +29,23 @@ public final class ProbeCostBenchmark {
         for (int i = 0; i < warmup; i++) {
             rules.judge(prober.measure(target));
         }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         StringBuilder out = new StringBuilder();
+        long processCpu = os.getProcessCpuTime();
         for (int i = 0; i < rounds; i++) {
             long start = System.nanoTime();
+            long cpu = threads.getCurrentThreadCpuTime();
             var result = rules.judge(prober.measure(target));
             long elapsed = System.nanoTime() - start;
+            long cpuElapsed = threads.getCurrentThreadCpuTime() - cpu;
             if (result.facts() == null) {
                 System.err.println("probe failed: " + result.reason());
                 System.exit(1);
             }
-            out.append(elapsed).append('\n');
+            out.append(elapsed).append(' ').append(cpuElapsed).append('\n');
         }
+        System.err.println("process CPU per round: " + (os.getProcessCpuTime() - processCpu) / rounds + " ns");
         System.out.print(out);
     }
 }
