@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The agent DaemonSet follows the spec: selector, tolerations, mounts of the chosen paths, agent settings. */
 class AgentDaemonSetTest {
-    private static final OperatorSettings SETTINGS = new OperatorSettings("ns", "img:default", "sa", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL);
+    private static final OperatorSettings SETTINGS = new OperatorSettings("ns", "img:default", "sa", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
 
     @Test
     void mountsChosenPathsReadWriteAndFilesReadOnly() {
