@@ -158,6 +158,29 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void theAgentGetsAPodBoundTokenForTheOperatorsAudienceOnlyAndItsPathInTheEnvironment() {
+        DaemonSet ds = AgentDaemonSet.desired(probe(null), SETTINGS);
+        var pod = ds.getSpec().getTemplate().getSpec();
+        var volume = pod.getVolumes().stream().filter(v -> v.getName().equals("writer-token")).findFirst().orElseThrow();
+        var token = volume.getProjected().getSources().get(0).getServiceAccountToken();
+        assertThat(token.getAudience()).isEqualTo(io.storageprobe.api.v1alpha1.StorageProbeResult.WRITER_TOKEN_AUDIENCE)
+                .isEqualTo("storageprobe.io/result");
+        assertThat(token.getExpirationSeconds()).isEqualTo(3600L);
+        Container c = pod.getContainers().get(0);
+        assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("writer-token");
+            assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/storageprobe.io/writer");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("STORAGEPROBE_WRITER_TOKEN_FILE");
+            assertThat(e.getValue()).isEqualTo("/var/run/secrets/storageprobe.io/writer/token");
+        });
+        // The template's own variables stay: the downward API's node name above all.
+        assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("NODE_NAME"));
+    }
+
+    @Test
     void selectorIsStableAndMatchesThePodLabels() {
         DaemonSet ds = AgentDaemonSet.desired(probe(null), SETTINGS);
         assertThat(ds.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
