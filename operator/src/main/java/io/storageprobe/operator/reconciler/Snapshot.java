@@ -92,6 +92,12 @@ record Snapshot(String probe, DaemonSet daemonSet, Map<String, Node> nodes, List
             }
             if (why.isPresent()) {
                 ignored.put(r, why.get());
+                // A refused version written over a trusted one changes nothing: the node keeps
+                // the verdict its own agent last gave (a forgery must not take a taint away).
+                Optional<NodeResult> trusted = writers == null ? Optional.empty() : writers.lastTrusted(r.getMetadata().getName());
+                if (trusted.isPresent() && nodes.containsKey(trusted.get().node())) {
+                    judged.add(QemuJudgement.judge(trusted.get(), qemu));
+                }
             } else if (nodes.containsKey(r.getSpec().node())) {
                 judged.add(QemuJudgement.judge(r.getSpec(), qemu));
             }

@@ -123,7 +123,8 @@ final class ResultWriter {
         add(ops, "/metadata/ownerReferences", meta.getOwnerReferences());
         // Replaces every annotation: a token of an earlier Pod must not stay behind.
         add(ops, "/metadata/annotations", meta.getAnnotations() == null ? java.util.Map.of() : meta.getAnnotations());
-        client.resources(StorageProbeResult.class).withName(name()).patch(PatchContext.of(PatchType.JSON), ops.toString());
+        // On resource(object), not withName(): fabric8 would GET the object first, which the agent may not.
+        client.resources(StorageProbeResult.class).resource(object).patch(PatchContext.of(PatchType.JSON), ops.toString());
     }
 
     /** "add" sets a member whether or not it exists (RFC 6902), so no read is needed first. */
