@@ -93,12 +93,19 @@ class ResultWriterTest {
     }
 
     @Test
-    void aRestartedAgentWritesOnceOverWhatIsStoredWithoutReadingIt() {
+    void aRestartedAgentWritesOnceOverWhatIsStoredWithoutReadingIt() throws Exception {
         new ResultWriter(client, "vmdisks", "worker-1").writeIfNeeded(result(Verdict.Affected, T0), SETTINGS, INTERVAL, T0);
         // A new Pod has a new token: its first result is written over the old one, however recent.
         ResultWriter restarted = new ResultWriter(client, "vmdisks", "worker-1");
         Instant later = T0.plus(Duration.ofMinutes(10));
         assertThat(restarted.writeIfNeeded(result(Verdict.Compatible, later), SETTINGS, INTERVAL, later)).isTrue();
+        // The writes were a POST, a POST answered 409 and a PATCH: never a read (the agent may not).
+        List<String> requests = new java.util.ArrayList<>();
+        for (var r = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+             r = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            requests.add(r.getMethod());
+        }
+        assertThat(requests).containsExactly("POST", "POST", "PATCH");
         assertThat(stored().verdict()).isEqualTo(Verdict.Compatible);
         Instant evenLater = later.plus(Duration.ofMinutes(10));
         assertThat(restarted.writeIfNeeded(result(Verdict.Compatible, evenLater), SETTINGS, INTERVAL, evenLater)).isFalse();
