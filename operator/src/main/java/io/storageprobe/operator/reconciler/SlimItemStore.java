@@ -90,10 +90,13 @@ final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
         return slim;
     }
 
-    /** Of a result's annotations only the writer token: the writer check reads it (about 1 KB). */
+    /**
+     * Of a result's annotations only the writer token: the writer check reads it (about 1 KB).
+     * Never null: JOSDK's informer reads the cached object's annotations without a null check.
+     */
     private static java.util.Map<String, String> writerToken(java.util.Map<String, String> annotations) {
         String token = annotations == null ? null : annotations.get(StorageProbeResult.WRITER_TOKEN_ANNOTATION);
-        return token == null ? null : java.util.Map.of(StorageProbeResult.WRITER_TOKEN_ANNOTATION, token);
+        return token == null ? java.util.Map.of() : java.util.Map.of(StorageProbeResult.WRITER_TOKEN_ANNOTATION, token);
     }
 
     @Override

@@ -59,6 +59,7 @@ class ResultWritersRealIT {
     private static final String PROBE = "trusted";
     private static final String LABEL = "verdict.storageprobe.io/" + PROBE;
     private static final String TAINT = "storageprobe.io/affected";
+    private static final String INTRUDER = "intruder";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     /** The spec's interval (an hour): after its first result the agent writes nothing more during the test. */
     private static final io.storageprobe.agent.daemon.AgentTimings AT_REST = new io.storageprobe.agent.daemon.AgentTimings(
@@ -80,8 +81,17 @@ class ResultWritersRealIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
+        try {
+            for (int i = closing.size() - 1; i >= 0; i--) {
+                closing.get(i).close();
+            }
+        } finally {
+            // Pods bound to a node wait for its kubelet to confirm their deletion; there is none
+            // here, so they would stay Terminating into the next test class: deleted at once.
+            admin.pods().inNamespace(chart.namespace()).withLabel(StorageProbe.PROBE_LABEL, PROBE).withGracePeriod(0).delete();
+            admin.rbac().clusterRoleBindings().withName(INTRUDER).delete();
+            admin.rbac().clusterRoles().withName(INTRUDER).delete();
+            admin.serviceAccounts().inNamespace(chart.namespace()).withName(INTRUDER).delete();
         }
     }
 
@@ -278,7 +288,7 @@ class ResultWritersRealIT {
 
     /** Another ServiceAccount, allowed to write results the way the agent's is. */
     private String intruder() {
-        String account = "intruder";
+        String account = INTRUDER;
         admin.serviceAccounts().inNamespace(chart.namespace()).resource(new ServiceAccountBuilder()
                 .withNewMetadata().withName(account).endMetadata().build()).createOr(NonDeletingOperation::update);
         admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName(account).endMetadata()
