@@ -131,6 +131,13 @@ class ResultWritersRealIT {
         Path tokenA = writerToken(podOf.get("node-a"), tokens);
         Path tokenB = writerToken(podOf.get("node-b"), tokens);
         String agentApiToken = cluster.token(chart.namespace(), chart.agentServiceAccount());
+        // What the operator's TokenReview sees of such a token (printed for the design notes).
+        var seen = admin.resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder().withNewSpec()
+                .withToken(Files.readString(tokenA)).withAudiences(StorageProbeResult.WRITER_TOKEN_AUDIENCE).endSpec().build())
+                .create().getStatus();
+        System.out.println("TOKENREVIEW user=" + seen.getUser().getUsername() + " extra=" + seen.getUser().getExtra()
+                + " audiences=" + seen.getAudiences());
+        assertThat(seen.getAuthenticated()).isTrue();
 
         int mark = cluster.auditLog().size();
         AgentProcess agentA = new AgentProcess(AGENT_JAR, cluster.url(), PROBE, "node-a", Path.of("target", "agent-logs"), Map.of(
