@@ -45,7 +45,9 @@ class ChartRbacTest {
         "storageprobe.io/storageproberesults", Set.of("get", "list", "watch", "delete"),
         "/nodes", Set.of("get", "list", "watch", "patch"),
         "/persistentvolumes", Set.of("get", "list", "watch"),
-        "storage.k8s.io/storageclasses", Set.of("get", "list", "watch")));
+        "storage.k8s.io/storageclasses", Set.of("get", "list", "watch"),
+        // The writer check reviews the token in each new result version.
+        "authentication.k8s.io/tokenreviews", Set.of("create")));
   }
 
   @Test
@@ -68,7 +70,9 @@ class ChartRbacTest {
     // Reading Events there: why the DaemonSet controller's pods were refused.
     assertThat(grants(role.getRules())).isEqualTo(Map.of(
         "apps/daemonsets", Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
-        "/events", Set.of("list")));
+        "/events", Set.of("list"),
+        // The writer check looks up the agent Pod a result's token is bound to: by name, never a list.
+        "/pods", Set.of("get")));
     // No ClusterRole may grant DaemonSets: that would reach every namespace.
     chart.all(ClusterRole.class).forEach(cr ->
         assertThat(grants(cr.getRules())).as(cr.getMetadata().getName())
@@ -78,9 +82,19 @@ class ChartRbacTest {
   @Test
   void agentMayWriteOnlyResultsAndReadItsProbe() {
     ClusterRole role = chart.one(ClusterRole.class, "sp-storageprobe-agent");
+    // No get on results: reading another node's result would give away that agent's writer token.
     assertThat(grants(role.getRules())).isEqualTo(Map.of(
-        "storageprobe.io/storageproberesults", Set.of("create", "get", "update", "patch"),
+        "storageprobe.io/storageproberesults", Set.of("create", "patch"),
         "storageprobe.io/storageprobes", Set.of("get")));
+  }
+
+  @Test
+  void noRoleLetsTheAgentReadResultsOrPodsOrReviewTokens() {
+    // The agent's only grants are its ClusterRole's; none reads results or Pods or reviews tokens.
+    chart.all(Role.class).forEach(r -> assertThat(r.getMetadata().getName()).doesNotContain("agent"));
+    // The operator reads Pods in its own namespace only: a ClusterRole would reach every namespace's.
+    chart.all(ClusterRole.class).forEach(cr ->
+        assertThat(grants(cr.getRules())).as(cr.getMetadata().getName()).doesNotContainKey("/pods"));
   }
 
   @Test

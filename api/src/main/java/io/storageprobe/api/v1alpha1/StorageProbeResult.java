@@ -35,6 +35,21 @@ public class StorageProbeResult extends CustomResource<NodeResult, Void> {
         return super.getSpec();
     }
 
+    /**
+     * Annotation in which the agent puts the ServiceAccount token its Pod was given for
+     * {@link #WRITER_TOKEN_AUDIENCE}: the operator asks the API server (TokenReview) whose Pod it
+     * is, and counts the result only when that Pod is the probe's agent on the result's node
+     * (docs/design.md, "Who may speak for a node"). An annotation, not a spec field: it is no fact
+     * about the node, stays out of the printer columns, and the agent never reads it back.
+     */
+    public static final String WRITER_TOKEN_ANNOTATION = StorageProbe.GROUP + "/writer-token";
+    /**
+     * The audience of that token. The API server accepts only tokens for its own audiences, so a
+     * token copied out of a result authenticates no request to it; only the operator's
+     * TokenReview, which names this audience, accepts it.
+     */
+    public static final String WRITER_TOKEN_AUDIENCE = StorageProbe.GROUP + "/result";
+
     /** Longest object name the API server accepts (a DNS subdomain). */
     static final int MAX_NAME = 253;
     /** Longest label value. */

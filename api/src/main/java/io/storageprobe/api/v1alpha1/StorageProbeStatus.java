@@ -36,8 +36,19 @@ public record StorageProbeStatus(
         List<StorageClassSummary> storageClasses,
 
         @JsonPropertyDescription("True when more StorageClasses had volumes probed than storageClasses lists.")
-        Boolean storageClassesTruncated) {
+        Boolean storageClassesTruncated,
+
+        @JsonPropertyDescription("Results that are not counted (they label, taint and alert nothing), sorted by name, at most 50: malformed ones, and those the probe's agent on their node did not write (the writer check, docs/design.md).")
+        List<RefusedResult> refusedResults) {
 
     /** How many affected nodes the status lists; the rest are counted, not named. */
     public static final int MAX_AFFECTED_NODES = 50;
+    /** How many refused results the status lists; the operator's log and Events name every one. */
+    public static final int MAX_REFUSED_RESULTS = 50;
+
+    /** This status listing {@code refused} (already sorted and cut to {@link #MAX_REFUSED_RESULTS}). */
+    public StorageProbeStatus withRefusedResults(List<RefusedResult> refused) {
+        return new StorageProbeStatus(observedGeneration, conditions, summary, affectedNodes, affectedNodesTruncated,
+                lastProbeTime, qemu, latentNodes, storageClasses, storageClassesTruncated, refused);
+    }
 }

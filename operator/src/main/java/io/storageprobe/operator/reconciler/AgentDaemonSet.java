@@ -62,7 +62,9 @@ public final class AgentDaemonSet {
                 .withImage(agentSpec != null && agentSpec.image() != null && !agentSpec.image().isEmpty()
                         ? agentSpec.image() : settings.agentImage())
                 .addToCommand("--probe", probeName)
-                .addAllToVolumeMounts(targetMounts(spec.targets()));
+                .addAllToVolumeMounts(targetMounts(spec.targets()))
+                .addToVolumeMounts(WriterTokenVolume.mount())
+                .addToEnv(WriterTokenVolume.env());
         if (agentSpec != null && agentSpec.resources() != null) {
             container.withResources(new ResourceRequirementsBuilder()
                     .withRequests(agentSpec.resources().requests()).withLimits(agentSpec.resources().limits()).build());
@@ -85,6 +87,7 @@ public final class AgentDaemonSet {
                             .withPriorityClassName(agentSpec == null ? null : agentSpec.priorityClassName())
                             .withContainers(container.build())
                             .addAllToVolumes(targetVolumes(spec.targets()))
+                            .addToVolumes(WriterTokenVolume.volume())
                         .endSpec()
                     .endTemplate()
                 .endSpec()

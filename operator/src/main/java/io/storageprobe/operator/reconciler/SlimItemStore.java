@@ -78,7 +78,8 @@ final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
         StorageProbeResult slim = new StorageProbeResult();
         var meta = result.getMetadata();
         slim.setMetadata(new ObjectMetaBuilder().withName(meta.getName()).withUid(meta.getUid())
-                .withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels()).build());
+                .withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels())
+                .withAnnotations(writerToken(meta.getAnnotations())).build());
         NodeResult r = result.getSpec();
         if (r != null) {
             slim.setSpec(new NodeResult(r.probe(), r.node(), r.kernelRelease(), r.bootId(), r.osImage(), r.probeTime(),
@@ -87,6 +88,15 @@ final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
                             t.latentFindings(), t.persistentVolume())).toList(), r.verdict(), r.qemu()));
         }
         return slim;
+    }
+
+    /**
+     * Of a result's annotations only the writer token: the writer check reads it (about 1 KB).
+     * Never null: JOSDK's informer reads the cached object's annotations without a null check.
+     */
+    private static java.util.Map<String, String> writerToken(java.util.Map<String, String> annotations) {
+        String token = annotations == null ? null : annotations.get(StorageProbeResult.WRITER_TOKEN_ANNOTATION);
+        return token == null ? java.util.Map.of() : java.util.Map.of(StorageProbeResult.WRITER_TOKEN_ANNOTATION, token);
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.trust.CheckedWriters;
 import io.storageprobe.operator.status.StorageClassAggregator;
 import io.storageprobe.operator.status.StorageClassReport;
 import io.storageprobe.operator.status.VolumeOwner;
@@ -41,7 +42,8 @@ import java.util.stream.Collectors;
  * @param volumes      every PersistentVolume, by name: its StorageClass and claim
  * @param provisioners every StorageClass, by name, with its provisioner
  * @param volumesCount whether volume targets count toward the node verdict (spec.targets)
- * @param ignoredResults the results {@link ResultCheck} refuses to count, each with why
+ * @param ignoredResults the results not counted, each with why: malformed ones ({@link ResultCheck}) and those of
+ *                       existing nodes that node's agent Pod did not write ({@link CheckedWriters})
  * @param judged       the sound results of nodes that exist, judged for {@code qemu}
  */
 record Snapshot(String probe, DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targeted, List<StorageProbeResult> results,
@@ -50,6 +52,12 @@ record Snapshot(String probe, DaemonSet daemonSet, Map<String, Node> nodes, List
 
     @SuppressWarnings("unchecked")
     static Snapshot of(StorageProbe probe, Context<StorageProbe> context, OperatorSettings settings, QemuInForce qemu) {
+        return of(probe, context, settings, qemu, null);
+    }
+
+    /** @param writers the writer check, or null where none is made (cleanup, or the check off) */
+    static Snapshot of(StorageProbe probe, Context<StorageProbe> context, OperatorSettings settings, QemuInForce qemu,
+                       CheckedWriters writers) {
         var retriever = context.eventSourceRetriever();
         var dsSource = (InformerEventSource<DaemonSet, StorageProbe>) retriever.getEventSourceFor(DaemonSet.class);
         var nodeSource = (InformerEventSource<Node, StorageProbe>) retriever.getEventSourceFor(Node.class);
@@ -78,8 +86,18 @@ record Snapshot(String probe, DaemonSet daemonSet, Map<String, Node> nodes, List
         List<NodeResult> judged = new java.util.ArrayList<>();
         for (StorageProbeResult r : results) {
             Optional<String> why = ResultCheck.problem(r, name);
+            // Only the results that would count are checked: the check costs requests.
+            if (why.isEmpty() && writers != null && nodes.containsKey(r.getSpec().node())) {
+                why = writers.refusal(r, ds);
+            }
             if (why.isPresent()) {
                 ignored.put(r, why.get());
+                // A refused version written over a trusted one changes nothing: the node keeps
+                // the verdict its own agent last gave (a forgery must not take a taint away).
+                Optional<NodeResult> trusted = writers == null ? Optional.empty() : writers.lastTrusted(r.getMetadata().getName());
+                if (trusted.isPresent() && nodes.containsKey(trusted.get().node())) {
+                    judged.add(QemuJudgement.judge(trusted.get(), qemu));
+                }
             } else if (nodes.containsKey(r.getSpec().node())) {
                 judged.add(QemuJudgement.judge(r.getSpec(), qemu));
             }

@@ -22,6 +22,7 @@ import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.events.ProbeEvents;
 import io.storageprobe.operator.labels.NodeLabeler;
 import io.storageprobe.operator.labels.VerdictEvents;
 import io.storageprobe.operator.metrics.NodeVerdictGauges;
@@ -36,6 +37,7 @@ import io.storageprobe.operator.status.AggregationInput;
 import io.storageprobe.operator.status.RolloutState;
 import io.storageprobe.operator.status.StatusAggregator;
 import io.storageprobe.operator.status.StorageClassReport;
+import io.storageprobe.operator.trust.CheckedWriters;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +90,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     });
     /** Remembers each node's last verdict across reconciles, to record an Event only on a change. */
     private VerdictEvents verdictEvents;
+    /** Whether each result was written by its node's agent Pod, checked once per version of it. */
+    private CheckedWriters checkedWriters;
 
     public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges, StorageClassGauges storageClassGauges) {
         this.settings = settings;
@@ -131,8 +135,10 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 // Polled for every probe; a probe newer than the last poll looks it up itself.
                 context.getSecondaryResource(KubeVirtRelease.class).orElseGet(() -> KubeVirtLookup.find(client)),
                 probe.getStatus() == null ? null : probe.getStatus().qemu(), Instant.now());
-        Snapshot snapshot = Snapshot.of(probe, context, settings, qemu == null ? null : qemu.inForce());
-        snapshot.ignoredResults().forEach(ignoredResults::report);
+        Snapshot snapshot = Snapshot.of(probe, context, settings, qemu == null ? null : qemu.inForce(),
+                settings.checkWriters() ? writers(client) : null);
+        ProbeEvents resultEvents = new ProbeEvents(client, settings.eventNamespace());
+        snapshot.ignoredResults().forEach((r, why) -> ignoredResults.report(r, why, probe.getMetadata().getName(), resultEvents));
         if (problem.isPresent()) {
             LOG.info("StorageProbe {} has an invalid spec: {}", probe.getMetadata().getName(), problem.get().message());
             new DaemonSetStep(client).remove(snapshot.daemonSet());
@@ -147,7 +153,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         StorageProbeStatus status = aggregator.aggregate(new AggregationInput(
                 generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
                 snapshot.liveResults(), rollout, probe.getStatus(), Instant.now(), qemu,
-                problem.isPresent() ? StorageClassReport.NONE : snapshot.storageClasses()));
+                problem.isPresent() ? StorageClassReport.NONE : snapshot.storageClasses()))
+                .withRefusedResults(IgnoredResults.inStatus(snapshot.ignoredResults()));
         boolean statusChanged = !StatusAggregator.sameStatus(status, probe.getStatus());
         new UnreadableReleaseEvent(client, settings.eventNamespace())
                 .recordIfNew(probe, probe.getStatus() == null ? null : probe.getStatus().conditions(), status.conditions());
@@ -194,6 +201,14 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     @Override
     public void close() {
         nodePatches.shutdownNow();
+    }
+
+    /** One for the life of the reconciler: it remembers each result's verdict. */
+    private synchronized CheckedWriters writers(KubernetesClient client) {
+        if (checkedWriters == null) {
+            checkedWriters = new CheckedWriters(client, settings.namespace(), settings.agentServiceAccount());
+        }
+        return checkedWriters;
     }
 
     private synchronized VerdictEvents events(KubernetesClient client) {

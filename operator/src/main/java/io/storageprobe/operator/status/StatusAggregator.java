@@ -36,7 +36,7 @@ public final class StatusAggregator {
                     ConditionMerger.merge(previous, ProbeCondition.CONFORMANT, "Unknown", "InvalidSpec", message, in.generation(), in.now()),
                     ConditionMerger.merge(previous, ResolvedQemu.CONDITION, "Unknown", "InvalidSpec", message, in.generation(), in.now())),
                     new Summary(0, 0, 0, 0, 0, 0, 0), List.of(), false,
-                    in.previous() == null ? null : in.previous().lastProbeTime(), null, List.of(), List.of(), false);
+                    in.previous() == null ? null : in.previous().lastProbeTime(), null, List.of(), List.of(), false, List.of());
         }
         Set<String> targeted = new HashSet<>(in.targetedNodes());
         List<NodeResult> counted = in.results().stream()
@@ -65,7 +65,7 @@ public final class StatusAggregator {
         }
         return new StorageProbeStatus(in.generation(), List.copyOf(conditions),
                 summary, affected, truncated, newestProbeTime(counted), in.qemu() == null ? null : in.qemu().inForce(), latentNodes,
-                in.storageClasses().classes(), in.storageClasses().truncated());
+                in.storageClasses().classes(), in.storageClasses().truncated(), List.of());
     }
 
     /**
@@ -85,7 +85,8 @@ public final class StatusAggregator {
                 s.affectedNodesTruncated() == null ? Boolean.FALSE : s.affectedNodesTruncated(), s.lastProbeTime(),
                 s.qemu(), s.latentNodes() == null ? List.of() : s.latentNodes(),
                 s.storageClasses() == null ? List.of() : s.storageClasses(),
-                s.storageClassesTruncated() == null ? Boolean.FALSE : s.storageClassesTruncated());
+                s.storageClassesTruncated() == null ? Boolean.FALSE : s.storageClassesTruncated(),
+                s.refusedResults() == null ? List.of() : s.refusedResults());
     }
 
     private static ProbeCondition ready(AggregationInput in, Summary s, List<ProbeCondition> previous) {

@@ -37,7 +37,7 @@ public final class OperatorUnderBench {
         boolean mock = args.length <= 2; // the mock server answers server-side apply with 415
         StorageProbeOperator operator = StorageProbeOperator.start(client,
                 new OperatorSettings("storageprobe-system", "storageprobe:bench", "storageprobe-agent", "default", 0,
-                        OperatorSettings.DEFAULT_KUBEVIRT_POLL), registry,
+                        OperatorSettings.DEFAULT_KUBEVIRT_POLL, false), registry,
                 o -> o.withUseSSAToPatchPrimaryResource(!mock));
         System.out.println("STARTED");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in));

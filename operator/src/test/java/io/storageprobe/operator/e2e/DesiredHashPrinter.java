@@ -17,7 +17,7 @@ public final class DesiredHashPrinter {
     }
 
     public static void main(String[] args) throws Exception {
-        OperatorSettings settings = new OperatorSettings(args[0], args[1], args[2], "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL);
+        OperatorSettings settings = new OperatorSettings(args[0], args[1], args[2], "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
         StorageProbe probe = Serialization.unmarshal(Files.readString(Path.of(args[3])), StorageProbe.class);
         System.out.println(AgentDaemonSet.desired(probe, settings).getMetadata().getAnnotations()
                 .get(AgentDaemonSet.SPEC_HASH_ANNOTATION));

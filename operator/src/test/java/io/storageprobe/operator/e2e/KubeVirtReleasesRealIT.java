@@ -84,7 +84,8 @@ class KubeVirtReleasesRealIT {
         this.view = new ProbeView(admin, chart.namespace());
         OperatorSettings chartSettings = chart.operatorSettings();
         this.settings = new OperatorSettings(chartSettings.namespace(), chartSettings.agentImage(),
-                chartSettings.agentServiceAccount(), chartSettings.eventNamespace(), chartSettings.httpPort(), POLL);
+                chartSettings.agentServiceAccount(), chartSettings.eventNamespace(), chartSettings.httpPort(), POLL,
+                chartSettings.checkWriters());
     }
 
     @AfterEach

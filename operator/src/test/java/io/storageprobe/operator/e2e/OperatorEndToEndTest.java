@@ -64,7 +64,7 @@ class OperatorEndToEndTest {
     private static final String PROBE = "vmdisks";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final OperatorSettings SETTINGS = new OperatorSettings(NAMESPACE, "registry.example/storageprobe:test",
-            "storageprobe-agent", "default", 0, Duration.ofSeconds(1));
+            "storageprobe-agent", "default", 0, Duration.ofSeconds(1), false);
     private static final Path AGENT_JAR = Path.of(System.getProperty("storageprobe.agent.jar", "../probe-agent/target/storageprobe.jar"));
     private static final Path CRDS = Path.of(System.getProperty("storageprobe.crds.dir", "../crds"));
 

@@ -36,11 +36,17 @@ final class SimulatedAgent implements AutoCloseable {
 
     SimulatedAgent(KubernetesClient client, String probe, String node, ProbeRunner runner, AgentTimings timings)
             throws IOException {
+        this(client, probe, node, runner, timings, null);
+    }
+
+    /** @param writerToken the file the kubelet would project the Pod's writer token into, or null */
+    SimulatedAgent(KubernetesClient client, String probe, String node, ProbeRunner runner, AgentTimings timings,
+                   java.nio.file.Path writerToken) throws IOException {
         this.client = client;
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentMetrics metrics = new AgentMetrics(registry, probe, node);
         this.http = AgentHttpServer.start(0, registry);
-        this.daemon = new AgentDaemon(client, probe, node, runner, metrics, timings, Clock.systemUTC());
+        this.daemon = new AgentDaemon(client, probe, node, runner, metrics, timings, Clock.systemUTC(), writerToken);
         this.thread = new Thread(daemon, "agent-" + node);
         thread.setDaemon(true);
         thread.start();

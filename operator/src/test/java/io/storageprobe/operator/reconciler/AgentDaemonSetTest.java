@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The agent DaemonSet follows the spec: selector, tolerations, mounts of the chosen paths, agent settings. */
 class AgentDaemonSetTest {
-    private static final OperatorSettings SETTINGS = new OperatorSettings("ns", "img:default", "sa", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL);
+    private static final OperatorSettings SETTINGS = new OperatorSettings("ns", "img:default", "sa", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
 
     @Test
     void mountsChosenPathsReadWriteAndFilesReadOnly() {
@@ -176,6 +176,29 @@ class AgentDaemonSetTest {
         Map<String, String> copy = new java.util.LinkedHashMap<>();
         keys.forEach(k -> copy.put(k, map.get(k)));
         return copy;
+    }
+
+    @Test
+    void theAgentGetsAPodBoundTokenForTheOperatorsAudienceOnlyAndItsPathInTheEnvironment() {
+        DaemonSet ds = AgentDaemonSet.desired(probe(null), SETTINGS);
+        var pod = ds.getSpec().getTemplate().getSpec();
+        var volume = pod.getVolumes().stream().filter(v -> v.getName().equals("writer-token")).findFirst().orElseThrow();
+        var token = volume.getProjected().getSources().get(0).getServiceAccountToken();
+        assertThat(token.getAudience()).isEqualTo(io.storageprobe.api.v1alpha1.StorageProbeResult.WRITER_TOKEN_AUDIENCE)
+                .isEqualTo("storageprobe.io/result");
+        assertThat(token.getExpirationSeconds()).isEqualTo(3600L);
+        Container c = pod.getContainers().get(0);
+        assertThat(c.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("writer-token");
+            assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/storageprobe.io/writer");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(c.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("STORAGEPROBE_WRITER_TOKEN_FILE");
+            assertThat(e.getValue()).isEqualTo("/var/run/secrets/storageprobe.io/writer/token");
+        });
+        // The template's own variables stay: the downward API's node name above all.
+        assertThat(c.getEnv()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("NODE_NAME"));
     }
 
     @Test

@@ -110,7 +110,7 @@ class StatusAggregatorTest {
         StorageProbeStatus computed = aggregate(List.of("a"), List.of(result("a", Verdict.Compatible, "2026-11-24T09:00:00Z")),
                 ROLLED_OUT, null, T0);
         StorageProbeStatus stored = new StorageProbeStatus(computed.observedGeneration(), computed.conditions(), computed.summary(),
-                null, computed.affectedNodesTruncated(), computed.lastProbeTime(), computed.qemu(), null, null, null);
+                null, computed.affectedNodesTruncated(), computed.lastProbeTime(), computed.qemu(), null, null, null, null);
         assertThat(StatusAggregator.sameStatus(computed, stored)).isTrue();
         assertThat(StatusAggregator.sameStatus(computed, aggregate(List.of("a", "b"), List.of(), ROLLED_OUT, null, T0))).isFalse();
     }

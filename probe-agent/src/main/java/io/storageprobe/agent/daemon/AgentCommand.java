@@ -11,6 +11,12 @@ import java.time.Clock;
 
 /** {@code storageprobe agent}: runs the node daemon until the process is stopped. */
 public final class AgentCommand {
+    /** The writer token's file, from the DaemonSet's environment (WriterToken.FILE_VARIABLE), or null. */
+    private static java.nio.file.Path tokenFile(java.util.Map<String, String> env) {
+        String file = env.get(WriterToken.FILE_VARIABLE);
+        return file == null || file.isBlank() ? null : java.nio.file.Path.of(file);
+    }
+
     public static final int OK = 0;
     public static final int USAGE = 2;
     public static final int FAILED = 3;
@@ -34,7 +40,7 @@ public final class AgentCommand {
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
              AgentHttpServer http = AgentHttpServer.start(options.metricsPort(), registry);
              AgentDaemon daemon = new AgentDaemon(client, options.probe(), options.node(), new EngineProbeRunner(),
-                     metrics, AgentTimings.PRODUCTION, Clock.systemUTC())) {
+                     metrics, AgentTimings.PRODUCTION, Clock.systemUTC(), tokenFile(System.getenv()))) {
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
             daemon.run();
             return OK;

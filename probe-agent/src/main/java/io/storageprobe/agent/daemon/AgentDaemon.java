@@ -40,16 +40,30 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
     private final RetryBackoff readBackoff;
     private final RetryBackoff writeBackoff;
     private volatile boolean probeGone;
+    /** The last result probed: written again, unchanged, when the kubelet replaces the writer token. */
+    private NodeResult lastProbed;
+    private Instant nextTokenCheck = Instant.MIN;
+    /**
+     * How often the writer token file is looked at (a local read). The kubelet replaces the token
+     * at 80% of its life (an hour, AgentDaemonSet), leaving 12 minutes to write it: well within.
+     */
+    private static final Duration TOKEN_CHECK = Duration.ofMinutes(1);
 
     public AgentDaemon(KubernetesClient client, String probe, String node, ProbeRunner runner, AgentMetrics metrics,
                        AgentTimings timings, Clock clock) {
+        this(client, probe, node, runner, metrics, timings, clock, null);
+    }
+
+    /** @param tokenFile the writer token the kubelet keeps current (WriterToken), or null for none */
+    public AgentDaemon(KubernetesClient client, String probe, String node, ProbeRunner runner, AgentMetrics metrics,
+                       AgentTimings timings, Clock clock, java.nio.file.Path tokenFile) {
         this.client = client;
         this.probe = probe;
         this.node = node;
         this.runner = runner;
         this.metrics = metrics;
         this.timings = timings;
-        this.writer = new ResultWriter(client, probe, node);
+        this.writer = new ResultWriter(client, probe, node, tokenFile == null ? WriterToken.NONE : new WriterToken(tokenFile));
         this.clock = clock;
         this.readBackoff = new RetryBackoff(timings.retryMin(), timings.retryMax());
         this.writeBackoff = new RetryBackoff(timings.retryMin(), timings.retryMax());
@@ -65,6 +79,12 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
             if (settings != null && !probeGone && !now.isBefore(nextProbe)) {
                 probeOnce();
                 nextProbe = clock.instant().plus(interval());
+            }
+            if (!clock.instant().isBefore(nextTokenCheck)) {
+                if (pending == null && lastProbed != null && writer.tokenChanged()) {
+                    pending = lastProbed;
+                }
+                nextTokenCheck = clock.instant().plus(TOKEN_CHECK);
             }
             if (pending != null && !probeGone && !clock.instant().isBefore(nextWrite)) {
                 write();
@@ -113,6 +133,7 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
             NodeResult result = runner.run(probe, node, settings);
             metrics.record(result, Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());
             pending = result;
+            lastProbed = result;
             nextWrite = Instant.MIN;
             LOG.info("probed {} target(s): node verdict {}", result.targets() == null ? 0 : result.targets().size(), result.verdict());
         } catch (RuntimeException e) {
@@ -153,7 +174,7 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
     }
 
     private Instant earliest() {
-        Instant next = nextSpecRead;
+        Instant next = nextSpecRead.isBefore(nextTokenCheck) ? nextSpecRead : nextTokenCheck;
         if (settings != null && !probeGone && nextProbe.isBefore(next)) {
             next = nextProbe;
         }

@@ -1,51 +1,70 @@
 package io.storageprobe.agent.daemon;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.util.Objects;
 
 /**
- * Writes this node's StorageProbeResult when it changed or the last write is older than the
- * interval, so that a stable cluster causes few writes yet the operator can tell a live agent
- * from a dead one by probeTime.
+ * Writes this node's StorageProbeResult when it changed, when the last write is older than the
+ * interval (so the operator can tell a live agent from a dead one by probeTime), or when the
+ * kubelet replaced the writer token (so the result always carries one that is still valid).
+ *
+ * The agent never reads results: it may only create and patch them (charts' agent-rbac.yaml).
+ * Reading them would let a taken-over agent copy another node's writer token. So it writes
+ * without a resourceVersion: a create, and once the result exists a JSON patch that replaces
+ * everything the agent owns (spec, labels, owner, annotations) as an update did. A restarted
+ * agent (a new Pod, a new token) writes once at its first result, whatever is stored.
  */
 final class ResultWriter {
     private final KubernetesClient client;
     private final String probe;
     private final String node;
+    private final WriterToken token;
     private NodeResult lastWritten;
     private Instant lastWriteTime;
-    private boolean loadedFromServer;
+    private String lastToken;
+    private boolean exists;
 
     ResultWriter(KubernetesClient client, String probe, String node) {
+        this(client, probe, node, WriterToken.NONE);
+    }
+
+    ResultWriter(KubernetesClient client, String probe, String node, WriterToken token) {
         this.client = client;
         this.probe = probe;
         this.node = node;
+        this.token = token;
     }
 
     String name() {
         return StorageProbeResult.nameFor(probe, node);
     }
 
+    /** Whether the token differs from the one in the last write: the result must then be written again. */
+    boolean tokenChanged() {
+        return lastWritten != null && !Objects.equals(lastToken, token.current());
+    }
+
     /** @return whether a write was made; throws KubernetesClientException when the API server cannot be reached */
     boolean writeIfNeeded(NodeResult result, ProbeSettings settings, Duration interval, Instant now) {
-        if (!loadedFromServer) {
-            // After a restart, the result already on the server counts as the last write.
-            StorageProbeResult existing = client.resources(StorageProbeResult.class).withName(name()).get();
-            if (existing != null && existing.getSpec() != null) {
-                lastWritten = existing.getSpec();
-                lastWriteTime = parse(existing.getSpec().probeTime());
-            }
-            loadedFromServer = true;
-        }
-        boolean changed = lastWritten == null || !withoutTime(lastWritten).equals(withoutTime(result));
+        String currentToken = token.current();
+        boolean changed = lastWritten == null || !withoutTime(lastWritten).equals(withoutTime(result))
+                || !Objects.equals(lastToken, currentToken);
         boolean stale = lastWriteTime == null || !lastWriteTime.plus(interval).isAfter(now);
         if (!changed && !stale) {
             return false;
@@ -55,6 +74,9 @@ final class ResultWriter {
         if (StorageProbeResult.nodeLabelValue(node) != null) {
             meta.addToLabels(StorageProbe.NODE_LABEL, node);
         }
+        if (currentToken != null) {
+            meta.addToAnnotations(StorageProbeResult.WRITER_TOKEN_ANNOTATION, currentToken);
+        }
         object.setMetadata(meta
                 .addNewOwnerReferenceLike(new OwnerReferenceBuilder()
                         .withApiVersion(StorageProbe.GROUP + "/" + StorageProbe.VERSION)
@@ -62,22 +84,59 @@ final class ResultWriter {
                         .build()).endOwnerReference()
                 .build());
         object.setSpec(result);
-        client.resources(StorageProbeResult.class).resource(object).createOr(NonDeletingOperation::update);
+        write(object);
         lastWritten = result;
         lastWriteTime = now;
+        lastToken = currentToken;
         return true;
+    }
+
+    /** Patch when it is known to exist, else create; either answer saying otherwise switches to the other. */
+    private void write(StorageProbeResult object) {
+        try {
+            if (exists) {
+                patch(object);
+            } else {
+                create(object);
+            }
+        } catch (KubernetesClientException e) {
+            if (exists && e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                create(object); // deleted meanwhile (by the operator, or with its probe)
+            } else if (!exists && e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+                patch(object); // written before this process started
+            } else {
+                throw e;
+            }
+        }
+        exists = true;
+    }
+
+    private void create(StorageProbeResult object) {
+        client.resources(StorageProbeResult.class).resource(object).create();
+    }
+
+    private void patch(StorageProbeResult object) {
+        ObjectMeta meta = object.getMetadata();
+        ArrayNode ops = JsonNodeFactory.instance.arrayNode();
+        add(ops, "/spec", object.getSpec());
+        add(ops, "/metadata/labels", meta.getLabels());
+        add(ops, "/metadata/ownerReferences", meta.getOwnerReferences());
+        // Replaces every annotation: a token of an earlier Pod must not stay behind.
+        add(ops, "/metadata/annotations", meta.getAnnotations() == null ? java.util.Map.of() : meta.getAnnotations());
+        // On resource(object), not withName(): fabric8 would GET the object first, which the agent may not.
+        client.resources(StorageProbeResult.class).resource(object).patch(PatchContext.of(PatchType.JSON), ops.toString());
+    }
+
+    /** "add" sets a member whether or not it exists (RFC 6902), so no read is needed first. */
+    private static void add(ArrayNode ops, String path, Object value) {
+        ObjectNode op = ops.addObject();
+        op.put("op", "add");
+        op.put("path", path);
+        op.set("value", Serialization.jsonMapper().valueToTree(value));
     }
 
     private static NodeResult withoutTime(NodeResult r) {
         return new NodeResult(r.probe(), r.node(), r.kernelRelease(), r.bootId(), r.osImage(), null,
                 r.agentVersion(), r.targets(), r.verdict(), r.qemu());
-    }
-
-    private static Instant parse(String time) {
-        try {
-            return time == null ? null : Instant.parse(time);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

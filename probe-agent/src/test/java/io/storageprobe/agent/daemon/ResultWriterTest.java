@@ -13,11 +13,15 @@ import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent writes its result when it changed or the last write is older than the interval, and
@@ -89,11 +93,46 @@ class ResultWriterTest {
     }
 
     @Test
-    void afterARestartTheStoredResultCountsAsTheLastWrite() {
-        new ResultWriter(client, "vmdisks", "worker-1").writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0);
+    void aRestartedAgentWritesOnceOverWhatIsStoredWithoutReadingIt() throws Exception {
+        new ResultWriter(client, "vmdisks", "worker-1").writeIfNeeded(result(Verdict.Affected, T0), SETTINGS, INTERVAL, T0);
+        // A new Pod has a new token: its first result is written over the old one, however recent.
         ResultWriter restarted = new ResultWriter(client, "vmdisks", "worker-1");
         Instant later = T0.plus(Duration.ofMinutes(10));
-        assertThat(restarted.writeIfNeeded(result(Verdict.Compatible, later), SETTINGS, INTERVAL, later)).isFalse();
+        assertThat(restarted.writeIfNeeded(result(Verdict.Compatible, later), SETTINGS, INTERVAL, later)).isTrue();
+        // The writes were a POST, a POST answered 409 and a PATCH: never a read (the agent may not).
+        List<String> requests = new java.util.ArrayList<>();
+        for (var r = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+             r = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            requests.add(r.getMethod());
+        }
+        assertThat(requests).containsExactly("POST", "POST", "PATCH");
+        assertThat(stored().verdict()).isEqualTo(Verdict.Compatible);
+        Instant evenLater = later.plus(Duration.ofMinutes(10));
+        assertThat(restarted.writeIfNeeded(result(Verdict.Compatible, evenLater), SETTINGS, INTERVAL, evenLater)).isFalse();
+    }
+
+    @Test
+    void theWriterTokenGoesIntoTheAnnotationAndANewTokenIsWrittenAtOnce(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("token"), "token-1\n");
+        ResultWriter writer = new ResultWriter(client, "vmdisks", "worker-1", new WriterToken(file));
+        writer.writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0);
+        assertThat(annotations()).containsExactly(Map.entry(StorageProbeResult.WRITER_TOKEN_ANNOTATION, "token-1"));
+        assertThat(writer.tokenChanged()).isFalse();
+        // The kubelet replaced it: the same result is written again, with the new token.
+        Files.writeString(file, "token-2");
+        assertThat(writer.tokenChanged()).isTrue();
+        Instant later = T0.plus(Duration.ofMinutes(1));
+        assertThat(writer.writeIfNeeded(result(Verdict.Compatible, later), SETTINGS, INTERVAL, later)).isTrue();
+        assertThat(annotations()).containsExactly(Map.entry(StorageProbeResult.WRITER_TOKEN_ANNOTATION, "token-2"));
+        // Unreadable: written without one, never with a stale one.
+        Files.delete(file);
+        Instant evenLater = later.plus(Duration.ofMinutes(1));
+        assertThat(writer.writeIfNeeded(result(Verdict.Compatible, evenLater), SETTINGS, INTERVAL, evenLater)).isTrue();
+        assertThat(annotations()).isNullOrEmpty();
+    }
+
+    private Map<String, String> annotations() {
+        return client.resources(StorageProbeResult.class).withName("vmdisks.worker-1").get().getMetadata().getAnnotations();
     }
 
     private NodeResult stored() {
