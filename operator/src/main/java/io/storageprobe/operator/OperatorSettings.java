@@ -1,6 +1,8 @@
 package io.storageprobe.operator;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,12 +14,31 @@ import java.util.Map;
  * @param eventNamespace      where Events about nodes are recorded: cluster-scoped objects' events live in "default"
  * @param httpPort            port of /metrics, /healthz and /readyz
  * @param kubevirtPollPeriod  how often the installed KubeVirt's release is read (STORAGEPROBE_KUBEVIRT_POLL_SECONDS)
+ * @param agentImagePullSecrets Secrets (in {@code namespace}) the agent pods pull their image with
+ *                            (STORAGEPROBE_AGENT_IMAGE_PULL_SECRETS, comma-separated)
+ * @param agentArchitectures  the CPU architectures (kubernetes.io/arch) the agent image exists for; agents run
+ *                            only there. Empty: every architecture (STORAGEPROBE_AGENT_ARCHITECTURES, comma-separated)
  */
 public record OperatorSettings(String namespace, String agentImage, String agentServiceAccount,
-                               String eventNamespace, int httpPort, Duration kubevirtPollPeriod) {
+                               String eventNamespace, int httpPort, Duration kubevirtPollPeriod,
+                               List<String> agentImagePullSecrets, List<String> agentArchitectures) {
     public static final int DEFAULT_HTTP_PORT = 8080;
     /** A KubeVirt upgrade takes many minutes to roll out; a minute more to notice it costs nothing. */
     public static final Duration DEFAULT_KUBEVIRT_POLL = Duration.ofSeconds(60);
+    /** What the image build (Dockerfile) produces today. */
+    public static final List<String> DEFAULT_AGENT_ARCHITECTURES = List.of("amd64");
+
+    public OperatorSettings {
+        agentImagePullSecrets = List.copyOf(agentImagePullSecrets);
+        agentArchitectures = List.copyOf(agentArchitectures);
+    }
+
+    /** No pull secrets, the image's default architectures. */
+    public OperatorSettings(String namespace, String agentImage, String agentServiceAccount, String eventNamespace,
+                            int httpPort, Duration kubevirtPollPeriod) {
+        this(namespace, agentImage, agentServiceAccount, eventNamespace, httpPort, kubevirtPollPeriod,
+                List.of(), DEFAULT_AGENT_ARCHITECTURES);
+    }
 
     public static OperatorSettings fromEnvironment(Map<String, String> env) {
         return new OperatorSettings(
@@ -27,6 +48,13 @@ public record OperatorSettings(String namespace, String agentImage, String agent
                 "default",
                 DEFAULT_HTTP_PORT,
                 Duration.ofSeconds(Long.parseLong(env.getOrDefault("STORAGEPROBE_KUBEVIRT_POLL_SECONDS",
-                        String.valueOf(DEFAULT_KUBEVIRT_POLL.toSeconds())))));
+                        String.valueOf(DEFAULT_KUBEVIRT_POLL.toSeconds())))),
+                names(env.getOrDefault("STORAGEPROBE_AGENT_IMAGE_PULL_SECRETS", "")),
+                env.containsKey("STORAGEPROBE_AGENT_ARCHITECTURES")
+                        ? names(env.get("STORAGEPROBE_AGENT_ARCHITECTURES")) : DEFAULT_AGENT_ARCHITECTURES);
+    }
+
+    private static List<String> names(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 }

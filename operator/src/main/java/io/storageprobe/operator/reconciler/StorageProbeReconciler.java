@@ -2,6 +2,7 @@ package io.storageprobe.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -119,7 +120,17 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         var storageClasses = new InformerEventSource<>(InformerEventSourceConfiguration.from(StorageClass.class, StorageProbe.class)
                 .withSecondaryToPrimaryMapper(c -> everyProbe(context))
                 .build(), context);
-        return List.of(daemonSets, results, nodes, volumes, storageClasses,
+        // The agent pods kubelet cannot start (image pull, crash loop) show in Ready. Watched, in
+        // our namespace and by label: a LIST per reconcile would multiply with probes and nodes.
+        // Only a change of that state wakes a reconcile, not every pod status update.
+        var agentPods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, StorageProbe.class)
+                .withNamespaces(settings.namespace())
+                .withLabelSelector("app.kubernetes.io/name=storageprobe-agent")
+                .withItemStore(SlimItemStore.agentPods())
+                .withOnUpdateFilter(AgentPodStates::stuckChanged)
+                .withSecondaryToPrimaryMapper(p -> probeOf(p.getMetadata().getLabels()).map(n -> Set.of(new ResourceID(n))).orElse(Set.of()))
+                .build(), context);
+        return List.of(daemonSets, results, nodes, volumes, storageClasses, agentPods,
                 KubeVirtEventSource.create(context, settings.kubevirtPollPeriod()));
     }
 
@@ -140,7 +151,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
             new DaemonSetStep(client).apply(AgentDaemonSet.desired(probe, settings), snapshot.daemonSet());
             new ResultGarbageStep(client).deleteResultsOfVanishedNodes(snapshot);
         }
-        RolloutState rollout = RolloutState.of(snapshot.daemonSet());
+        RolloutState rollout = RolloutState.of(snapshot.daemonSet())
+                .withStuck(problem.isPresent() ? List.of() : AgentPodStates.stuck(context.getSecondaryResourcesAsStream(Pod.class)));
         if (problem.isEmpty() && rollout.podsMaybeMissing()) {
             rollout = rollout.withRefusal(AgentPodRefusals.latest(client, snapshot.daemonSet()).orElse(null));
         }
@@ -212,7 +224,10 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     }
 
     static Optional<String> probeOf(StorageProbeResult result) {
-        Map<String, String> labels = result.getMetadata().getLabels();
+        return probeOf(result.getMetadata().getLabels());
+    }
+
+    private static Optional<String> probeOf(Map<String, String> labels) {
         return Optional.ofNullable(labels == null ? null : labels.get(StorageProbe.PROBE_LABEL));
     }
 }

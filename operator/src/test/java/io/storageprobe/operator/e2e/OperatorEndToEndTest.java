@@ -491,7 +491,7 @@ class OperatorEndToEndTest {
 
 
     private static Node node(String name) {
-        return new NodeBuilder().withNewMetadata().withName(name)
+        return LinuxNodes.named(name).editMetadata()
                 .addToLabels("kubernetes.io/hostname", name).endMetadata()
                 .withNewSpec().endSpec().build();
     }

@@ -269,6 +269,6 @@ class OperatorOnRealClusterRealIT {
 
 
     private static Node node(String name, Map<String, String> labels) {
-        return new NodeBuilder().withNewMetadata().withName(name).withLabels(labels.isEmpty() ? null : labels).endMetadata().build();
+        return LinuxNodes.named(name).editMetadata().addToLabels(labels).endMetadata().build();
     }
 }
