@@ -19,6 +19,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.storageprobe.api.v1alpha1.ProbeCondition;
+import io.storageprobe.api.v1alpha1.ProbeInterval;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
@@ -26,6 +28,7 @@ import io.storageprobe.operator.OperatorSettings;
 import io.storageprobe.operator.labels.NodeLabeler;
 import io.storageprobe.operator.labels.VerdictEvents;
 import io.storageprobe.operator.metrics.NodeVerdictGauges;
+import io.storageprobe.operator.metrics.ProbeStateGauges;
 import io.storageprobe.operator.metrics.StorageClassGauges;
 import io.storageprobe.operator.qemu.KubeVirtEventSource;
 import io.storageprobe.operator.qemu.KubeVirtLookup;
@@ -77,6 +80,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     private final OperatorSettings settings;
     private final NodeVerdictGauges gauges;
     private final StorageClassGauges storageClassGauges;
+    private final ProbeStateGauges probeStateGauges;
     private final StatusAggregator aggregator = new StatusAggregator();
     private final SpecValidator validator = new SpecValidator();
     private final IgnoredResults ignoredResults = new IgnoredResults();
@@ -90,10 +94,12 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     /** Remembers each node's last verdict across reconciles, to record an Event only on a change. */
     private VerdictEvents verdictEvents;
 
-    public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges, StorageClassGauges storageClassGauges) {
+    public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges, StorageClassGauges storageClassGauges,
+                                  ProbeStateGauges probeStateGauges) {
         this.settings = settings;
         this.gauges = gauges;
         this.storageClassGauges = storageClassGauges;
+        this.probeStateGauges = probeStateGauges;
     }
 
     @Override
@@ -169,6 +175,9 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 .apply(probe, snapshot, statusChanged ? NODE_PATCHES_BEFORE_NEW_STATUS : NODE_PATCHES_PER_RECONCILE, nodePatches);
         gauges.update(probe.getMetadata().getName(), status.summary());
         storageClassGauges.update(probe.getMetadata().getName(), status.storageClasses());
+        status.conditions().stream().filter(c -> c.type().equals(ProbeCondition.READY)).findFirst()
+                .ifPresent(ready -> probeStateGauges.update(probe.getMetadata().getName(), ready.status(), ready.reason(),
+                        problem.isPresent() ? null : ProbeInterval.parse(probe.getSpec() == null ? null : probe.getSpec().interval())));
         // Nodes left unlabelled by the budget: come back soon even if no event arrives. Missing
         // agent pods too: the controller's FailedCreate Event is recorded after the status change
         // that woke us, and its retries change no status at all.
@@ -192,6 +201,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         new ResultGarbageStep(client).deleteAll(snapshot);
         gauges.remove(probe.getMetadata().getName());
         storageClassGauges.remove(probe.getMetadata().getName());
+        probeStateGauges.remove(probe.getMetadata().getName());
         return DeleteControl.defaultDelete();
     }
 
