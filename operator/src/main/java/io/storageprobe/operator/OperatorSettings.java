@@ -1,5 +1,8 @@
 package io.storageprobe.operator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -18,10 +21,13 @@ import java.util.Map;
  *                            (STORAGEPROBE_AGENT_IMAGE_PULL_SECRETS, comma-separated)
  * @param agentArchitectures  the CPU architectures (kubernetes.io/arch) the agent image exists for; agents run
  *                            only there. Empty: every architecture (STORAGEPROBE_AGENT_ARCHITECTURES, comma-separated)
+ * @param agentPodAnnotations annotations on the agent pods, e.g. OpenShift's openshift.io/required-scc
+ *                            (STORAGEPROBE_AGENT_POD_ANNOTATIONS, a JSON object of strings)
  */
 public record OperatorSettings(String namespace, String agentImage, String agentServiceAccount,
                                String eventNamespace, int httpPort, Duration kubevirtPollPeriod,
-                               List<String> agentImagePullSecrets, List<String> agentArchitectures) {
+                               List<String> agentImagePullSecrets, List<String> agentArchitectures,
+                               Map<String, String> agentPodAnnotations) {
     public static final int DEFAULT_HTTP_PORT = 8080;
     /** A KubeVirt upgrade takes many minutes to roll out; a minute more to notice it costs nothing. */
     public static final Duration DEFAULT_KUBEVIRT_POLL = Duration.ofSeconds(60);
@@ -31,13 +37,22 @@ public record OperatorSettings(String namespace, String agentImage, String agent
     public OperatorSettings {
         agentImagePullSecrets = List.copyOf(agentImagePullSecrets);
         agentArchitectures = List.copyOf(agentArchitectures);
+        agentPodAnnotations = Map.copyOf(agentPodAnnotations);
+    }
+
+    /** No pod annotations. */
+    public OperatorSettings(String namespace, String agentImage, String agentServiceAccount, String eventNamespace,
+                            int httpPort, Duration kubevirtPollPeriod, List<String> agentImagePullSecrets,
+                            List<String> agentArchitectures) {
+        this(namespace, agentImage, agentServiceAccount, eventNamespace, httpPort, kubevirtPollPeriod,
+                agentImagePullSecrets, agentArchitectures, Map.of());
     }
 
     /** No pull secrets, the image's default architectures. */
     public OperatorSettings(String namespace, String agentImage, String agentServiceAccount, String eventNamespace,
                             int httpPort, Duration kubevirtPollPeriod) {
         this(namespace, agentImage, agentServiceAccount, eventNamespace, httpPort, kubevirtPollPeriod,
-                List.of(), DEFAULT_AGENT_ARCHITECTURES);
+                List.of(), DEFAULT_AGENT_ARCHITECTURES, Map.of());
     }
 
     public static OperatorSettings fromEnvironment(Map<String, String> env) {
@@ -51,7 +66,21 @@ public record OperatorSettings(String namespace, String agentImage, String agent
                         String.valueOf(DEFAULT_KUBEVIRT_POLL.toSeconds())))),
                 names(env.getOrDefault("STORAGEPROBE_AGENT_IMAGE_PULL_SECRETS", "")),
                 env.containsKey("STORAGEPROBE_AGENT_ARCHITECTURES")
-                        ? names(env.get("STORAGEPROBE_AGENT_ARCHITECTURES")) : DEFAULT_AGENT_ARCHITECTURES);
+                        ? names(env.get("STORAGEPROBE_AGENT_ARCHITECTURES")) : DEFAULT_AGENT_ARCHITECTURES,
+                annotations(env.getOrDefault("STORAGEPROBE_AGENT_POD_ANNOTATIONS", "")));
+    }
+
+    /** A JSON object of strings; a malformed one stops the operator with the variable named. */
+    private static Map<String, String> annotations(String json) {
+        if (json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return new ObjectMapper().readValue(json, new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("STORAGEPROBE_AGENT_POD_ANNOTATIONS is not a JSON object of strings: "
+                    + e.getOriginalMessage());
+        }
     }
 
     private static List<String> names(String commaSeparated) {

@@ -29,4 +29,16 @@ class OperatorSettingsTest {
         assertThat(s.agentImagePullSecrets()).isEmpty();
         assertThat(s.agentArchitectures()).isEqualTo(List.of("amd64"));
     }
+
+    @Test
+    void agentPodAnnotationsAreAJsonObjectAndAMalformedOneNamesTheVariable() {
+        assertThat(OperatorSettings.fromEnvironment(Map.of("STORAGEPROBE_AGENT_POD_ANNOTATIONS",
+                "{\"openshift.io/required-scc\":\"privileged\"}")).agentPodAnnotations())
+                .containsExactly(Map.entry("openshift.io/required-scc", "privileged"));
+        assertThat(OperatorSettings.fromEnvironment(Map.of()).agentPodAnnotations()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of(
+                        "STORAGEPROBE_AGENT_POD_ANNOTATIONS", "openshift.io/required-scc=privileged")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("STORAGEPROBE_AGENT_POD_ANNOTATIONS is not a JSON object of strings");
+    }
 }

@@ -81,10 +81,10 @@ class AgentPodsNotStartingRealIT {
         } finally {
             admin.resources(StorageProbe.class).withName(PROBE).delete();
             admin.nodes().withName(NODE).delete();
-            // No garbage collector and no kubelet here: the pod goes only when removed at once,
-            // and would otherwise be counted by the next test in this namespace.
-            await().atMost(TIMEOUT).until(() -> admin.apps().daemonSets().inNamespace(chart.namespace())
-                    .withLabel(StorageProbe.PROBE_LABEL, PROBE).list().getItems().isEmpty());
+            // The operator is closed by now (try-with-resources): remove its DaemonSet here. No
+            // garbage collector and no kubelet run here: the bound pod goes only when removed at
+            // once, and would otherwise be counted by the next test in this namespace.
+            admin.apps().daemonSets().inNamespace(chart.namespace()).withLabel(StorageProbe.PROBE_LABEL, PROBE).delete();
             admin.pods().inNamespace(chart.namespace()).withLabel(StorageProbe.PROBE_LABEL, PROBE).withGracePeriod(0).delete();
             await().atMost(TIMEOUT).until(() -> agentPod() == null);
         }

@@ -196,8 +196,9 @@ class OperatorEndToEndTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> stored = client.getKubernetesSerialization().convertValue(
                 client.resources(StorageProbe.class).withName(PROBE).get(), Map.class);
-        assertThat(columns.header()).containsExactly("NAME", "NODES", "REPORTED", "AFFECTED", "ERRORS", "READY", "AGE");
-        assertThat(columns.row(stored)).containsExactly("vmdisks", "3", "3", "1", "0", "True", "set");
+        assertThat(columns.header()).containsExactly("NAME", "NODES", "REPORTED", "AFFECTED", "LATENT", "ERRORS", "QEMU", "READY", "AGE");
+        // No KubeVirt yet: no QEMU in force, the column stays empty (kubectl shows <none>).
+        assertThat(columns.row(stored)).containsExactly("vmdisks", "3", "3", "1", "0", "0", "", "True", "set");
         System.out.println("KUBECTL\n" + PrinterColumns.format(List.of(columns.header(), columns.row(stored))));
 
         // Results: one per node, named <probe>.<node>, labelled, owned by the probe.
@@ -291,6 +292,9 @@ class OperatorEndToEndTest {
         assertThat(operatorMetrics)
                 .contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Affected\"} 1")
                 .contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Compatible\"} 2")
+                // Ready as a metric (StorageProbeNotReady), the interval for StorageProbeResultsStale.
+                .contains("storageprobe_probe_ready{probe=\"vmdisks\",reason=\"AllNodesReported\"} 1")
+                .contains("storageprobe_probe_interval_seconds{probe=\"vmdisks\"} 3600")
                 .contains("operator_sdk_reconciliations");
         assertThat(http(operatorHttp.port(), "/healthz")).isEqualTo("ok\n");
         assertThat(http(operatorHttp.port(), "/readyz")).isEqualTo("ok\n");
@@ -335,7 +339,8 @@ class OperatorEndToEndTest {
                 "storageprobe_rule_latent gauge node,probe,rule,target",
                 "storageprobe_target_alignment_bytes gauge kind,node,probe,target",
                 "storageprobe_target_verdict gauge node,probe,target,verdict");
-        assertThat(operatorCatalog).containsExactly("storageprobe_nodes gauge probe,verdict");
+        assertThat(operatorCatalog).containsExactly("storageprobe_nodes gauge probe,verdict",
+                "storageprobe_probe_interval_seconds gauge probe", "storageprobe_probe_ready gauge probe,reason");
         // The chart's alerts and dashboard are checked against charts/.../metric-names.txt; every
         // entry there must be exported for real by these running processes.
         Set<String> exported = new java.util.HashSet<>(agentCatalog);

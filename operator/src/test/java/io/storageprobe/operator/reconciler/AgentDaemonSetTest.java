@@ -104,6 +104,17 @@ class AgentDaemonSetTest {
                 .getSpec().getTemplate().getSpec().getImagePullSecrets()).isEmpty();
     }
 
+    @Test
+    void agentPodsCarryTheOperatorsPodAnnotationsBesideTheProbeGeneration() {
+        OperatorSettings openshift = new OperatorSettings("ns", "img:default", "sa", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL,
+                List.of(), List.of("amd64"), Map.of("openshift.io/required-scc", "privileged"));
+        StorageProbe probe = probe(new StorageProbeSpec(null, null, null, null, null, null, null, null));
+        probe.getMetadata().setGeneration(2L);
+        assertThat(AgentDaemonSet.desired(probe, openshift).getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("openshift.io/required-scc", "privileged")
+                .containsEntry(AgentDaemonSet.PROBE_GENERATION_ANNOTATION, "2");
+    }
+
     private static Map<String, String> env(Container c) {
         return c.getEnv().stream().filter(e -> e.getValue() != null)
                 .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
