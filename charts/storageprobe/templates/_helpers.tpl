@@ -87,3 +87,10 @@ gets the same probe and node labels as the agent's own series, so alerts can joi
 - sourceLabels: [__meta_kubernetes_pod_label_storageprobe_io_probe]
   targetLabel: probe
 {{- end }}
+
+{{/* The names of .Values.imagePullSecrets, comma-separated (STORAGEPROBE_AGENT_IMAGE_PULL_SECRETS). */}}
+{{- define "storageprobe.imagePullSecretNames" -}}
+{{- $names := list }}
+{{- range .Values.imagePullSecrets }}{{ $names = append $names .name }}{{ end }}
+{{- join "," $names }}
+{{- end }}

@@ -67,12 +67,13 @@ class ChartRbacTest {
   void operatorManagesDaemonSetsOnlyInItsOwnNamespace() {
     Role role = chart.one(Role.class, "sp-storageprobe-operator");
     assertThat(role.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
-    // Reading Events there: why the DaemonSet controller's pods were refused.
+    // Reading Events there: why the DaemonSet controller's pods were refused; watching the
+    // agent pods: which of them kubelet cannot start. Neither reaches another namespace.
     assertThat(grants(role.getRules())).isEqualTo(Map.of(
         "apps/daemonsets", Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
         "/events", Set.of("list"),
-        // The writer check looks up the agent Pod a result's token is bound to: by name, never a list.
-        "/pods", Set.of("get")));
+        // Agent pods: an informer for Ready, and the writer check's lookup of a token's Pod.
+        "/pods", Set.of("get", "list", "watch")));
     // No ClusterRole may grant DaemonSets: that would reach every namespace.
     chart.all(ClusterRole.class).forEach(cr ->
         assertThat(grants(cr.getRules())).as(cr.getMetadata().getName())

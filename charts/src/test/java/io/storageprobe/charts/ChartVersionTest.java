@@ -19,4 +19,19 @@ class ChartVersionTest {
     assertThat(chart).contains("\nversion: " + build.group(1) + "\n").contains("\nappVersion: \"" + build.group(1) + "\"\n");
     assertThat(build.group(1)).doesNotContain("SNAPSHOT");
   }
+
+  /**
+   * The CRDs carry CEL rules (x-kubernetes-validations), which API servers enforce from 1.25: the
+   * chart refuses older clusters rather than install CRDs whose checks would silently be dropped.
+   */
+  @Test
+  void kubeVersionIsTheFirstReleaseThatEnforcesTheCrdsCelRules() throws IOException {
+    assertThat(Files.readString(Chart.CHART_DIR.resolve("crds/storageprobes.storageprobe.io.yaml")))
+        .contains("x-kubernetes-validations:");
+    Tools.Result old = Chart.helm("template", Chart.RELEASE, Chart.CHART_DIR.toString(), "--kube-version", "1.24.17");
+    assertThat(old.exitCode()).isNotZero();
+    assertThat(old.all()).contains("kubeVersion");
+    Tools.Result first = Chart.helm("template", Chart.RELEASE, Chart.CHART_DIR.toString(), "--kube-version", "1.25.0");
+    assertThat(first.exitCode()).as(first.all()).isZero();
+  }
 }

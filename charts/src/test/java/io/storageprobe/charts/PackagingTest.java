@@ -50,7 +50,7 @@ class PackagingTest {
     Files.copy(ALERT_TESTS, dir.resolve(ALERT_TESTS.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     Tools.Result check = Tools.run(List.of(Tools.promtool().toString(), "check", "rules", RULES.toString()), null);
     assertThat(check.exitCode()).as(check.all()).isZero();
-    assertThat(check.stdout()).contains("SUCCESS: 5 rules found");
+    assertThat(check.stdout()).contains("SUCCESS: 7 rules found");
     Tools.Result test = Tools.run(List.of(Tools.promtool().toString(), "test", "rules",
         ALERT_TESTS.getFileName().toString()), dir);
     assertThat(test.exitCode()).as(test.all()).isZero();

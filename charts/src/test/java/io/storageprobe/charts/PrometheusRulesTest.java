@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class PrometheusRulesTest {
   private static final List<String> CONTRACT_ALERTS = List.of("StorageProbeNodeAffected",
-      "StorageProbeProbeErrors", "StorageProbeResultsStale", "StorageProbeAgentMissing", "StorageProbeStorageClassAffected");
+      "StorageProbeProbeErrors", "StorageProbeResultsStale", "StorageProbeAgentMissing", "StorageProbeStorageClassAffected",
+      "StorageProbeOperatorDown", "StorageProbeNotReady");
   private static final Path TEST_SOURCE =
       Chart.MODULE_DIR.resolve("src/test/promtool/storageprobe-alerts.test.yaml");
   private static final Path WORK = Chart.MODULE_DIR.resolve("target/promtool");
@@ -109,7 +110,9 @@ class PrometheusRulesTest {
         .containsEntry("severity", "critical");
     assertThat(((Map<String, String>) byName.get("StorageProbeProbeErrors").get("annotations")).get("runbook_url"))
         .isEqualTo("https://wiki.example/runbooks#storageprobeprobeerrors");
-    assertThat((String) byName.get("StorageProbeResultsStale").get("expr")).endsWith("> 90000");
+    // The fixed threshold only stands in for the interval the operator exports.
+    assertThat((String) byName.get("StorageProbeResultsStale").get("expr"))
+        .contains("2 * max by (probe) (storageprobe_probe_interval_seconds) + 3600").contains("+ 90000");
   }
 
   @Test

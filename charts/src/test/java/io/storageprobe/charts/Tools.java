@@ -36,6 +36,11 @@ final class Tools {
     return locate("PROMTOOL_BIN", "promtool", null);
   }
 
+  /** The Prometheus server (Debian package prometheus, which also brings promtool). */
+  static Path prometheus() {
+    return locate("PROMETHEUS_BIN", "prometheus", null);
+  }
+
   static Path systemdAnalyze() {
     return locate("SYSTEMD_ANALYZE_BIN", "systemd-analyze", null);
   }

@@ -53,6 +53,11 @@ class ValuesSchemaTest {
         "--namespace", Chart.NAMESPACE, "--dry-run=client", "--set", "defaultProbe.name=vm-disks");
     assertThat(r.exitCode()).as(r.all()).isZero();
     String notes = r.stdout().substring(r.stdout().indexOf("NOTES:"));
+    // Without a cluster to ask, the Pod Security label is always named, before any agent pod.
+    assertThat(notes).contains("kubectl label namespace storageprobe-system pod-security.kubernetes.io/enforce=privileged");
+    // The same QEMU as the operator's verdict: without --qemu, check judges for every QEMU.
+    assertThat(notes).contains("kubectl get storageprobe vm-disks -o jsonpath='{.status.qemu.version}'")
+        .contains("storageprobe check --qemu <that version>");
     assertThat(notes)
         .contains("kubectl -n storageprobe-system rollout status deployment/sp-storageprobe-operator")
         .contains("kubectl get storageprobe vm-disks")

@@ -22,7 +22,15 @@ public final class OperatorMain {
         if (args.length > 0 && args[0].equals(DeleteProbesCommand.NAME)) {
             System.exit(DeleteProbesCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
-        OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
+        OperatorSettings settings;
+        try {
+            settings = OperatorSettings.fromEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            // A malformed variable of the deployment: say which, no stack trace.
+            System.err.println("storageprobe-operator: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         KubernetesClient client = new KubernetesClientBuilder().build();
         Optional<String> unusable = ApiPreflight.problem(client);

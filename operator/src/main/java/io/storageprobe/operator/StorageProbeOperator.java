@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.storageprobe.operator.metrics.NodeVerdictGauges;
+import io.storageprobe.operator.metrics.ProbeStateGauges;
 import io.storageprobe.operator.metrics.StorageClassGauges;
 import io.storageprobe.operator.reconciler.StorageProbeReconciler;
 import java.util.function.Consumer;
@@ -41,7 +42,7 @@ public final class StorageProbeOperator implements AutoCloseable {
             apiServerQuirks.accept(o);
         });
         StorageProbeReconciler reconciler = new StorageProbeReconciler(settings, new NodeVerdictGauges(registry),
-                new StorageClassGauges(registry));
+                new StorageClassGauges(registry), new ProbeStateGauges(registry));
         operator.register(reconciler);
         operator.start();
         return new StorageProbeOperator(operator, reconciler);

@@ -1,5 +1,6 @@
 package io.storageprobe.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
@@ -20,13 +21,19 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(StorageProbe.VERSION)
 @Plural("storageprobes")
 @ShortNames("sprobe")
+@JsonClassDescription("A StorageProbe makes the operator run a privileged agent on each selected node that probes the "
+        + "O_DIRECT alignment behaviour of the node's disks, directories, files and attached volumes, judges it by "
+        + "conformance rules for the QEMU in force, and labels (or taints) nodes whose storage breaks VM disk I/O. "
+        + "Each node's answer is a StorageProbeResult named <probe>.<node>; the status sums them up.")
 @ValidationRule(value = "self.metadata.name.size() <= 63",
         message = "metadata.name must be at most 63 characters: it is used in the node label key verdict.storageprobe.io/<name>",
         reason = "FieldValueInvalid")
 @AdditionalPrinterColumn(name = "Nodes", jsonPath = ".status.summary.nodesTargeted", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Reported", jsonPath = ".status.summary.nodesReported", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Affected", jsonPath = ".status.summary.affected", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Latent", jsonPath = ".status.summary.latent", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Errors", jsonPath = ".status.summary.error", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "QEMU", jsonPath = ".status.qemu.version", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class StorageProbe extends CustomResource<StorageProbeSpec, StorageProbeStatus> {

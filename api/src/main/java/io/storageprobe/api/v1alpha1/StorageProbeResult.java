@@ -1,5 +1,6 @@
 package io.storageprobe.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
@@ -17,12 +18,16 @@ import java.util.HexFormat;
 /**
  * One node's answer to one StorageProbe, named {@code <probe>.<node>}, written by the agent on
  * that node, read by the operator, owned by its StorageProbe. The spec is the agent's
- * {@link NodeResult}; there is no status because nobody but the agent writes it.
+ * {@link NodeResult}; there is no status because nobody but the agent writes it (the CRD's schema
+ * has none either, see CheckedInCrdsTest).
  */
 @Group(StorageProbe.GROUP)
 @Version(StorageProbe.VERSION)
 @Plural("storageproberesults")
 @ShortNames("sproberesult")
+@JsonClassDescription("One node's answer to one StorageProbe, named <probe>.<node>: what the agent on that node "
+        + "measured per target, each rule's outcome and the node's verdict. Written by that agent only, read by the "
+        + "operator, owned by the StorageProbe (deleted with it).")
 @AdditionalPrinterColumn(name = "Node", jsonPath = ".spec.node", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Verdict", jsonPath = ".spec.verdict", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Kernel", jsonPath = ".spec.kernelRelease", type = Type.STRING)

@@ -52,7 +52,7 @@ public record StorageProbeSpec(
         @JsonPropertyDescription("What the operator does to a node with the node's verdict.")
         NodeActions nodeActions,
 
-        @JsonPropertyDescription("How the agent pods run: image, resources, priority class.")
+        @JsonPropertyDescription("How the agent pods run: image, resources, priority class, kubelet's root directory.")
         AgentSpec agent,
 
         @JsonPropertyDescription("The QEMU whose VMs this probe protects: auto, or a version such as 7.2 or 9.1.0. "

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The CRDs under {@code crds/} at the repository root are what the chart and users apply, so
  * they must be exactly what the crd-generator makes from the Java types (with the printer columns
- * in their declared order, see {@link PrinterColumnOrder}). This test fails the build when they
+ * in their declared order, see {@link PrinterColumnOrder}, and the schema root's description, see
+ * {@link TopLevelSchema}). This test fails the build when they
  * drift; {@code -Dstorageprobe.updateCrds=true} rewrites them instead.
  */
 class CheckedInCrdsTest {
@@ -26,7 +27,9 @@ class CheckedInCrdsTest {
         boolean update = Boolean.getBoolean("storageprobe.updateCrds");
         for (Path source : generated) {
             Path target = CHECKED_IN.resolve(checkedInName(source));
-            String expected = PrinterColumnOrder.reorder(Files.readString(source), resourceOf(source));
+            Class<?> resource = resourceOf(source);
+            String expected = TopLevelSchema.edit(PrinterColumnOrder.reorder(Files.readString(source), resource), resource,
+                    resource != StorageProbeResult.class);
             if (update) {
                 Files.createDirectories(CHECKED_IN);
                 Files.writeString(target, expected);

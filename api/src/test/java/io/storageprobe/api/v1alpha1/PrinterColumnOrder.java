@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * The crd-generator writes printer columns sorted by JSON path, but kubectl shows them in the
- * order of the CRD, and design.md fixes that order (Nodes, Reported, Affected, Errors, Ready,
- * Age). This puts the generated column entries back in the order the annotations declare them;
+ * order of the CRD, and design.md fixes that order (Nodes, Reported, Affected, Latent, Errors,
+ * QEMU, Ready, Age). This puts the generated column entries back in the order the annotations declare them;
  * nothing else in the file is touched.
  */
 final class PrinterColumnOrder {

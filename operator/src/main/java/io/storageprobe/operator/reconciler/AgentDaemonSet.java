@@ -3,8 +3,12 @@ package io.storageprobe.operator.reconciler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -31,7 +35,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,6 +66,8 @@ public final class AgentDaemonSet {
                         ? agentSpec.image() : settings.agentImage())
                 .addToCommand("--probe", probeName)
                 .addAllToVolumeMounts(targetMounts(spec.targets()))
+                .addToVolumeMounts(kubeletMount(AgentSpec.kubeletRootOf(agentSpec)))
+                .addToEnv(new EnvVarBuilder().withName(KUBELET_ROOT_ENV).withValue(AgentSpec.kubeletRootOf(agentSpec)).build())
                 .addToVolumeMounts(WriterTokenVolume.mount())
                 .addToEnv(WriterTokenVolume.env());
         if (agentSpec != null && agentSpec.resources() != null) {
@@ -79,14 +84,19 @@ public final class AgentDaemonSet {
                 .editSpec()
                     .withNewSelector().withMatchLabels(selectorLabels).endSelector()
                     .editTemplate()
-                        .editMetadata().addToLabels(selectorLabels).addToAnnotations(podAnnotations(probe)).endMetadata()
+                        .editMetadata().addToLabels(selectorLabels).addToAnnotations(settings.agentPodAnnotations())
+                            .addToAnnotations(podAnnotations(probe)).endMetadata()
                         .editSpec()
                             .withServiceAccountName(settings.agentServiceAccount())
-                            .withNodeSelector(spec.nodeSelector() == null ? Map.of() : new LinkedHashMap<>(spec.nodeSelector()))
+                            .withNodeSelector(NodeTargeting.nodeSelector(spec))
+                            .withAffinity(architectureAffinity(settings.agentArchitectures()))
+                            .withImagePullSecrets(settings.agentImagePullSecrets().stream()
+                                    .map(n -> new LocalObjectReferenceBuilder().withName(n).build()).toList())
                             .withTolerations(tolerations(spec.tolerations()))
                             .withPriorityClassName(agentSpec == null ? null : agentSpec.priorityClassName())
                             .withContainers(container.build())
                             .addAllToVolumes(targetVolumes(spec.targets()))
+                            .addToVolumes(kubeletVolume(AgentSpec.kubeletRootOf(agentSpec)))
                             .addToVolumes(WriterTokenVolume.volume())
                         .endSpec()
                     .endTemplate()
@@ -133,7 +143,8 @@ public final class AgentDaemonSet {
 
     private static final String HOST_TO_CONTAINER = "HostToContainer";
     private static final String KUBELET_VOLUME = "host-kubelet";
-    private static final String KUBELET_DIR = "/var/lib/kubelet";
+    /** The kubelet root as a host path; the agent resolves it under STORAGEPROBE_HOST_ROOT. */
+    static final String KUBELET_ROOT_ENV = "STORAGEPROBE_KUBELET_ROOT";
     /** STORAGEPROBE_HOST_ROOT in agent-daemonset.yaml. */
     private static final String HOST_ROOT = "/host";
 
@@ -157,13 +168,6 @@ public final class AgentDaemonSet {
             mounts.add(new VolumeMountBuilder().withName("target-file-" + i).withMountPath(files.get(i)).withReadOnly(true)
                     .withMountPropagation(HOST_TO_CONTAINER).build());
         }
-        if (targets != null && Boolean.TRUE.equals(targets.volumes())) {
-            // Where the agent looks for attached volumes (under STORAGEPROBE_HOST_ROOT). Read-only:
-            // volumes are only ever read. HostToContainer: filesystem volumes that kubelet mounts
-            // after the agent started must show up in here, or they look unmounted.
-            mounts.add(new VolumeMountBuilder().withName(KUBELET_VOLUME).withMountPath(HOST_ROOT + KUBELET_DIR)
-                    .withReadOnly(true).withMountPropagation("HostToContainer").build());
-        }
         return mounts;
     }
 
@@ -179,11 +183,43 @@ public final class AgentDaemonSet {
             volumes.add(new VolumeBuilder().withName("target-file-" + i)
                     .withNewHostPath().withPath(files.get(i)).withType("File").endHostPath().build());
         }
-        if (targets != null && Boolean.TRUE.equals(targets.volumes())) {
-            volumes.add(new VolumeBuilder().withName(KUBELET_VOLUME)
-                    .withNewHostPath().withPath(KUBELET_DIR).withType("Directory").endHostPath().build());
-        }
         return volumes;
+    }
+
+    /**
+     * kubelet's root, always (not only for volume targets): the agent finds attached volumes there
+     * and recognises the disks that back PersistentVolumes. Read-only: it is only ever read.
+     * HostToContainer: filesystem volumes that kubelet mounts after the agent started must show up
+     * in here, or they look unmounted.
+     */
+    private static VolumeMount kubeletMount(String root) {
+        return new VolumeMountBuilder().withName(KUBELET_VOLUME).withMountPath(HOST_ROOT + root)
+                .withReadOnly(true).withMountPropagation("HostToContainer").build();
+    }
+
+    /**
+     * DirectoryOrCreate, not Directory: on a node whose kubelet uses another root, Directory would
+     * keep the whole pod in ContainerCreating and take the disk probes down with it. kubelet creates
+     * an empty directory instead, and the agent reports that it finds no kubelet there.
+     */
+    private static Volume kubeletVolume(String root) {
+        return new VolumeBuilder().withName(KUBELET_VOLUME)
+                .withNewHostPath().withPath(root).withType("DirectoryOrCreate").endHostPath().build();
+    }
+
+    /**
+     * Only the architectures the agent image exists for: elsewhere the pod would never start
+     * (exec format error) and leave a node without an agent. A list, hence an affinity, not a
+     * nodeSelector. NodeTargeting counts the same nodes.
+     */
+    private static Affinity architectureAffinity(List<String> architectures) {
+        if (architectures.isEmpty()) {
+            return null;
+        }
+        return new AffinityBuilder().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm().addNewMatchExpression().withKey(NodeTargeting.ARCH_LABEL).withOperator("In")
+                .withValues(architectures).endMatchExpression().endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build();
     }
 
     private static DaemonSet load() {

@@ -4,26 +4,50 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.storageprobe.api.v1alpha1.ProbeToleration;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Which nodes the agent DaemonSet runs on, as the DaemonSet controller decides it: the
+ * Which nodes the agent DaemonSet runs on, as the DaemonSet controller decides it: a Linux node
+ * (kubernetes.io/os) of an architecture the agent image exists for (kubernetes.io/arch), the
  * nodeSelector matches and every NoSchedule/NoExecute taint is tolerated. Used to count
  * nodesTargeted, and so to know when every node has reported.
  */
 public final class NodeTargeting {
+    /** Set by kubelet on every node; Windows and some virtual-kubelet nodes carry another value. */
+    public static final String OS_LABEL = "kubernetes.io/os";
+    public static final String ARCH_LABEL = "kubernetes.io/arch";
+
     private NodeTargeting() {
     }
 
-    public static boolean targets(StorageProbeSpec spec, Node node) {
+    /**
+     * The agent pod's nodeSelector: Linux nodes only (the tolerate-all default would otherwise
+     * put agents on Windows nodes), then spec.nodeSelector, which may name the OS itself.
+     */
+    public static Map<String, String> nodeSelector(StorageProbeSpec spec) {
+        Map<String, String> selector = new LinkedHashMap<>();
+        selector.put(OS_LABEL, "linux");
+        if (spec != null && spec.nodeSelector() != null) {
+            selector.putAll(spec.nodeSelector());
+        }
+        return selector;
+    }
+
+    /**
+     * @param architectures the kubernetes.io/arch values the agent image has; empty: any
+     */
+    public static boolean targets(StorageProbeSpec spec, Node node, List<String> architectures) {
         Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
-        Map<String, String> selector = spec == null || spec.nodeSelector() == null ? Map.of() : spec.nodeSelector();
-        for (Map.Entry<String, String> e : selector.entrySet()) {
+        for (Map.Entry<String, String> e : nodeSelector(spec).entrySet()) {
             if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
                 return false;
             }
+        }
+        if (!architectures.isEmpty() && !architectures.contains(labels.get(ARCH_LABEL))) {
+            return false;
         }
         List<ProbeToleration> tolerations = spec == null ? null : spec.tolerations();
         if (tolerations == null || node.getSpec() == null || node.getSpec().getTaints() == null) {

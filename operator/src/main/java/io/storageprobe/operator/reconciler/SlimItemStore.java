@@ -1,11 +1,15 @@
 package io.storageprobe.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
@@ -37,6 +41,10 @@ final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
         return new SlimItemStore<>(SlimItemStore::slim);
     }
 
+    static SlimItemStore<Pod> agentPods() {
+        return new SlimItemStore<>(SlimItemStore::slim);
+    }
+
     static SlimItemStore<StorageProbeResult> results() {
         return new SlimItemStore<>(SlimItemStore::slim);
     }
@@ -50,6 +58,28 @@ final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
                 .withAnnotations(meta.getAnnotations()).endMetadata();
         if (node.getSpec() != null && node.getSpec().getTaints() != null) {
             slim.withNewSpec().withTaints(node.getSpec().getTaints()).endSpec();
+        }
+        return slim.build();
+    }
+
+    /**
+     * Name, labels (the probe), node and each container's waiting state: what
+     * {@link AgentPodStates} reads. A real pod's spec and status are several KB; one per node.
+     */
+    static Pod slim(Pod pod) {
+        var meta = pod.getMetadata();
+        PodBuilder slim = new PodBuilder().withApiVersion(pod.getApiVersion()).withKind(pod.getKind())
+                .withNewMetadata().withName(meta.getName()).withNamespace(meta.getNamespace()).withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels()).endMetadata();
+        if (pod.getSpec() != null) {
+            slim.withNewSpec().withNodeName(pod.getSpec().getNodeName()).endSpec();
+        }
+        if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
+            slim.withNewStatus().withContainerStatuses(pod.getStatus().getContainerStatuses().stream()
+                    .map(c -> new ContainerStatusBuilder().withName(c.getName())
+                            .withState(c.getState() == null || c.getState().getWaiting() == null ? null
+                                    : new ContainerStateBuilder().withWaiting(c.getState().getWaiting()).build())
+                            .build()).toList()).endStatus();
         }
         return slim.build();
     }

@@ -67,7 +67,7 @@ record Snapshot(String probe, DaemonSet daemonSet, Map<String, Node> nodes, List
         Map<String, Node> nodes = nodeSource.list(n -> true)
                 .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
         List<Node> targeted = nodes.values().stream()
-                .filter(n -> NodeTargeting.targets(probe.getSpec(), n))
+                .filter(n -> NodeTargeting.targets(probe.getSpec(), n, settings.agentArchitectures()))
                 .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
                 .toList();
         List<StorageProbeResult> results = resultSource

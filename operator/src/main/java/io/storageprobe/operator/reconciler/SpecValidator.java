@@ -21,6 +21,8 @@ public final class SpecValidator {
     private static final Pattern GLOB = Pattern.compile(DeviceTargets.GLOB);
     private static final Pattern IMAGE = Pattern.compile("^[^\\s]{1,512}$");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
+    /** spec.agent.kubeletRoot: absolute, no empty segments, no trailing slash (the CRD's pattern). */
+    private static final Pattern KUBELET_ROOT = Pattern.compile("^(/[^/\\s]+)+$");
     private static final Pattern TAINT_KEY = Pattern.compile("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
 
     public Optional<SpecProblem> validate(StorageProbe probe) {
@@ -76,6 +78,12 @@ public final class SpecValidator {
         if (spec.agent() != null && spec.agent().priorityClassName() != null
                 && !DNS_SUBDOMAIN.matcher(spec.agent().priorityClassName()).matches()) {
             return problem("spec.agent.priorityClassName", "must be the name of a PriorityClass (a DNS subdomain)");
+        }
+        if (spec.agent() != null && spec.agent().kubeletRoot() != null) {
+            String root = spec.agent().kubeletRoot();
+            if (!KUBELET_ROOT.matcher(root).matches() || root.length() > 1024 || root.contains("/../") || root.endsWith("/..")) {
+                return problem("spec.agent.kubeletRoot", "'" + root + "' is not an absolute directory path without '..' (e.g. /var/lib/kubelet)");
+            }
         }
         return Optional.empty();
     }

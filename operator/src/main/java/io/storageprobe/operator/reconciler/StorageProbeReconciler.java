@@ -2,6 +2,7 @@ package io.storageprobe.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +19,8 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.storageprobe.api.v1alpha1.ProbeCondition;
+import io.storageprobe.api.v1alpha1.ProbeInterval;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
@@ -26,6 +29,7 @@ import io.storageprobe.operator.events.ProbeEvents;
 import io.storageprobe.operator.labels.NodeLabeler;
 import io.storageprobe.operator.labels.VerdictEvents;
 import io.storageprobe.operator.metrics.NodeVerdictGauges;
+import io.storageprobe.operator.metrics.ProbeStateGauges;
 import io.storageprobe.operator.metrics.StorageClassGauges;
 import io.storageprobe.operator.qemu.KubeVirtEventSource;
 import io.storageprobe.operator.qemu.KubeVirtLookup;
@@ -78,6 +82,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     private final OperatorSettings settings;
     private final NodeVerdictGauges gauges;
     private final StorageClassGauges storageClassGauges;
+    private final ProbeStateGauges probeStateGauges;
     private final StatusAggregator aggregator = new StatusAggregator();
     private final SpecValidator validator = new SpecValidator();
     private final IgnoredResults ignoredResults = new IgnoredResults();
@@ -93,10 +98,12 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     /** Whether each result was written by its node's agent Pod, checked once per version of it. */
     private CheckedWriters checkedWriters;
 
-    public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges, StorageClassGauges storageClassGauges) {
+    public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges, StorageClassGauges storageClassGauges,
+                                  ProbeStateGauges probeStateGauges) {
         this.settings = settings;
         this.gauges = gauges;
         this.storageClassGauges = storageClassGauges;
+        this.probeStateGauges = probeStateGauges;
     }
 
     @Override
@@ -123,7 +130,17 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         var storageClasses = new InformerEventSource<>(InformerEventSourceConfiguration.from(StorageClass.class, StorageProbe.class)
                 .withSecondaryToPrimaryMapper(c -> everyProbe(context))
                 .build(), context);
-        return List.of(daemonSets, results, nodes, volumes, storageClasses,
+        // The agent pods kubelet cannot start (image pull, crash loop) show in Ready. Watched, in
+        // our namespace and by label: a LIST per reconcile would multiply with probes and nodes.
+        // Only a change of that state wakes a reconcile, not every pod status update.
+        var agentPods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, StorageProbe.class)
+                .withNamespaces(settings.namespace())
+                .withLabelSelector("app.kubernetes.io/name=storageprobe-agent")
+                .withItemStore(SlimItemStore.agentPods())
+                .withOnUpdateFilter(AgentPodStates::stuckChanged)
+                .withSecondaryToPrimaryMapper(p -> probeOf(p.getMetadata().getLabels()).map(n -> Set.of(new ResourceID(n))).orElse(Set.of()))
+                .build(), context);
+        return List.of(daemonSets, results, nodes, volumes, storageClasses, agentPods,
                 KubeVirtEventSource.create(context, settings.kubevirtPollPeriod()));
     }
 
@@ -146,7 +163,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
             new DaemonSetStep(client).apply(AgentDaemonSet.desired(probe, settings), snapshot.daemonSet());
             new ResultGarbageStep(client).deleteResultsOfVanishedNodes(snapshot);
         }
-        RolloutState rollout = RolloutState.of(snapshot.daemonSet());
+        RolloutState rollout = RolloutState.of(snapshot.daemonSet())
+                .withStuck(problem.isPresent() ? List.of() : AgentPodStates.stuck(context.getSecondaryResourcesAsStream(Pod.class)));
         if (problem.isEmpty() && rollout.podsMaybeMissing()) {
             rollout = rollout.withRefusal(AgentPodRefusals.latest(client, snapshot.daemonSet()).orElse(null));
         }
@@ -164,6 +182,9 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 .apply(probe, snapshot, statusChanged ? NODE_PATCHES_BEFORE_NEW_STATUS : NODE_PATCHES_PER_RECONCILE, nodePatches);
         gauges.update(probe.getMetadata().getName(), status.summary());
         storageClassGauges.update(probe.getMetadata().getName(), status.storageClasses());
+        status.conditions().stream().filter(c -> c.type().equals(ProbeCondition.READY)).findFirst()
+                .ifPresent(ready -> probeStateGauges.update(probe.getMetadata().getName(), ready.status(), ready.reason(),
+                        problem.isPresent() ? null : ProbeInterval.parse(probe.getSpec() == null ? null : probe.getSpec().interval())));
         // Nodes left unlabelled by the budget: come back soon even if no event arrives. Missing
         // agent pods too: the controller's FailedCreate Event is recorded after the status change
         // that woke us, and its retries change no status at all.
@@ -187,6 +208,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         new ResultGarbageStep(client).deleteAll(snapshot);
         gauges.remove(probe.getMetadata().getName());
         storageClassGauges.remove(probe.getMetadata().getName());
+        probeStateGauges.remove(probe.getMetadata().getName());
         return DeleteControl.defaultDelete();
     }
 
@@ -227,7 +249,10 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     }
 
     static Optional<String> probeOf(StorageProbeResult result) {
-        Map<String, String> labels = result.getMetadata().getLabels();
+        return probeOf(result.getMetadata().getLabels());
+    }
+
+    private static Optional<String> probeOf(Map<String, String> labels) {
         return Optional.ofNullable(labels == null ? null : labels.get(StorageProbe.PROBE_LABEL));
     }
 }

@@ -2,6 +2,7 @@ package io.storageprobe.operator.status;
 
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
+import java.util.List;
 
 /**
  * How far the agent DaemonSet has rolled out, as its controller reports it.
@@ -14,10 +15,20 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetStatus;
  * @param available pods available (numberAvailable)
  * @param refusal   why the API server refused the controller's last pod (its FailedCreate Event),
  *                  or null; only looked up while pods are missing
+ * @param stuck     agent pods that exist but whose container kubelet cannot start (image pull, crash loop)
  */
 public record RolloutState(boolean exists, boolean observed, int desired, int scheduled, int updated, int available,
-                           String refusal) {
+                           String refusal, List<StuckAgentPod> stuck) {
     public static final RolloutState ABSENT = new RolloutState(false, false, 0, 0, 0, 0, null);
+
+    public RolloutState {
+        stuck = stuck == null ? List.of() : List.copyOf(stuck);
+    }
+
+    /** No stuck pods known. */
+    public RolloutState(boolean exists, boolean observed, int desired, int scheduled, int updated, int available, String refusal) {
+        this(exists, observed, desired, scheduled, updated, available, refusal, List.of());
+    }
 
     public static RolloutState of(DaemonSet ds) {
         if (ds == null) {
@@ -34,7 +45,11 @@ public record RolloutState(boolean exists, boolean observed, int desired, int sc
     }
 
     public RolloutState withRefusal(String message) {
-        return new RolloutState(exists, observed, desired, scheduled, updated, available, message);
+        return new RolloutState(exists, observed, desired, scheduled, updated, available, message, stuck);
+    }
+
+    public RolloutState withStuck(List<StuckAgentPod> pods) {
+        return new RolloutState(exists, observed, desired, scheduled, updated, available, refusal, pods);
     }
 
     public boolean complete() {

@@ -103,6 +103,9 @@ public final class StatusAggregator {
             message = "the API server refused agent pods" + (r.observed() && r.scheduled() < r.desired()
                     ? String.format(" (%d of %d nodes have none)", r.desired() - r.scheduled(), r.desired()) : "")
                     + ": " + r.refusal();
+        } else if (!in.rollout().stuck().isEmpty()) {
+            reason = "AgentPodsNotStarting";
+            message = notStarting(in.rollout().stuck());
         } else if (!in.rollout().complete()) {
             reason = "AgentsRollingOut";
             message = String.format("agent DaemonSet: %d of %d pods updated and available",
@@ -116,6 +119,23 @@ public final class StatusAggregator {
             message = String.format("all %d nodes reported", s.nodesTargeted());
         }
         return ConditionMerger.merge(previous, ProbeCondition.READY, status, reason, message, in.generation(), in.now());
+    }
+
+    /** How many nodes' agents are named in the Ready message; the rest are counted. */
+    static final int STUCK_NODES_NAMED = 3;
+
+    /** e.g. "2 agent pods cannot start: node a: ImagePullBackOff (Back-off pulling image "x"); node b: ...". */
+    private static String notStarting(List<StuckAgentPod> stuck) {
+        StringBuilder m = new StringBuilder(String.format("%d agent pod(s) cannot start: ", stuck.size()));
+        for (int i = 0; i < Math.min(stuck.size(), STUCK_NODES_NAMED); i++) {
+            StuckAgentPod p = stuck.get(i);
+            m.append(i == 0 ? "" : "; ").append("node ").append(p.node()).append(": ").append(p.reason())
+                    .append(p.message().isEmpty() ? "" : " (" + p.message() + ")");
+        }
+        if (stuck.size() > STUCK_NODES_NAMED) {
+            m.append(String.format("; and %d more", stuck.size() - STUCK_NODES_NAMED));
+        }
+        return m.toString();
     }
 
     private static ProbeCondition conformant(AggregationInput in, Summary s, List<AffectedNode> affected,

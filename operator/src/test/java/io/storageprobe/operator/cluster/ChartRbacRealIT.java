@@ -3,7 +3,7 @@ package io.storageprobe.operator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.storageprobe.operator.e2e.LinuxNodes;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -41,7 +41,7 @@ class ChartRbacRealIT {
     void clients() {
         operator = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
         agent = cluster.clientWithToken(cluster.token(chart.namespace(), chart.agentServiceAccount()));
-        cluster.admin().nodes().resource(new NodeBuilder().withNewMetadata().withName("rbac-node").endMetadata().build()).create();
+        cluster.admin().nodes().resource(LinuxNodes.named("rbac-node").build()).create();
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName("rbac-probe");
         probe.setSpec(new StorageProbeSpec(null, null, null, null, "1h", null, null, null));

@@ -3,7 +3,6 @@ package io.storageprobe.operator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
@@ -62,8 +61,8 @@ class AgentPodsRefusedRealIT {
             await().atMost(TIMEOUT).until(() -> admin.resourceQuotas().inNamespace(chart.namespace()).withName(QUOTA).get()
                     .getStatus() != null && admin.resourceQuotas().inNamespace(chart.namespace()).withName(QUOTA).get()
                     .getStatus().getHard() != null);
-            admin.nodes().resource(new NodeBuilder().withNewMetadata().withName("refused-a").endMetadata().build()).create();
-            admin.nodes().resource(new NodeBuilder().withNewMetadata().withName("refused-b").endMetadata().build()).create();
+            admin.nodes().resource(LinuxNodes.named("refused-a").build()).create();
+            admin.nodes().resource(LinuxNodes.named("refused-b").build()).create();
             StorageProbe probe = new StorageProbe();
             probe.getMetadata().setName(PROBE);
             probe.setSpec(new StorageProbeSpec(null, null, null, null, "1h", null, null, null));

@@ -3,7 +3,6 @@ package io.storageprobe.operator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -59,7 +58,7 @@ class BadInputRealIT {
     @Test
     void resultsThatPassTheSchemaButLieAreIgnoredWithTheirReasonLogged() throws Exception {
         for (String node : List.of("bad-a", "bad-b", "bad-c", "bad-d")) {
-            admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
+            admin.nodes().resource(LinuxNodes.named(node).build()).create();
         }
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);

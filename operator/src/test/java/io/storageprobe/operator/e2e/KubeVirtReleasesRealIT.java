@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
@@ -119,7 +118,7 @@ class KubeVirtReleasesRealIT {
 
         // A node whose 6.1 kernel fails qemu-legacy-dio: Affected for an unknown QEMU, Compatible
         // (with a latent finding) for QEMU 7.2 or newer.
-        admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build()).create();
+        admin.nodes().resource(LinuxNodes.named(NODE).build()).create();
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
         probe.setSpec(new StorageProbeSpec(null, null, null, null, "1h",

@@ -196,8 +196,9 @@ class OperatorEndToEndTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> stored = client.getKubernetesSerialization().convertValue(
                 client.resources(StorageProbe.class).withName(PROBE).get(), Map.class);
-        assertThat(columns.header()).containsExactly("NAME", "NODES", "REPORTED", "AFFECTED", "ERRORS", "READY", "AGE");
-        assertThat(columns.row(stored)).containsExactly("vmdisks", "3", "3", "1", "0", "True", "set");
+        assertThat(columns.header()).containsExactly("NAME", "NODES", "REPORTED", "AFFECTED", "LATENT", "ERRORS", "QEMU", "READY", "AGE");
+        // No KubeVirt yet: no QEMU in force, the column stays empty.
+        assertThat(columns.row(stored)).containsExactly("vmdisks", "3", "3", "1", "0", "0", "", "True", "set");
         System.out.println("KUBECTL\n" + PrinterColumns.format(List.of(columns.header(), columns.row(stored))));
 
         // Results: one per node, named <probe>.<node>, labelled, owned by the probe.
@@ -281,7 +282,8 @@ class OperatorEndToEndTest {
         // Back to a KubeVirt whose QEMU predates 7.2: Affected and tainted again.
         kubevirt("v0.58.1");
         await().atMost(TIMEOUT).until(() -> "Affected".equals(view.labels("node-c").get("verdict.storageprobe.io/vmdisks")));
-        assertThat(view.status(PROBE).qemu().message()).contains("older than 7.2");
+        // The label is patched within the reconcile, the status written when it returns: wait for it.
+        await().atMost(TIMEOUT).until(() -> view.status(PROBE).qemu().message().contains("older than 7.2"));
         await().atMost(TIMEOUT).until(() -> client.nodes().withName("node-c").get().getSpec().getTaints() != null
                 && !client.nodes().withName("node-c").get().getSpec().getTaints().isEmpty());
         await().atMost(TIMEOUT).until(() -> agents.get(1).get("/metrics").contains("storageprobe_rule_failed" + latentSeries + " 1"));
@@ -291,6 +293,9 @@ class OperatorEndToEndTest {
         assertThat(operatorMetrics)
                 .contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Affected\"} 1")
                 .contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Compatible\"} 2")
+                // Ready as a metric (StorageProbeNotReady), the interval for StorageProbeResultsStale.
+                .contains("storageprobe_probe_ready{probe=\"vmdisks\",reason=\"AllNodesReported\"} 1")
+                .contains("storageprobe_probe_interval_seconds{probe=\"vmdisks\"} 3600")
                 .contains("operator_sdk_reconciliations");
         assertThat(http(operatorHttp.port(), "/healthz")).isEqualTo("ok\n");
         assertThat(http(operatorHttp.port(), "/readyz")).isEqualTo("ok\n");
@@ -335,7 +340,8 @@ class OperatorEndToEndTest {
                 "storageprobe_rule_latent gauge node,probe,rule,target",
                 "storageprobe_target_alignment_bytes gauge kind,node,probe,target",
                 "storageprobe_target_verdict gauge node,probe,target,verdict");
-        assertThat(operatorCatalog).containsExactly("storageprobe_nodes gauge probe,verdict");
+        assertThat(operatorCatalog).containsExactly("storageprobe_nodes gauge probe,verdict",
+                "storageprobe_probe_interval_seconds gauge probe", "storageprobe_probe_ready gauge probe,reason");
         // The chart's alerts and dashboard are checked against charts/.../metric-names.txt; every
         // entry there must be exported for real by these running processes.
         Set<String> exported = new java.util.HashSet<>(agentCatalog);
@@ -461,11 +467,14 @@ class OperatorEndToEndTest {
         client.genericKubernetesResources(KubeVirtLookup.KUBEVIRT).inNamespace("kubevirt").resource(kv).createOr(NonDeletingOperation::update);
     }
 
+    /**
+     * A merge patch without resourceVersion, as kubectl patch does: the operator writes the status
+     * at any moment, and an edit (read, then write that version) lost that race with a 409.
+     */
     private void setInterval(String probe, String interval) {
-        client.resources(StorageProbe.class).withName(probe).edit(p -> {
-            p.setSpec(new StorageProbeSpec(null, null, null, null, interval, null, null, null));
-            return p;
-        });
+        client.resources(StorageProbe.class).withName(probe).patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"spec\":{\"interval\":\"" + interval + "\"}}");
     }
 
     private long verdictEvents(String node, String reason) {
@@ -491,7 +500,7 @@ class OperatorEndToEndTest {
 
 
     private static Node node(String name) {
-        return new NodeBuilder().withNewMetadata().withName(name)
+        return LinuxNodes.named(name).editMetadata()
                 .addToLabels("kubernetes.io/hostname", name).endMetadata()
                 .withNewSpec().endSpec().build();
     }

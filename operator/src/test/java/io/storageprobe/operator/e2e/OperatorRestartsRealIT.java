@@ -3,7 +3,6 @@ package io.storageprobe.operator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -85,7 +84,7 @@ class OperatorRestartsRealIT {
 
     @Test
     void withTheOperatorGoneTheGarbageCollectorRemovesWhatAProbeOwned() throws Exception {
-        admin.nodes().resource(new NodeBuilder().withNewMetadata().withName("gc-node").endMetadata().build()).create();
+        admin.nodes().resource(LinuxNodes.named("gc-node").build()).create();
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName("orphans");
         probe.setSpec(new StorageProbeSpec(null, null, null, null, "1h", null, null, null));

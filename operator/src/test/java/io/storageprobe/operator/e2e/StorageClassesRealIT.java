@@ -3,7 +3,6 @@ package io.storageprobe.operator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
@@ -76,7 +75,7 @@ class StorageClassesRealIT {
         admin.persistentVolumes().resource(pv("pv-static", null, null)).create();
         admin.storage().v1().storageClasses().withName("retired-nfs").delete();
         for (String node : List.of("vol-a", "vol-b")) {
-            admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
+            admin.nodes().resource(LinuxNodes.named(node).build()).create();
         }
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);

@@ -61,27 +61,84 @@ class AgentDaemonSetTest {
     }
 
     @Test
-    void volumeTargetsMountKubeletsDirectoryReadOnlyWithHostMountsPropagated() {
-        DaemonSet without = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null,
-                new Targets(null, null, null), null, null, null, null, null)), SETTINGS);
-        assertThat(without.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
-                .noneSatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/host/var/lib/kubelet"));
-        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null,
-                new Targets(null, null, null, true), null, null, null, null, null)), SETTINGS);
+    void kubeletsRootIsAlwaysMountedReadOnlyWithHostMountsPropagatedAndNamedToTheAgent() {
+        // Also without volume targets: disks that back PersistentVolumes are recognised from there.
+        for (Targets targets : new Targets[] {null, new Targets(null, null, null), new Targets(null, null, null, true)}) {
+            DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, targets, null, null, null, null, null)), SETTINGS);
+            Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(env(c)).containsEntry("STORAGEPROBE_HOST_ROOT", "/host")
+                    .containsEntry("STORAGEPROBE_KUBELET_ROOT", "/var/lib/kubelet");
+            assertThat(c.getVolumeMounts()).filteredOn(m -> m.getMountPath().equals("/host/var/lib/kubelet")).singleElement()
+                    .satisfies(m -> {
+                        assertThat(m.getReadOnly()).isTrue();
+                        assertThat(m.getMountPropagation()).isEqualTo("HostToContainer");
+                        assertThat(ds.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+                            assertThat(v.getName()).isEqualTo(m.getName());
+                            assertThat(v.getHostPath().getPath()).isEqualTo("/var/lib/kubelet");
+                            // Directory would keep the pod in ContainerCreating where the root is elsewhere.
+                            assertThat(v.getHostPath().getType()).isEqualTo("DirectoryOrCreate");
+                        });
+                    });
+        }
+    }
+
+    @Test
+    void anotherKubeletRootIsMountedUnderTheHostRootAndPassedAsTheHostPath() {
+        String k0s = "/var/lib/k0s/kubelet";
+        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null,
+                new AgentSpec(null, null, null, k0s), null)), SETTINGS);
         Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(c.getEnv()).anySatisfy(e -> {
-            assertThat(e.getName()).isEqualTo("STORAGEPROBE_HOST_ROOT");
-            assertThat(e.getValue()).isEqualTo("/host");
+        assertThat(env(c)).containsEntry("STORAGEPROBE_KUBELET_ROOT", k0s);
+        assertThat(c.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/host" + k0s));
+        assertThat(c.getVolumeMounts()).noneSatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/host/var/lib/kubelet"));
+        assertThat(ds.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
+            assertThat(v.getHostPath().getPath()).isEqualTo(k0s);
+            assertThat(v.getHostPath().getType()).isEqualTo("DirectoryOrCreate");
         });
-        assertThat(c.getVolumeMounts()).anySatisfy(m -> {
-            assertThat(m.getMountPath()).isEqualTo("/host/var/lib/kubelet");
-            assertThat(m.getReadOnly()).isTrue();
-            assertThat(m.getMountPropagation()).isEqualTo("HostToContainer");
-            assertThat(ds.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v -> {
-                assertThat(v.getName()).isEqualTo(m.getName());
-                assertThat(v.getHostPath().getPath()).isEqualTo("/var/lib/kubelet");
-            });
-        });
+    }
+
+    @Test
+    void agentsRunOnLinuxNodesOfTheImagesArchitecturesOnly() {
+        var pod = AgentDaemonSet.desired(probe(new StorageProbeSpec(Map.of("disk", "ssd"), null, null, null, null, null, null, null)),
+                SETTINGS).getSpec().getTemplate().getSpec();
+        assertThat(pod.getNodeSelector()).containsEntry("kubernetes.io/os", "linux").containsEntry("disk", "ssd");
+        var term = pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+        assertThat(term).singleElement().satisfies(t -> assertThat(t.getMatchExpressions()).singleElement().satisfies(e -> {
+            assertThat(e.getKey()).isEqualTo("kubernetes.io/arch");
+            assertThat(e.getOperator()).isEqualTo("In");
+            assertThat(e.getValues()).containsExactly("amd64");
+        }));
+        OperatorSettings anyArch = new OperatorSettings("ns", "img:default", "sa", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL,
+                List.of(), List.of(), Map.of(), true);
+        assertThat(AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)), anyArch)
+                .getSpec().getTemplate().getSpec().getAffinity()).isNull();
+    }
+
+    @Test
+    void agentPodsPullWithTheOperatorsPullSecrets() {
+        OperatorSettings withSecrets = new OperatorSettings("ns", "img:default", "sa", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL,
+                List.of("regcred", "mirror"), List.of("amd64"), Map.of(), true);
+        var pod = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)), withSecrets)
+                .getSpec().getTemplate().getSpec();
+        assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("regcred", "mirror");
+        assertThat(AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)), SETTINGS)
+                .getSpec().getTemplate().getSpec().getImagePullSecrets()).isEmpty();
+    }
+
+    @Test
+    void agentPodsCarryTheOperatorsPodAnnotationsBesideTheProbeGeneration() {
+        OperatorSettings openshift = new OperatorSettings("ns", "img:default", "sa", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL,
+                List.of(), List.of("amd64"), Map.of("openshift.io/required-scc", "privileged"), true);
+        StorageProbe probe = probe(new StorageProbeSpec(null, null, null, null, null, null, null, null));
+        probe.getMetadata().setGeneration(2L);
+        assertThat(AgentDaemonSet.desired(probe, openshift).getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("openshift.io/required-scc", "privileged")
+                .containsEntry(AgentDaemonSet.PROBE_GENERATION_ANNOTATION, "2");
+    }
+
+    private static Map<String, String> env(Container c) {
+        return c.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(java.util.stream.Collectors.toMap(e -> e.getName(), e -> e.getValue()));
     }
 
     @Test
@@ -132,7 +189,7 @@ class AgentDaemonSetTest {
                 new AgentSpec("img:custom", new AgentResources(null, Map.of("memory", new Quantity("128Mi"))), "high"), null)),
                 SETTINGS);
         var pod = ds.getSpec().getTemplate().getSpec();
-        assertThat(pod.getNodeSelector()).containsExactly(Map.entry("disk", "ssd"));
+        assertThat(pod.getNodeSelector()).containsExactly(Map.entry("kubernetes.io/os", "linux"), Map.entry("disk", "ssd"));
         assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
             assertThat(t.getKey()).isEqualTo("dedicated");
             assertThat(t.getOperator()).isEqualTo("Equal");

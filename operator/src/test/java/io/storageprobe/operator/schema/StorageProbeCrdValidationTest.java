@@ -48,7 +48,8 @@ class StorageProbeCrdValidationTest {
                 "nodeActions", Map.of("label", true, "taint", "PreferNoSchedule"),
                 "agent", Map.of("image", "registry.example/storageprobe:0.1.0",
                         "resources", Map.of("requests", Map.of("cpu", "10m", "memory", "64Mi")),
-                        "priorityClassName", "system-node-critical"));
+                        "priorityClassName", "system-node-critical",
+                        "kubeletRoot", "/var/snap/microk8s/common/var/lib/kubelet"));
         assertThat(validator.validate(probe("full", spec))).isEmpty();
     }
 
@@ -83,6 +84,10 @@ class StorageProbeCrdValidationTest {
                 bad("tolerationSeconds as words", Map.of("tolerations", List.of(Map.of("operator", "Exists", "tolerationSeconds", "ten"))), "spec.tolerations[0].tolerationSeconds"),
                 bad("image with a space", Map.of("agent", Map.of("image", "storageprobe latest")), "spec.agent.image"),
                 bad("priority class not a DNS name", Map.of("agent", Map.of("priorityClassName", "Not_Valid")), "spec.agent.priorityClassName"),
+                bad("relative kubelet root", Map.of("agent", Map.of("kubeletRoot", "var/lib/kubelet")), "spec.agent.kubeletRoot"),
+                bad("kubelet root with a trailing slash", Map.of("agent", Map.of("kubeletRoot", "/var/lib/kubelet/")), "spec.agent.kubeletRoot"),
+                bad("kubelet root escaping with ..", Map.of("agent", Map.of("kubeletRoot", "/var/lib/../../etc")), "spec.agent.kubeletRoot"),
+                bad("kubelet root /", Map.of("agent", Map.of("kubeletRoot", "/")), "spec.agent.kubeletRoot"),
                 bad("nodeSelector as a string", Map.of("nodeSelector", "disk=ssd"), "spec.nodeSelector"),
                 bad("nodeSelector value too long", Map.of("nodeSelector", Map.of("disk", "v".repeat(64))), "spec.nodeSelector"),
                 bad("targets as a list", Map.of("targets", List.of("/dev/sda")), "spec.targets"));

@@ -92,6 +92,24 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void readyNamesTheNodesAndKubeletsReasonOfAgentPodsThatCannotStart() {
+        List<StuckAgentPod> stuck = List.of(
+                new StuckAgentPod("a", "ImagePullBackOff", "Back-off pulling image \"registry.example/sp:1\""),
+                new StuckAgentPod("b", "CrashLoopBackOff", ""),
+                new StuckAgentPod("c", "ErrImagePull", "unauthorized"),
+                new StuckAgentPod("d", "ErrImagePull", "unauthorized"));
+        RolloutState rollout = new RolloutState(true, true, 4, 4, 4, 0, null).withStuck(stuck);
+        ProbeCondition ready = condition(aggregate(List.of("a", "b", "c", "d"), List.of(), rollout, null, T0), ProbeCondition.READY);
+        assertThat(ready.status()).isEqualTo("False");
+        assertThat(ready.reason()).isEqualTo("AgentPodsNotStarting");
+        assertThat(ready.message()).isEqualTo("4 agent pod(s) cannot start: node a: ImagePullBackOff (Back-off pulling image "
+                + "\"registry.example/sp:1\"); node b: CrashLoopBackOff; node c: ErrImagePull (unauthorized); and 1 more");
+        // The API server's refusal is the earlier and wider problem: it is said first.
+        assertThat(condition(aggregate(List.of("a", "b", "c", "d"), List.of(), rollout.withRefusal("exceeded quota"), null, T0),
+                ProbeCondition.READY).reason()).isEqualTo("AgentPodsRefused");
+    }
+
+    @Test
     void keepsLastTransitionTimeWhileAConditionHolds() {
         List<NodeResult> results = List.of(result("a", Verdict.Compatible, "2026-11-24T09:00:00Z"));
         StorageProbeStatus first = aggregate(List.of("a"), results, ROLLED_OUT, null, T0);
