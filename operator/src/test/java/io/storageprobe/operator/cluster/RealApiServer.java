@@ -14,7 +14,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ServiceAccounts and RBAC installed; stopped when the run ends (JUnit closes the root store),
  * or by the JVM's shutdown hook if the run is cut short. Each test class starts from a cluster
  * without StorageProbes, results, agent DaemonSets or Nodes. Injects {@link TestCluster} and
- * {@link ChartInstall} into constructors, lifecycle methods and tests.
+ * {@link ChartInstall} into constructors, lifecycle methods and tests. A test class that asks for a
+ * {@link TestNode} gets a real node for its own duration: started on first use, stopped when the
+ * class ends, so that classes without one keep a cluster with no scheduler and no kubelet.
  *
  * There is no skipping: if the control plane cannot start, every test using it fails saying why.
  */
@@ -69,12 +71,26 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == TestCluster.class || type == ChartInstall.class;
+        return type == TestCluster.class || type == ChartInstall.class || type == TestNode.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Installed installed = installed(context);
-        return parameter.getParameter().getType() == TestCluster.class ? installed.cluster() : installed.chart();
+        Class<?> type = parameter.getParameter().getType();
+        if (type == TestNode.class) {
+            return classContext(context).getStore(ExtensionContext.Namespace.create(RealApiServer.class))
+                    .computeIfAbsent(TestNode.class, t -> installed.cluster().startNode(), TestNode.class);
+        }
+        return type == TestCluster.class ? installed.cluster() : installed.chart();
+    }
+
+    /** The test class's context: what it stores is closed when the class ends. */
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext c = context;
+        while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
+            c = c.getParent().get();
+        }
+        return c;
     }
 }
