@@ -119,10 +119,12 @@ log "images: pause (build/pause, static) and busybox (busybox-static $BUSYBOX_ST
 pause_c=$(find "$SRC/build/pause" -name pause.c | grep -v windows | head -1)
 pause_tag=$(sed -nE 's/^TAG \??= *//p' "$SRC/build/pause/Makefile")
 [ -n "$pause_c" ] && [ -n "$pause_tag" ] || { log "no build/pause/pause.c or TAG in the source tree"; exit 1; }
+[ "${PAUSE_IMAGE##*:}" = "$pause_tag" ] \
+  || { log "versions.env PAUSE_IMAGE=$PAUSE_IMAGE: the tree's build/pause is $pause_tag; make the tag match"; exit 1; }
 mkdir -p "$WORK/images" "$WORK/rootfs/pause" "$WORK/rootfs/busybox/bin"
 gcc -Os -Wall -Werror -static -DVERSION="v$pause_tag-storageprobe" -o "$WORK/rootfs/pause/pause" "$pause_c"
 strip "$WORK/rootfs/pause/pause"
-"$here/oci-archive.sh" "${PAUSE_IMAGE%:*}:$pause_tag" "$WORK/rootfs/pause" "$WORK/images/pause.tar" /pause
+"$here/oci-archive.sh" "$PAUSE_IMAGE" "$WORK/rootfs/pause" "$WORK/images/pause.tar" /pause
 cp "$BW/bin/busybox" "$WORK/rootfs/busybox/bin/"
 for applet in $("$BW/bin/busybox" --list); do
   [ "$applet" = busybox ] || ln -s busybox "$WORK/rootfs/busybox/bin/$applet"

@@ -43,6 +43,7 @@ POD_CIDR=10.244.0.0/24
 
 started=0
 trap '[ $started = 1 ] || "$here/node-stop.sh" "$DIR" >&2' EXIT
+trap 'exit 130' INT TERM HUP
 mkdir -p "$ND"
 echo "$NS" > "$ND/netns"
 echo "$CG" > "$ND/cgroup"
