@@ -11,9 +11,11 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,17 +35,17 @@ class NodeRealIT {
     private static final long WAIT_MINUTES = 3;
 
     private final TestCluster cluster;
-    private final TestNode node;
     private final KubernetesClient admin;
+    private TestNode node;
 
-    NodeRealIT(TestCluster cluster, TestNode node) {
+    NodeRealIT(TestCluster cluster) {
         this.cluster = cluster;
-        this.node = node;
         this.admin = cluster.admin();
     }
 
     @BeforeAll
-    void namespace() {
+    void namespace(TestNode node) {
+        this.node = node;
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
     }
 
@@ -56,8 +58,7 @@ class NodeRealIT {
     void aPodScheduledOntoTheNodeRuns() {
         Pod pod = admin.pods().inNamespace(NS).resource(pod("sleeper", "sleep 3600", "Always")).create();
 
-        Pod running = admin.pods().inNamespace(NS).withName(pod.getMetadata().getName())
-                .waitUntilCondition(p -> "Running".equals(p.getStatus().getPhase()), WAIT_MINUTES, TimeUnit.MINUTES);
+        Pod running = waitFor(pod.getMetadata().getName(), p -> "Running".equals(p.getStatus().getPhase()));
 
         assertThat(running.getSpec().getNodeName()).isEqualTo(TestNode.NAME);
         assertThat(running.getStatus().getHostIP()).isEqualTo(TestNode.IP);
@@ -78,9 +79,14 @@ class NodeRealIT {
                 .withSpec(spec("sleep 3600", "Always")).endTemplate()
                 .endSpec().build()).create();
 
-        admin.apps().daemonSets().inNamespace(NS).withName("node-it-ds")
-                .waitUntilCondition(ds -> ds.getStatus() != null && Integer.valueOf(1).equals(ds.getStatus().getNumberReady()),
-                        WAIT_MINUTES, TimeUnit.MINUTES);
+        try {
+            admin.apps().daemonSets().inNamespace(NS).withName("node-it-ds")
+                    .waitUntilCondition(ds -> ds.getStatus() != null && Integer.valueOf(1).equals(ds.getStatus().getNumberReady()),
+                            WAIT_MINUTES, TimeUnit.MINUTES);
+        } catch (KubernetesClientTimeoutException e) {
+            throw new AssertionError("the DaemonSet's Pod did not become ready: " + admin.pods().inNamespace(NS).list().getItems()
+                    + "\n" + node.diagnostics(), e);
+        }
 
         List<Pod> pods = admin.pods().inNamespace(NS).withLabels(labels).list().getItems();
         assertThat(pods).singleElement().satisfies(p -> {
@@ -99,17 +105,20 @@ class NodeRealIT {
                 .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("pod-reader").endRoleRef()
                 .addNewSubject().withKind("ServiceAccount").withName("default").withNamespace(NS).endSubject()
                 .build()).create();
-        String script = "set -e; echo \"$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT\";"
+        // Retried like any in-cluster client: the RoleBinding reaches the authorizer's cache a moment after it is made.
+        String script = "echo \"$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT\";"
                 + " token=$(cat /var/run/secrets/kubernetes.io/serviceaccount/token);"
-                + " wget -q -O /tmp/pod --no-check-certificate --header \"Authorization: Bearer $token\""
-                + " \"https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/" + NS + "/pods/$HOSTNAME\";"
-                + " grep -q '\"name\":\"api-client\"' /tmp/pod";
+                + " for i in 1 2 3 4 5 6 7 8 9 10; do"
+                + "  out=$(wget -O- --no-check-certificate --header \"Authorization: Bearer $token\""
+                + "   \"https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT/api/v1/namespaces/" + NS + "/pods/api-client\" 2>&1);"
+                // kube-apiserver pretty-prints JSON for clients other than kubectl: both forms.
+                + "  case \"$out\" in *'\"name\": \"api-client\"'*|*'\"name\":\"api-client\"'*) echo read itself; exit 0;; esac;"
+                + "  echo \"$out\"; sleep 1;"
+                + " done; exit 1";
         int auditMark = cluster.auditLog().size();
 
         admin.pods().inNamespace(NS).resource(pod("api-client", script, "Never")).create();
-        Pod done = admin.pods().inNamespace(NS).withName("api-client")
-                .waitUntilCondition(p -> List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()),
-                        WAIT_MINUTES, TimeUnit.MINUTES);
+        Pod done = waitFor("api-client", p -> List.of("Succeeded", "Failed").contains(p.getStatus().getPhase()));
 
         assertThat(done.getStatus().getPhase()).as("the Pod's wget of its own Pod through 10.0.0.1:443 (its log: %s)",
                 node.containerLogs(NS, "api-client")).isEqualTo("Succeeded");
@@ -120,6 +129,15 @@ class NodeRealIT {
             assertThat(e.name()).isEqualTo("api-client");
             assertThat(e.code()).isEqualTo(200);
         });
+    }
+
+    private Pod waitFor(String name, Predicate<Pod> condition) {
+        try {
+            return admin.pods().inNamespace(NS).withName(name).waitUntilCondition(condition, WAIT_MINUTES, TimeUnit.MINUTES);
+        } catch (KubernetesClientTimeoutException e) {
+            throw new AssertionError("Pod " + name + " did not get there: " + admin.pods().inNamespace(NS).withName(name).get()
+                    + "\n" + node.diagnostics(), e);
+        }
     }
 
     private static Pod pod(String name, String script, String restartPolicy) {

@@ -34,7 +34,9 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
     @Override
     public void beforeAll(ExtensionContext context) {
         Installed installed = installed(context);
-        emptyOf(installed.cluster().admin(), installed.chart().namespace());
+        // A class that takes its TestNode in the constructor (PER_CLASS) has started it already: its Node stays.
+        TestNode node = context.getStore(ExtensionContext.Namespace.create(RealApiServer.class)).get(TestNode.class, TestNode.class);
+        emptyOf(installed.cluster().admin(), installed.chart().namespace(), node == null ? "" : TestNode.NAME);
     }
 
     private static Installed installed(ExtensionContext context) {
@@ -54,7 +56,7 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
      * Removes what an earlier test class left. Finalizers are dropped first: the operator that
      * would have run them is gone.
      */
-    private static void emptyOf(KubernetesClient admin, String namespace) {
+    private static void emptyOf(KubernetesClient admin, String namespace, String keptNode) {
         for (StorageProbe probe : admin.resources(StorageProbe.class).list().getItems()) {
             admin.resources(StorageProbe.class).withName(probe.getMetadata().getName())
                     .edit(p -> {
@@ -65,7 +67,9 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
         admin.resources(StorageProbe.class).delete();
         admin.resources(StorageProbeResult.class).delete();
         admin.apps().daemonSets().inNamespace(namespace).delete();
-        admin.nodes().delete();
+        // kubelet registers its Node once: deleting it would leave a running node without one.
+        admin.nodes().list().getItems().stream().filter(n -> !n.getMetadata().getName().equals(keptNode))
+                .forEach(n -> admin.nodes().resource(n).delete());
     }
 
     @Override

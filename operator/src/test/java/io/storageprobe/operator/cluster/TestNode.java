@@ -3,6 +3,7 @@ package io.storageprobe.operator.cluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -62,6 +63,22 @@ public final class TestNode implements AutoCloseable {
             }
         } catch (IOException e) {
             return "(no logs: " + e + ")";
+        }
+        return out.toString();
+    }
+
+    /** The last lines of kubelet's and containerd's logs: why a Pod is stuck, for a failing test's message. */
+    public String diagnostics() {
+        StringBuilder out = new StringBuilder();
+        for (String log : List.of("kubelet.log", "containerd.log", "kube-scheduler.log")) {
+            Path file = clusterDir.resolve("node").resolve(log);
+            try {
+                List<String> lines = Files.readAllLines(file);
+                out.append("--- ").append(file).append('\n')
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()))).append('\n');
+            } catch (IOException e) {
+                out.append("--- ").append(file).append(": ").append(e).append('\n');
+            }
         }
         return out.toString();
     }
