@@ -9,11 +9,15 @@ log() { printf '[test-cluster/node-run.sh %(%H:%M:%S)T] %s\n' -1 "$*"; }
 trap 'touch "$ND/node-run.failed"' ERR
 
 # The paths containerd 1.6, runc and the CNI plugins use whatever the configuration says: shim
-# sockets (/run/containerd/s), Pod network namespaces (/run/netns), the CNI result cache, and
-# kubelet 1.20's fixed pod-log directories (/var/log/pods, /var/log/containers). Private here.
-mkdir -p /run/containerd /var/lib/cni /run/netns
+# sockets (/run/containerd/s), Pod network namespaces (/run/netns), the CNI result cache,
+# kubelet 1.20's fixed pod-log directories (/var/log/pods, /var/log/containers) and its
+# /var/lib/kubelet. Private here (DIR/node/log and DIR/node/kubelet seen from the host).
+mkdir -p /run/containerd /var/lib/cni /run/netns /var/lib/kubelet
 for d in /run/containerd /var/lib/cni /run/netns; do mount -t tmpfs -o mode=0755,size=64m tmpfs "$d"; done
 mount --bind "$ND/log" /var/log
+# kubelet 1.20 keeps its device-plugin socket in /var/lib/kubelet whatever its --root-dir; and Pods
+# that look at the host's /var/lib/kubelet (the agent's --volumes) find kubelet's real directory.
+mount --bind "$ND/kubelet" /var/lib/kubelet
 
 # kubelet sets these kernel-wide tunables at start (vm.overcommit_memory=1, kernel.panic_on_oops=1 ...)
 # and fails if it cannot. The machine is shared: where the host's value differs, kubelet sees
@@ -48,7 +52,7 @@ log "images: $("${CTR[@]}" images ls -q | tr '\n' ' ')"
 log "kubelet"
 "$BIN/kubelet" --config="$ND/kubelet.yaml" --kubeconfig="$ND/kubelet.kubeconfig" \
   --container-runtime=remote --container-runtime-endpoint="unix://$ND/containerd.sock" \
-  --root-dir="$ND/kubelet" --cert-dir="$ND/kubelet/pki" \
+  --root-dir=/var/lib/kubelet --cert-dir=/var/lib/kubelet/pki \
   --hostname-override="$NODE_NAME" --node-ip="$NODE_IP" --v=2 > "$ND/kubelet.log" 2>&1 &
 echo $! > "$ND/kubelet.pid"
 log "kube-proxy"
