@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -49,9 +50,14 @@ class NodeRealIT {
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
     }
 
+    /**
+     * Gone while the node still runs: its kubelet confirms the Pods' end. Left to the next test
+     * class, they would stay Terminating on a node that no longer answers.
+     */
     @AfterAll
     void removeNamespace() {
         admin.namespaces().withName(NS).delete();
+        admin.namespaces().withName(NS).waitUntilCondition(Objects::isNull, WAIT_MINUTES, TimeUnit.MINUTES);
     }
 
     @Test
