@@ -4,6 +4,10 @@
 #   kube-apiserver, kube-controller-manager v1.20.2  compiled from Debian 12's `kubernetes` source
 #                                                    package (the newest full tree Debian has)
 #   etcd 3.4, kubectl 1.20.2                         Debian 12 .debs, unpacked (not installed)
+#   kubelet, kube-scheduler, kube-proxy v1.20.2      the same tree, for the node (node-start.sh)
+#   images/pause.tar, images/busybox.tar             OCI archives for the node's containerd: the pause
+#                                                    image from the tree's build/pause (static C),
+#                                                    busybox from Debian 12's busybox-static
 #   apiextensions-apiserver v1.36.4                  compiled from Debian sid's golang-k8s-* sources,
 #                                                    served behind 1.20's aggregator (start.sh) so
 #                                                    the CRDs get 1.36 validation: CEL rules included
@@ -66,7 +70,8 @@ BW=$WORK/bookworm
 log "downloading the pinned Debian 12 packages"
 download golang-1.19-go="$GOLANG_119" golang-1.19-src="$GOLANG_119" \
   golang-github-modern-go-reflect2-dev="$REFLECT2" etcd-server="$ETCD_SERVER" \
-  kubernetes-client="$KUBERNETES_CLIENT" rsync="$RSYNC" libpopt0="$LIBPOPT0"
+  kubernetes-client="$KUBERNETES_CLIENT" rsync="$RSYNC" libpopt0="$LIBPOPT0" \
+  busybox-static="$BUSYBOX_STATIC"
 unpack_all "$BW"
 mkdir -p "$WORK/bin"
 cp "$BW/usr/bin/etcd" "$BW/usr/bin/kubectl" "$WORK/bin/"
@@ -101,13 +106,31 @@ for pkg in k8s.io/kubernetes/vendor/k8s.io/component-base/version k8s.io/kuberne
   LDFLAGS+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=20"
   LDFLAGS+=" -X $pkg.gitTreeState=clean -X $pkg.gitCommit=$K8S_COMMIT -X $pkg.buildDate=2021-01-13T13:20:00Z"
 done
-for cmd in kube-apiserver kube-controller-manager; do
+for cmd in $K8S_COMMANDS; do
   log "go build ./cmd/$cmd (Go 1.19, GOPATH mode)"
   s=$SECONDS
   (cd "$SRC" && "${GO119[@]}" go build -trimpath -ldflags "$LDFLAGS" -o "$WORK/bin/$cmd" "./cmd/$cmd")
   log "$cmd built in $((SECONDS - s)) s"
 done
-chmod -R u+w "$WORK/gopath" "$WORK/gocache"; rm -rf "$WORK/gopath" "$WORK/gocache" "$BW"
+
+# ------------------------------------------------------------ the node's images (no registry)
+# The pause container of every Pod sandbox: build/pause's pause.c, static, as the tree's Makefile does.
+log "images: pause (build/pause, static) and busybox (busybox-static $BUSYBOX_STATIC)"
+pause_c=$(find "$SRC/build/pause" -name pause.c | grep -v windows | head -1)
+pause_tag=$(sed -nE 's/^TAG \??= *//p' "$SRC/build/pause/Makefile")
+[ -n "$pause_c" ] && [ -n "$pause_tag" ] || { log "no build/pause/pause.c or TAG in the source tree"; exit 1; }
+[ "${PAUSE_IMAGE##*:}" = "$pause_tag" ] \
+  || { log "versions.env PAUSE_IMAGE=$PAUSE_IMAGE: the tree's build/pause is $pause_tag; make the tag match"; exit 1; }
+mkdir -p "$WORK/images" "$WORK/rootfs/pause" "$WORK/rootfs/busybox/bin"
+gcc -Os -Wall -Werror -static -DVERSION="v$pause_tag-storageprobe" -o "$WORK/rootfs/pause/pause" "$pause_c"
+strip "$WORK/rootfs/pause/pause"
+"$here/oci-archive.sh" "$PAUSE_IMAGE" "$WORK/rootfs/pause" "$WORK/images/pause.tar" /pause
+cp "$BW/bin/busybox" "$WORK/rootfs/busybox/bin/"
+for applet in $("$BW/bin/busybox" --list); do
+  [ "$applet" = busybox ] || ln -s busybox "$WORK/rootfs/busybox/bin/$applet"
+done
+"$here/oci-archive.sh" "$BUSYBOX_IMAGE" "$WORK/rootfs/busybox" "$WORK/images/busybox.tar" /bin/sh
+chmod -R u+w "$WORK/gopath" "$WORK/gocache"; rm -rf "$WORK/gopath" "$WORK/gocache" "$BW" "$WORK/rootfs"
 
 # ------------------------------------------------------------ apiextensions-apiserver 1.36 from sid
 SID=$WORK/sid
@@ -130,6 +153,7 @@ log "apiextensions-apiserver built in $((SECONDS - s)) s"
 # ------------------------------------------------------------ publish atomically
 rm -rf "$OUT"; mkdir -p "$OUT"
 mv "$WORK/bin" "$BIN"
+mv "$WORK/images" "$OUT/images"
 "$BIN/kube-apiserver" --version >&2
 "$BIN/etcd" --version >&2
 touch "$OUT/.complete"

@@ -9,6 +9,10 @@
 #   scheduler and no kubelet, Pods stay Pending. The apiextensions-apiserver serves the CRDs
 #   (create them with crds.sh) behind kube-apiserver's aggregator, so CEL rules are enforced.
 #
+# The `kubernetes` Service's endpoint is 10.200.0.1 (--advertise-address): the node IP inside
+# the node's network namespace, where node-start.sh forwards it to this API server. Without a
+# node nothing uses it. STORAGEPROBE_TEST_NODE=1 starts the node too (node-start.sh DIR).
+#
 # Writes DIR/admin.kubeconfig (system:masters) and DIR/env; prints `export KUBECONFIG=...`.
 # If anything fails to come up, what was started is stopped again. Stop with stop.sh DIR.
 set -euo pipefail
@@ -49,7 +53,8 @@ mkdir -p "$PKI"
   umask 077
   openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 30 -subj /CN=storageprobe-test-ca 2>/dev/null
   server_ext() { printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$1"; }
-  server_ext IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc > server.ext
+  # Pods (node-start.sh) reach it as the `kubernetes` Service's 10.0.0.1 and through the node IP.
+  server_ext IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc,IP:10.0.0.1,IP:10.200.0.1 > server.ext
   # kube-apiserver's aggregator dials the APIService's Service name (an ExternalName to localhost).
   server_ext IP:127.0.0.1,DNS:localhost,DNS:apiextensions-apiserver.kube-system.svc > apiext.ext
   printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n' > client.ext
@@ -124,7 +129,7 @@ log "kube-apiserver on $SERVER"
 launch kube-apiserver \
   --audit-policy-file="$DIR/audit-policy.yaml" --audit-log-path="$DIR/audit.log" --audit-log-format=json \
   --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
-  --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" --insecure-port=0 \
+  --bind-address=127.0.0.1 --advertise-address=10.200.0.1 --secure-port="$API_PORT" --insecure-port=0 \
   --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" --client-ca-file="$PKI/ca.crt" \
   --authorization-mode=Node,RBAC \
   --service-account-issuer=https://kubernetes.default.svc --api-audiences=https://kubernetes.default.svc \
@@ -178,6 +183,9 @@ APIEXTENSIONS_APISERVER_URL=https://127.0.0.1:$APIEXT_PORT
 ETCD_URL=http://127.0.0.1:$ETCD_PORT
 TEST_CLUSTER_BIN=$BIN
 ENV
+if [ "${STORAGEPROBE_TEST_NODE:-0}" = 1 ]; then
+  "$here/node-start.sh" "$DIR"
+fi
 started=1
 log "ready ($("$BIN/kube-apiserver" --version), CRDs by apiextensions-apiserver $APIEXT_VERSION)"
 echo "export KUBECONFIG=$DIR/admin.kubeconfig PATH=$BIN:\$PATH"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # stop.sh DIR — stop what start.sh DIR started, by the pids it recorded (nothing else), also
-# after a half-failed start. Nothing is mounted by start.sh; DIR itself is left for the caller.
+# after a half-failed start, and the node if node-start.sh DIR started one. Nothing is mounted
+# by start.sh; DIR itself is left for the caller.
 set -uo pipefail
 DIR=${1:?usage: stop.sh DIR}
 rc=0
+# The node first (node-start.sh): its daemons talk to what is stopped below.
+"$(dirname "$0")/node-stop.sh" "$DIR" || rc=1
 for name in kube-controller-manager apiextensions-apiserver kube-apiserver etcd; do
   f=$DIR/$name.pid
   [ -e "$f" ] || continue

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ServiceAccounts and RBAC installed; stopped when the run ends (JUnit closes the root store),
  * or by the JVM's shutdown hook if the run is cut short. Each test class starts from a cluster
  * without StorageProbes, results, agent DaemonSets or Nodes. Injects {@link TestCluster} and
- * {@link ChartInstall} into constructors, lifecycle methods and tests.
+ * {@link ChartInstall} into constructors, lifecycle methods and tests. A test class that asks for a
+ * {@link TestNode} gets a real node for its own duration: started on first use, stopped when the
+ * class ends, so that classes without one keep a cluster with no scheduler and no kubelet.
  *
  * There is no skipping: if the control plane cannot start, every test using it fails saying why.
  */
@@ -32,7 +34,9 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
     @Override
     public void beforeAll(ExtensionContext context) {
         Installed installed = installed(context);
-        emptyOf(installed.cluster().admin(), installed.chart().namespace());
+        // A class that takes its TestNode in the constructor (PER_CLASS) has started it already: its Node stays.
+        TestNode node = context.getStore(ExtensionContext.Namespace.create(RealApiServer.class)).get(TestNode.class, TestNode.class);
+        emptyOf(installed.cluster().admin(), installed.chart().namespace(), node == null ? "" : TestNode.NAME);
     }
 
     private static Installed installed(ExtensionContext context) {
@@ -52,7 +56,7 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
      * Removes what an earlier test class left. Finalizers are dropped first: the operator that
      * would have run them is gone.
      */
-    private static void emptyOf(KubernetesClient admin, String namespace) {
+    private static void emptyOf(KubernetesClient admin, String namespace, String keptNode) {
         for (StorageProbe probe : admin.resources(StorageProbe.class).list().getItems()) {
             admin.resources(StorageProbe.class).withName(probe.getMetadata().getName())
                     .edit(p -> {
@@ -63,18 +67,34 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
         admin.resources(StorageProbe.class).delete();
         admin.resources(StorageProbeResult.class).delete();
         admin.apps().daemonSets().inNamespace(namespace).delete();
-        admin.nodes().delete();
+        // kubelet registers its Node once: deleting it would leave a running node without one.
+        admin.nodes().list().getItems().stream().filter(n -> !n.getMetadata().getName().equals(keptNode))
+                .forEach(n -> admin.nodes().resource(n).delete());
     }
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         Class<?> type = parameter.getParameter().getType();
-        return type == TestCluster.class || type == ChartInstall.class;
+        return type == TestCluster.class || type == ChartInstall.class || type == TestNode.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         Installed installed = installed(context);
-        return parameter.getParameter().getType() == TestCluster.class ? installed.cluster() : installed.chart();
+        Class<?> type = parameter.getParameter().getType();
+        if (type == TestNode.class) {
+            return classContext(context).getStore(ExtensionContext.Namespace.create(RealApiServer.class))
+                    .computeIfAbsent(TestNode.class, t -> installed.cluster().startNode(), TestNode.class);
+        }
+        return type == TestCluster.class ? installed.cluster() : installed.chart();
+    }
+
+    /** The test class's context: what it stores is closed when the class ends. */
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext c = context;
+        while (c.getTestMethod().isPresent() && c.getParent().isPresent()) {
+            c = c.getParent().get();
+        }
+        return c;
     }
 }

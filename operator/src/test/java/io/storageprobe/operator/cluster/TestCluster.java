@@ -62,6 +62,14 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a real node (kube-scheduler, containerd, kubelet, kube-proxy) on this control plane;
+     * close it to stop it. stop.sh stops it too, so a cut-short run leaves nothing behind.
+     */
+    public TestNode startNode() {
+        return TestNode.start(scripts, dir);
+    }
+
     /** A client authenticated as cluster admin (system:masters): for the test's own setup and checks. */
     public KubernetesClient admin() {
         return admin;
