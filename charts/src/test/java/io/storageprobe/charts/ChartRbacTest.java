@@ -71,7 +71,7 @@ class ChartRbacTest {
     // agent pods: which of them kubelet cannot start. Neither reaches another namespace.
     assertThat(grants(role.getRules())).isEqualTo(Map.of(
         "apps/daemonsets", Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
-        "/events", Set.of("list"),
+        "/events", Set.of("list", "watch"),
         // Agent pods: an informer for Ready, and the writer check's lookup of a token's Pod.
         "/pods", Set.of("get", "list", "watch")));
     // No ClusterRole may grant DaemonSets: that would reach every namespace.

@@ -50,8 +50,11 @@ public final class AgentDaemonSet {
     private AgentDaemonSet() {
     }
 
+    /** What a probe's DaemonSet name starts with; the rest is the probe's name. */
+    static final String NAME_PREFIX = "storageprobe-agent-";
+
     public static String name(StorageProbe probe) {
-        return "storageprobe-agent-" + probe.getMetadata().getName();
+        return NAME_PREFIX + probe.getMetadata().getName();
     }
 
     public static DaemonSet desired(StorageProbe probe, OperatorSettings settings) {

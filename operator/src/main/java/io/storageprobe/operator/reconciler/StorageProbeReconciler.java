@@ -1,5 +1,6 @@
 package io.storageprobe.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -140,7 +141,15 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 .withOnUpdateFilter(AgentPodStates::stuckChanged)
                 .withSecondaryToPrimaryMapper(p -> probeOf(p.getMetadata().getLabels()).map(n -> Set.of(new ResourceID(n))).orElse(Set.of()))
                 .build(), context);
-        return List.of(daemonSets, results, nodes, volumes, storageClasses, agentPods,
+        // Why agent pods were refused: the DaemonSet controller's FailedCreate Events, watched (one
+        // LIST when the operator starts) and not listed per reconcile, which made thousands of LISTs
+        // while pods stayed refused. A new refusal wakes its DaemonSet's probe.
+        var refusals = new InformerEventSource<>(InformerEventSourceConfiguration.from(Event.class, StorageProbe.class)
+                .withNamespaces(settings.namespace())
+                .withFieldSelector(AgentPodRefusals.FAILED_CREATE)
+                .withSecondaryToPrimaryMapper(e -> AgentPodRefusals.probeOf(e).map(n -> Set.of(new ResourceID(n))).orElse(Set.of()))
+                .build(), context);
+        return List.of(daemonSets, results, nodes, volumes, storageClasses, agentPods, refusals,
                 KubeVirtEventSource.create(context, settings.kubevirtPollPeriod()));
     }
 
@@ -166,7 +175,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         RolloutState rollout = RolloutState.of(snapshot.daemonSet())
                 .withStuck(problem.isPresent() ? List.of() : AgentPodStates.stuck(context.getSecondaryResourcesAsStream(Pod.class)));
         if (problem.isEmpty() && rollout.podsMaybeMissing()) {
-            rollout = rollout.withRefusal(AgentPodRefusals.latest(client, snapshot.daemonSet()).orElse(null));
+            rollout = rollout.withRefusal(AgentPodRefusals.latest(context.getSecondaryResourcesAsStream(Event.class),
+                    snapshot.daemonSet()).orElse(null));
         }
         StorageProbeStatus status = aggregator.aggregate(new AggregationInput(
                 generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
