@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,7 +52,7 @@ class DeleteProbesRealIT {
 
     @Test
     void withTheOperatorRunningEveryProbeIsGoneWithItsLabelsTaintsAndDaemonSetsWhenTheCommandExits() throws Exception {
-        admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(NODE).endMetadata().build()).create();
+        admin.nodes().resource(LinuxNodes.named(NODE).build()).create();
         probe("uninstall-a", new NodeActions(true, NodeActions.TaintAction.NoSchedule), List.of());
         probe("uninstall-b", null, List.of());
         try (KubernetesClient operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -98,7 +97,7 @@ class ResultWritersRealIT {
     @Test
     void onlyTheAgentPodOnANodeSpeaksForIt(@TempDir Path tokens) throws Exception {
         for (String name : List.of("node-a", "node-b", "node-c")) {
-            admin.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+            admin.nodes().resource(LinuxNodes.named(name).build()).create();
         }
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
@@ -234,7 +233,7 @@ class ResultWritersRealIT {
 
         // At rest: a reconcile with no new result version asks nothing (a new node wakes every probe).
         int rest = cluster.auditLog().size();
-        admin.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-d").endMetadata().build()).create();
+        admin.nodes().resource(LinuxNodes.named("node-d").build()).create();
         await().atMost(TIMEOUT).until(() -> view.status(PROBE).summary().nodesTargeted() == 4);
         assertThat(cluster.auditLog().since(rest).by(chart.operatorUser())
                 .filter(e -> e.resource().equals("tokenreviews") || e.resource().equals("pods")).entries()).isEmpty();
