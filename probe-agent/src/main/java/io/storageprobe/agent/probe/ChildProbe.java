@@ -50,7 +50,7 @@ public final class ChildProbe implements ProbeWorker {
             "--enable-native-access=");
     /** What a child prints once its JVM is up, before it reads a target. */
     public static final String STARTED = "probe-targets: started";
-    /** Put on {@link #lines} when the child's output ends; compared by identity, so no line the child prints is it. */
+    /** Put on {@link #lines} when the child's output ends; compared by identity: no line it prints is this one. */
     private static final String END = new String("end of output");
 
     private final Process process;
