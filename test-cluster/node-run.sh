@@ -18,6 +18,10 @@ mount --bind "$ND/log" /var/log
 # kubelet 1.20 keeps its device-plugin socket in /var/lib/kubelet whatever its --root-dir; and Pods
 # that look at the host's /var/lib/kubelet (the agent's --volumes) find kubelet's real directory.
 mount --bind "$ND/kubelet" /var/lib/kubelet
+# Shared, as on a node whose / is shared (systemd's default): kubelet's volume mounts under it
+# reach containers that mount it with HostToContainer propagation (the agent's kubelet root),
+# which runc refuses on a private mount. Its peers are in this namespace only: nothing reaches the host.
+mount --make-rshared /var/lib/kubelet
 
 # kubelet sets these kernel-wide tunables at start (vm.overcommit_memory=1, kernel.panic_on_oops=1 ...)
 # and fails if it cannot. The machine is shared: where the host's value differs, kubelet sees
