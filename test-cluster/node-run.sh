@@ -8,6 +8,20 @@ set -euo pipefail
 log() { printf '[test-cluster/node-run.sh %(%H:%M:%S)T] %s\n' -1 "$*"; }
 trap 'touch "$ND/node-run.failed"' ERR
 
+# In a chroot / is no mount point, and runc cannot make it a slave: go on in a recursive bind of /
+# (a slave of it, in this namespace; the chroot's own cleanup unmounts it should it propagate).
+if ! mountpoint -q /; then
+  log "/ is not a mount point (a chroot): the node runs in a recursive bind of it"
+  # On a private mount of its own first, so that the bind of / never propagates out of this
+  # namespace (where / is shared, a mount on a shared parent would).
+  mkdir -p "$ND/root"
+  mount --bind "$ND/root" "$ND/root"
+  mount --make-private "$ND/root"
+  mount --rbind / "$ND/root"
+  mount --make-rslave "$ND/root"
+  exec chroot "$ND/root" "$0" "$@"
+fi
+
 # The paths containerd 1.6, runc and the CNI plugins use whatever the configuration says: shim
 # sockets (/run/containerd/s), Pod network namespaces (/run/netns), the CNI result cache,
 # kubelet 1.20's fixed pod-log directories (/var/log/pods, /var/log/containers) and its

@@ -195,7 +195,14 @@ ENV
 
 # ------------------------------------------------------------ the node: in its namespaces
 log "node $NODE_NAME: containerd, kubelet, kube-proxy in netns $NS and a mount namespace of their own"
-launch node nsenter --net="$NETNS" unshare --mount --propagation slave "$here/node-run.sh" "$ND/node.env"
+# unshare --propagation and runc both make / a slave mount, which fails where / is not a mount
+# point: in a chroot, as a clean-root CI runs the tests. There node-run.sh first moves into a
+# recursive bind of /, which is one.
+if mountpoint -q /; then
+  launch node nsenter --net="$NETNS" unshare --mount --propagation slave "$here/node-run.sh" "$ND/node.env"
+else
+  launch node nsenter --net="$NETNS" unshare --mount --propagation unchanged "$here/node-run.sh" "$ND/node.env"
+fi
 
 export KUBECONFIG=$DIR/admin.kubeconfig
 for _ in $(seq 1 600); do

@@ -40,5 +40,8 @@ if [[ $NS == spnode-* ]] && [ -e "/run/netns/$NS" ]; then
   ip netns del "$NS" || rc=1
 fi
 # What the node's mount namespace had mounted here is gone with it: only files are left.
-rm -rf "$ND" || rc=1
+# The chroot case's empty bind of DIR/node/root may have propagated here (node-run.sh): unmounted
+# first, and rm never crosses into another filesystem.
+umount -l "$ND/root" 2>/dev/null || true
+rm -rf --one-file-system "$ND" || rc=1
 exit $rc
