@@ -128,13 +128,19 @@ cp "$AGENT_JAR" "$upper/opt/storageprobe/storageprobe.jar"
 cp "$OPERATOR_JAR" "$upper/opt/storageprobe/operator.jar"
 install -m 0755 "$here/storageprobe" "$upper/usr/local/bin/storageprobe"
 
+# Mount namespaces of their own for the overlays, private. Where / is no mount point (a chroot, as
+# a clean-root CI runs the tests) unshare cannot change its propagation: there the namespace keeps
+# the chroot's, and the overlays, mounted in this script's own temporary directory, go with it.
+PROPAGATION=private
+unshare --mount --propagation private true 2> /dev/null || PROPAGATION=unchanged
+
 # in_image LOWER UPPER SCRIPT: runs SCRIPT chrooted in an overlay of the upper dir UPPER on the
 # lower dirs LOWER (colon-separated, topmost first), in private mount, PID and network namespaces (no network; the mounts vanish with the
 # namespace). proc, dev, sys and tmpfs on /tmp and /root go over the merged dir, so what the
 # JVMs leave there (JNA's temp dir, hsperfdata) does not reach the layer.
 in_image() {
   rm -rf "$work/ovl-work"; mkdir "$work/ovl-work"
-  unshare --mount --pid --net --fork --propagation private -- /bin/sh -eu -c '
+  unshare --mount --pid --net --fork --propagation "$PROPAGATION" -- /bin/sh -eu -c '
     r="$1"
     mount -t overlay overlay -o "lowerdir=$2,upperdir=$3,workdir=$4" "$r"
     mount -t proc proc "$r/proc"
@@ -190,7 +196,7 @@ log "committing the image layer and config"
 bundle="$work/bundle"
 mkdir -p "$bundle/rootfs"
 cp "$base/bundle/"*.mtree "$base/bundle/umoci.json" "$base/bundle/config.json" "$bundle/"
-unshare --mount --propagation private -- /bin/sh -eu -c '
+unshare --mount --propagation "$PROPAGATION" -- /bin/sh -eu -c '
   mount -t overlay overlay -o "lowerdir=$2:$3" "$1/rootfs"
   umoci repack --image "$4:image" --history.created_by "image/build.sh: jars, launcher, AOT cache" "$1" >&2
 ' repack "$bundle" "$upper" "$base/bundle/rootfs" "$oci"

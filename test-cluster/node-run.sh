@@ -10,7 +10,7 @@ trap 'touch "$ND/node-run.failed"' ERR
 
 # In a chroot / is no mount point, and runc cannot make it a slave: go on in a recursive bind of /
 # (a slave of it, in this namespace; the chroot's own cleanup unmounts it should it propagate).
-if ! mountpoint -q /; then
+if ! mount --make-rslave / 2> /dev/null; then
   log "/ is not a mount point (a chroot): the node runs in a recursive bind of it"
   # On a private mount of its own first, so that the bind of / never propagates out of this
   # namespace (where / is shared, a mount on a shared parent would).

@@ -196,9 +196,9 @@ ENV
 # ------------------------------------------------------------ the node: in its namespaces
 log "node $NODE_NAME: containerd, kubelet, kube-proxy in netns $NS and a mount namespace of their own"
 # unshare --propagation and runc both make / a slave mount, which fails where / is not a mount
-# point: in a chroot, as a clean-root CI runs the tests. There node-run.sh first moves into a
-# recursive bind of /, which is one.
-if mountpoint -q /; then
+# point: in a chroot, as a clean-root CI runs the tests (mountpoint(1) cannot tell: / and /.. are
+# one there). There node-run.sh first moves into a recursive bind of /, which is one.
+if unshare --mount --propagation unchanged mount --make-rslave / 2> /dev/null; then
   launch node nsenter --net="$NETNS" unshare --mount --propagation slave "$here/node-run.sh" "$ND/node.env"
 else
   launch node nsenter --net="$NETNS" unshare --mount --propagation unchanged "$here/node-run.sh" "$ND/node.env"

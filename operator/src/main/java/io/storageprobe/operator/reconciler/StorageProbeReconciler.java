@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -225,7 +226,13 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     /** Failures become a retry with backoff (JOSDK's), never a crash; the status is left as it was. */
     @Override
     public ErrorStatusUpdateControl<StorageProbe> updateErrorStatus(StorageProbe probe, Context<StorageProbe> context, Exception e) {
-        LOG.warn("reconciling StorageProbe {} failed: {}", probe.getMetadata().getName(), e.toString());
+        if (e instanceof KubernetesClientException k && k.getCode() == 409) {
+            // The probe changed between our read and our status patch: reconciled again at once.
+            LOG.info("StorageProbe {} changed while it was reconciled (409 Conflict); reconciling it again",
+                    probe.getMetadata().getName());
+        } else {
+            LOG.warn("reconciling StorageProbe {} failed: {}", probe.getMetadata().getName(), e.toString());
+        }
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
