@@ -101,8 +101,9 @@ into_cgroup() {  # pid: into DIR's daemons cgroup in every hierarchy
 # ------------------------------------------------------------ network namespace
 ip netns add "$NS"
 NETNS=/run/netns/$NS
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add "$NODE_IP/32" dev lo
+# nsenter, not `ip -n`: ip makes / a slave mount to switch namespaces, which fails in a chroot.
+nsenter --net="$NETNS" ip link set lo up
+nsenter --net="$NETNS" ip addr add "$NODE_IP/32" dev lo
 nsenter --net="$NETNS" sysctl -qw net.ipv4.ip_forward=1
 
 launch() {  # name command...: own session, in the node's cgroup, pid in DIR/node/name.pid
