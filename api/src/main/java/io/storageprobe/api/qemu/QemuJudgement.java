@@ -37,7 +37,7 @@ public final class QemuJudgement {
         if (t.verdict() != Verdict.Compatible && t.verdict() != Verdict.Affected) {
             return t;
         }
-        QemuVersion version = qemu == null ? null : qemu.parsed();
+        QemuVersion version = QemuVersion.inForce(qemu);
         List<String> failures = new ArrayList<>();
         List<String> latent = new ArrayList<>();
         for (RuleOutcome o : t.rules() == null ? List.<RuleOutcome>of() : t.rules()) {

@@ -33,7 +33,7 @@ public final class LocalQemuIo {
     }
 
     private static boolean versionCouldBeWrong(QemuInForce qemu) {
-        QemuVersion version = qemu == null ? null : qemu.parsed();
+        QemuVersion version = QemuVersion.inForce(qemu);
         return version != null && QemuInForce.LOCAL.equals(qemu.source())
                 && RuleCatalog.breaks(RuleCatalog.QEMU_LEGACY_DIO, version);
     }

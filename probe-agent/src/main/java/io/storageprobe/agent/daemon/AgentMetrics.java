@@ -124,7 +124,7 @@ public final class AgentMetrics {
         List<MultiGauge.Row<?>> verdicts = new ArrayList<>();
         List<MultiGauge.Row<?>> rules = new ArrayList<>();
         List<MultiGauge.Row<?>> latent = new ArrayList<>();
-        QemuVersion qemu = result.qemu() == null ? null : result.qemu().parsed();
+        QemuVersion qemu = QemuVersion.inForce(result.qemu());
         List<MultiGauge.Row<?>> alignments = new ArrayList<>();
         for (TargetResult t : result.targets() == null ? List.<TargetResult>of() : result.targets()) {
             for (Verdict v : Verdict.values()) {
