@@ -1,11 +1,14 @@
 package io.storageprobe.agent.cli;
 
+import io.storageprobe.agent.flags.UsageException;
+import io.storageprobe.agent.localqemu.LocalQemu;
+import io.storageprobe.agent.localqemu.LocalQemuIo;
 import io.storageprobe.agent.nativeio.LibC;
-import io.storageprobe.agent.probe.DeviceDiscovery;
-import io.storageprobe.agent.probe.NodeProbe;
-import io.storageprobe.agent.probe.Target;
-import io.storageprobe.agent.probe.TargetSelection;
-import io.storageprobe.agent.daemon.AgentMetrics;
+import io.storageprobe.agent.discovery.DeviceDiscovery;
+import io.storageprobe.agent.run.NodeProbe;
+import io.storageprobe.agent.target.Target;
+import io.storageprobe.agent.discovery.TargetSelection;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.agent.report.AtomicFile;
 import io.storageprobe.agent.report.JsonReport;
 import io.storageprobe.agent.report.PrometheusReport;

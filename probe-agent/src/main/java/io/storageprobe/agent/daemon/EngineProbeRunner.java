@@ -1,10 +1,10 @@
 package io.storageprobe.agent.daemon;
 
-import io.storageprobe.agent.probe.DeviceDiscovery;
-import io.storageprobe.agent.probe.HungTargets;
-import io.storageprobe.agent.probe.KubeletVolumes;
-import io.storageprobe.agent.probe.NodeProbe;
-import io.storageprobe.agent.probe.Target;
+import io.storageprobe.agent.discovery.DeviceDiscovery;
+import io.storageprobe.agent.run.HungTargets;
+import io.storageprobe.agent.discovery.KubeletVolumes;
+import io.storageprobe.agent.run.NodeProbe;
+import io.storageprobe.agent.target.Target;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;

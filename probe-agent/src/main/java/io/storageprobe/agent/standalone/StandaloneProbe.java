@@ -1,10 +1,10 @@
 package io.storageprobe.agent.standalone;
 
-import io.storageprobe.agent.cli.LocalQemuIo;
-import io.storageprobe.agent.probe.DeviceDiscovery;
-import io.storageprobe.agent.probe.NodeProbe;
-import io.storageprobe.agent.probe.Target;
-import io.storageprobe.agent.probe.TargetSelection;
+import io.storageprobe.agent.localqemu.LocalQemuIo;
+import io.storageprobe.agent.discovery.DeviceDiscovery;
+import io.storageprobe.agent.run.NodeProbe;
+import io.storageprobe.agent.target.Target;
+import io.storageprobe.agent.discovery.TargetSelection;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;

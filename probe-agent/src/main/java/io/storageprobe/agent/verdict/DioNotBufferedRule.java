@@ -1,6 +1,6 @@
 package io.storageprobe.agent.verdict;
 
-import io.storageprobe.agent.probe.Filesystems;
+import io.storageprobe.agent.access.Filesystems;
 import io.storageprobe.api.result.LoopBacking;
 import io.storageprobe.api.result.ProbeRead;
 import io.storageprobe.api.result.ProbeWrite;

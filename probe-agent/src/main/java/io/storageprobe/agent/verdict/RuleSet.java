@@ -1,6 +1,6 @@
 package io.storageprobe.agent.verdict;
 
-import io.storageprobe.agent.probe.Measurement;
+import io.storageprobe.agent.target.Measurement;
 import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.TargetResult;
