@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.storageprobe.agent.daemon.WriteFailure;
 import io.storageprobe.api.qemu.QemuVersion;
 import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.NodeResult;

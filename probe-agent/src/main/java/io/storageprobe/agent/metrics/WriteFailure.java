@@ -1,4 +1,4 @@
-package io.storageprobe.agent.daemon;
+package io.storageprobe.agent.metrics;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
