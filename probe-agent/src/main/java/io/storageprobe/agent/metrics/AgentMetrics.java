@@ -97,12 +97,12 @@ public final class AgentMetrics {
     /** Labels of storageprobe_result_write_failures_total; {@link WriteFailure} maps errors onto them. */
     static final List<String> WRITE_FAILURE_REASONS = java.util.Arrays.stream(WriteFailure.values()).map(WriteFailure::label).toList();
 
-    void writeFailed(String reason, Duration nextAttemptIn) {
+    public void writeFailed(String reason, Duration nextAttemptIn) {
         writeFailures.get(reason).increment();
         writeBackoffMillis.set(nextAttemptIn.toMillis());
     }
 
-    void writeSucceeded() {
+    public void writeSucceeded() {
         writeBackoffMillis.set(0);
     }
 

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * Why a result write failed, in the few kinds an operator of the cluster acts on differently:
  * the metric label and the reason the log gives.
  */
-enum WriteFailure {
+public enum WriteFailure {
     FORBIDDEN("forbidden", "the API server refuses it (403): the agent's ServiceAccount lacks RBAC for storageproberesults"),
     INVALID("invalid", "the API server rejects the result (422): it does not fit the StorageProbeResult CRD"),
     CONFLICT("conflict", "the result changed on the server meanwhile (409)"),
@@ -22,7 +22,7 @@ enum WriteFailure {
         this.why = why;
     }
 
-    static WriteFailure of(RuntimeException e) {
+    public static WriteFailure of(RuntimeException e) {
         if (!(e instanceof KubernetesClientException k)) {
             return OTHER;
         }
@@ -42,11 +42,11 @@ enum WriteFailure {
         return code >= 500 ? SERVER_ERROR : OTHER;
     }
 
-    String label() {
+    public String label() {
         return label;
     }
 
-    String why() {
+    public String why() {
         return why;
     }
 }

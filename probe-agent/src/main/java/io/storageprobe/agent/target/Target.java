@@ -36,7 +36,7 @@ public record Target(TargetKind kind, String name, String persistentVolume) {
         return new Target(TargetKind.VOLUME, dir, null);
     }
 
-    boolean isMissingKubeletRoot() {
+    public boolean isMissingKubeletRoot() {
         return kind == TargetKind.VOLUME && persistentVolume == null;
     }
 }
