@@ -2,7 +2,6 @@ package io.storageprobe.agent.cli;
 
 import io.storageprobe.agent.flags.UsageException;
 import io.storageprobe.agent.localqemu.LocalQemu;
-import io.storageprobe.agent.localqemu.LocalQemuIo;
 import io.storageprobe.agent.nativeio.LibC;
 import io.storageprobe.agent.discovery.DeviceDiscovery;
 import io.storageprobe.agent.run.NodeProbe;
@@ -91,7 +90,7 @@ public final class CheckCommand {
 
     private int probeAndReport(RuleSet rules, List<Target> targets, QemuInForce qemu, CheckOptions options) {
         long start = System.nanoTime();
-        NodeResult result = LocalQemuIo.judge(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu);
+        NodeResult result = rules.judge(NodeProbe.inChildProcesses(options.timeout()).run("check", null, targets), qemu);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         String text = switch (options.output()) {
             case TABLE -> TableReport.render(result);

@@ -6,7 +6,6 @@ import io.storageprobe.agent.discovery.KubeletVolumes;
 import io.storageprobe.agent.run.NodeProbe;
 import io.storageprobe.agent.target.Target;
 import io.storageprobe.agent.verdict.RuleSet;
-import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +52,7 @@ public final class EngineProbeRunner implements ProbeRunner {
         }
         // The default limits: two children of about 17-30 MiB each at once, and two stuck ones at
         // most, charged to the agent's pod, whose agent runs at about 89 MiB of its 192 MiB limit.
-        return QemuJudgement.judge(new NodeProbe(RuleSet.named(settings.rules()), timeout, hung)
-                .run(probe, node, targets), settings.qemu());
+        return RuleSet.named(settings.rules()).judge(NodeProbe.inChildProcesses(timeout, hung).run(probe, node, targets),
+                settings.qemu());
     }
 }

@@ -2,11 +2,8 @@ package io.storageprobe.agent.run;
 
 import io.storageprobe.agent.discovery.NodeInfo;
 import io.storageprobe.agent.target.Measurement;
+import io.storageprobe.agent.target.NodeMeasurement;
 import io.storageprobe.agent.target.Target;
-import io.storageprobe.agent.verdict.RuleSet;
-import io.storageprobe.api.result.NodeResult;
-import io.storageprobe.api.result.TargetResult;
-import io.storageprobe.api.result.Verdict;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,28 +36,28 @@ public final class NodeProbe {
 
     /** Starts a worker; an IOException means it could not be started. */
     @FunctionalInterface
-    interface WorkerFactory {
+    public interface WorkerFactory {
         ProbeWorker start() throws IOException;
     }
 
-    private final RuleSet rules;
     private final Duration timeout;
     private final HungTargets hung;
     private final WorkerFactory workers;
     private int concurrent = DEFAULT_CONCURRENT;
     private int maxStuck = DEFAULT_MAX_STUCK;
 
-    public NodeProbe(RuleSet rules, Duration perTargetTimeout) {
-        this(rules, perTargetTimeout, new HungTargets());
+    /** Measures in child processes ({@link ChildProbe}), with a {@link HungTargets} of its own. */
+    public static NodeProbe inChildProcesses(Duration perTargetTimeout) {
+        return inChildProcesses(perTargetTimeout, new HungTargets());
     }
 
     /** @param hung kept by a caller that probes again (the agent), so a stuck target is not read twice */
-    public NodeProbe(RuleSet rules, Duration perTargetTimeout, HungTargets hung) {
-        this(rules, perTargetTimeout, hung, ChildProbe::start);
+    public static NodeProbe inChildProcesses(Duration perTargetTimeout, HungTargets hung) {
+        return new NodeProbe(perTargetTimeout, hung, ChildProbe::start);
     }
 
-    NodeProbe(RuleSet rules, Duration perTargetTimeout, HungTargets hung, WorkerFactory workers) {
-        this.rules = rules;
+    /** @param workers starts the process (or, in tests, the thread) each lane measures its targets in */
+    public NodeProbe(Duration perTargetTimeout, HungTargets hung, WorkerFactory workers) {
         this.timeout = perTargetTimeout;
         this.hung = hung;
         this.workers = workers;
@@ -77,17 +74,17 @@ public final class NodeProbe {
         return this;
     }
 
-    public NodeResult run(String probeName, String nodeName, List<Target> targets) {
+    /** Measures each distinct target; no rule looks at them here ({@code RuleSet} judges them). */
+    public NodeMeasurement run(String probeName, String nodeName, List<Target> targets) {
         // In the agent's pod the host's files are mounted under STORAGEPROBE_HOST_ROOT.
         NodeInfo node = NodeInfo.read(Path.of(System.getenv().getOrDefault("STORAGEPROBE_HOST_ROOT", "/")));
-        List<TargetResult> results = probeAll(TargetIdentity.distinct(targets));
-        Verdict verdict = results.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
-        return new NodeResult(probeName, nodeName != null ? nodeName : node.hostname(), node.kernelRelease(),
+        List<Measurement> measured = probeAll(TargetIdentity.distinct(targets));
+        return new NodeMeasurement(probeName, nodeName != null ? nodeName : node.hostname(), node.kernelRelease(),
                 node.bootId(), node.osImage(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                AgentVersion.get(), results, verdict, null);
+                AgentVersion.get(), measured);
     }
 
-    private List<TargetResult> probeAll(List<Target> targets) {
+    private List<Measurement> probeAll(List<Target> targets) {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         Measurement[] measured = new Measurement[targets.size()];
         Queue<Integer> pending = new ConcurrentLinkedQueue<>();
@@ -117,9 +114,9 @@ public final class NodeProbe {
             lanes.forEach(Thread::interrupt);
             Thread.currentThread().interrupt();
         }
-        List<TargetResult> results = new ArrayList<>();
+        List<Measurement> results = new ArrayList<>();
         for (int i = 0; i < measured.length; i++) {
-            results.add(rules.judge(measured[i] != null ? measured[i] : Measurement.error(targets.get(i), null, "interrupted")));
+            results.add(measured[i] != null ? measured[i] : Measurement.error(targets.get(i), null, "interrupted"));
         }
         return results;
     }

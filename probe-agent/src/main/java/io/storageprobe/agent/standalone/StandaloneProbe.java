@@ -1,6 +1,5 @@
 package io.storageprobe.agent.standalone;
 
-import io.storageprobe.agent.localqemu.LocalQemuIo;
 import io.storageprobe.agent.discovery.DeviceDiscovery;
 import io.storageprobe.agent.run.NodeProbe;
 import io.storageprobe.agent.target.Target;
@@ -21,6 +20,6 @@ record StandaloneProbe(String probe, String node, TargetSelection selection, Rul
     }
 
     NodeResult run() {
-        return LocalQemuIo.judge(new NodeProbe(rules, NodeProbe.DEFAULT_TIMEOUT).run(probe, node, targets()), qemu);
+        return rules.judge(NodeProbe.inChildProcesses(NodeProbe.DEFAULT_TIMEOUT).run(probe, node, targets()), qemu);
     }
 }

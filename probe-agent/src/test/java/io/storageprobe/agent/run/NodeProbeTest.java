@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.storageprobe.agent.access.TargetProber;
 import io.storageprobe.agent.target.Measurement;
+import io.storageprobe.agent.target.NodeMeasurement;
 import io.storageprobe.agent.target.Target;
 import io.storageprobe.agent.testing.HangingFilesystem;
 import io.storageprobe.agent.testing.LoopDevice;
@@ -24,7 +25,7 @@ class NodeProbeTest {
     void hungTargetIsReportedAsErrorWhileTheOthersAreProbed() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         TargetProber real = new TargetProber();
-        NodeProbe probe = new NodeProbe(RuleSet.all(), Duration.ofSeconds(2), new HungTargets(), () -> new ThreadProbe(target -> {
+        NodeProbe probe = new NodeProbe(Duration.ofSeconds(2), new HungTargets(), () -> new ThreadProbe(target -> {
             if (target.name().equals("hung")) {
                 // Stands in for a read stuck in the kernel, which ignores interrupts the same way.
                 while (true) {
@@ -38,8 +39,8 @@ class NodeProbeTest {
             return real.measure(target);
         }));
         try {
-            NodeResult result = probe.run("check", "node-a", List.of(
-                    Target.device("hung"), Target.path("/var/tmp"), Target.device("sdzz9")));
+            NodeResult result = judged(probe.run("check", "node-a", List.of(
+                    Target.device("hung"), Target.path("/var/tmp"), Target.device("sdzz9"))));
             assertThat(result.targets()).extracting(TargetResult::name).containsExactly("hung", "/var/tmp", "sdzz9");
             assertThat(result.targets().get(0).verdict()).isEqualTo(Verdict.Error);
             assertThat(result.targets().get(0).reason()).startsWith("probe did not finish within 2 s (I/O hung?)");
@@ -58,11 +59,11 @@ class NodeProbeTest {
         try (LoopDevice a = LoopDevice.create(4096); LoopDevice b = LoopDevice.create(4096);
              LoopDevice c = LoopDevice.create(512); LoopDevice d = LoopDevice.create(4096);
              HangingFilesystem fuse = HangingFilesystem.mount()) {
-            NodeResult result = new NodeProbe(RuleSet.all(), Duration.ofSeconds(5), new HungTargets(), () -> {
+            NodeResult result = judged(new NodeProbe(Duration.ofSeconds(5), new HungTargets(), () -> {
                 children.incrementAndGet();
                 return ChildProbe.start();
             }).run("check", "node-c", List.of(Target.file(fuse.file().toString()), Target.device(a.device()),
-                    Target.device(b.device()), Target.device(c.device()), Target.device(d.device())));
+                    Target.device(b.device()), Target.device(c.device()), Target.device(d.device()))));
             assertThat(result.targets().get(0).verdict()).isEqualTo(Verdict.Error);
             assertThat(result.targets().get(0).reason()).startsWith("probe did not finish within 5 s (I/O hung?);"
                     + " its process (pid ").endsWith(") was killed, and stays until the kernel ends the read");
@@ -83,7 +84,7 @@ class NodeProbeTest {
         HungTargets hung = new HungTargets();
         AtomicInteger started = new AtomicInteger();
         CountDownLatch never = new CountDownLatch(1);
-        NodeProbe probe = new NodeProbe(RuleSet.all(), Duration.ofSeconds(1), hung, () -> {
+        NodeProbe probe = new NodeProbe(Duration.ofSeconds(1), hung, () -> {
             started.incrementAndGet();
             return new ThreadProbe(t -> {
                 while (true) {
@@ -96,9 +97,9 @@ class NodeProbeTest {
             });
         });
         try {
-            assertThat(probe.run("p", "n", List.of(Target.device("hung"))).targets().get(0).reason())
+            assertThat(judged(probe.run("p", "n", List.of(Target.device("hung")))).targets().get(0).reason())
                     .startsWith("probe did not finish within 1 s");
-            String second = probe.run("p", "n", List.of(Target.device("/dev/../dev/hung"))).targets().get(0).reason();
+            String second = judged(probe.run("p", "n", List.of(Target.device("/dev/../dev/hung")))).targets().get(0).reason();
             assertThat(second).startsWith("still hung since ").contains("is stuck in the kernel; not read again");
             assertThat(started).hasValue(1);
             assertThat(hung.count()).isEqualTo(1);
@@ -112,7 +113,7 @@ class NodeProbeTest {
         AtomicInteger now = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         AtomicInteger workers = new AtomicInteger();
-        NodeProbe probe = new NodeProbe(RuleSet.all(), Duration.ofSeconds(1), new HungTargets(), () -> {
+        NodeProbe probe = new NodeProbe(Duration.ofSeconds(1), new HungTargets(), () -> {
             workers.incrementAndGet();
             return new ThreadProbe(t -> {
                 // "hung" outlasts its timeout and is then given up with its worker, whose lane goes
@@ -137,7 +138,7 @@ class NodeProbeTest {
         List<Target> targets = List.of(Target.device("hung"), Target.device("a"), Target.device("b"),
                 Target.device("c"), Target.device("d"), Target.device("e"), Target.device("f"));
 
-        NodeResult result = probe.run("p", "n", targets);
+        NodeResult result = judged(probe.run("p", "n", targets));
 
         assertThat(result.targets()).extracting(TargetResult::reason).containsExactly(
                 "probe did not finish within 1 s (I/O hung?); its process (thread probe) was killed, and stays until"
@@ -151,7 +152,7 @@ class NodeProbeTest {
     void pastTheLimitOfStuckProbesTargetsAreReportedNotProbedUntilOneEnds() throws Exception {
         HungTargets hung = new HungTargets();
         CountDownLatch release = new CountDownLatch(1);
-        NodeProbe probe = new NodeProbe(RuleSet.all(), Duration.ofSeconds(1), hung, () -> new ThreadProbe(t -> {
+        NodeProbe probe = new NodeProbe(Duration.ofSeconds(1), hung, () -> new ThreadProbe(t -> {
             while (t.name().equals("hung") && release.getCount() > 0) {
                 try {
                     release.await();
@@ -163,12 +164,12 @@ class NodeProbeTest {
         })).withLimits(2, 1);
 
         probe.run("p", "n", List.of(Target.device("hung")));
-        NodeResult whileStuck = probe.run("p", "n", List.of(Target.device("a"), Target.device("b")));
+        NodeResult whileStuck = judged(probe.run("p", "n", List.of(Target.device("a"), Target.device("b"))));
         release.countDown();
         for (int i = 0; i < 100 && hung.count() > 0; i++) {
             Thread.sleep(50); // the given-up worker's thread ends once its read does
         }
-        NodeResult after = probe.run("p", "n", List.of(Target.device("a")));
+        NodeResult after = judged(probe.run("p", "n", List.of(Target.device("a"))));
 
         assertThat(whileStuck.targets()).extracting(TargetResult::reason).containsOnly("not probed: 1 earlier probes"
                 + " are still stuck in the kernel, the most kept at once (each holds memory until its read ends);"
@@ -180,11 +181,16 @@ class NodeProbeTest {
     @Test
     void theSameTargetNamedTwiceIsProbedOnce() throws Exception {
         try (LoopDevice loop = LoopDevice.create(512)) {
-            NodeResult result = new NodeProbe(RuleSet.all(), Duration.ofSeconds(30)).run("check", "node-d", List.of(
+            NodeResult result = judged(NodeProbe.inChildProcesses(Duration.ofSeconds(30)).run("check", "node-d", List.of(
                     Target.device(loop.name()), Target.device(loop.device()), Target.path("/var/tmp"),
-                    Target.path("/var/tmp/"), Target.path("/var/./tmp")));
+                    Target.path("/var/tmp/"), Target.path("/var/./tmp"))));
             assertThat(result.targets()).extracting(TargetResult::name).containsExactly(loop.name(), "/var/tmp");
         }
+    }
+
+    /** Judged as every caller of NodeProbe has it judged: by the rules, here for an unknown QEMU. */
+    private static NodeResult judged(NodeMeasurement measured) {
+        return RuleSet.all().judge(measured, null);
     }
 
     private static boolean startsAProcessWithin(Duration limit) throws InterruptedException {
@@ -204,8 +210,8 @@ class NodeProbeTest {
 
     @Test
     void nodeVerdictIsTheWorstOfItsTargets() {
-        NodeResult result = new NodeProbe(RuleSet.all(), Duration.ofSeconds(30))
-                .run("check", "node-b", List.of(Target.path("/var/tmp"), Target.device("sdzz9")));
+        NodeResult result = judged(NodeProbe.inChildProcesses(Duration.ofSeconds(30))
+                .run("check", "node-b", List.of(Target.path("/var/tmp"), Target.device("sdzz9"))));
         assertThat(result.verdict()).isEqualTo(Verdict.Error);
     }
 }
