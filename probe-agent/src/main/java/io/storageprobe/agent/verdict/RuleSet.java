@@ -33,10 +33,6 @@ public final class RuleSet {
         return new RuleSet(BUILT_IN);
     }
 
-    public static List<String> builtInNames() {
-        return BUILT_IN.stream().map(Rule::name).toList();
-    }
-
     /** The named rules in the order given; none means all. Throws naming the first unknown rule. */
     public static RuleSet named(List<String> names) {
         if (names == null || names.isEmpty()) {
