@@ -32,8 +32,8 @@ import java.util.concurrent.TimeoutException;
  * state) ignores even SIGKILL until the kernel ends the read; it then stays behind on its own,
  * holding nothing of the parent's.
  *
- * <p>Why one child for many targets: each child is a JVM start (0.6-1.1 s of CPU) and 17-30 MiB
- * while it runs, so a node with 24 disks and a child per disk paid 24 starts and, at once, 24 JVMs.
+ * <p>Why one child for many targets: each child is a JVM start and a JVM's memory while it runs,
+ * so a child per target would cost a node with many disks as many starts and, at once, as many JVMs.
  * A child measures targets one after another, each with its own deadline; when one hangs, that
  * child is given up with it and {@link NodeProbe} starts another for the targets left.
  */
@@ -80,7 +80,7 @@ public final class ChildProbe implements ProbeWorker {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // A small JVM: serial GC, C1 only, a small heap (the probe buffers are native memory).
-        // Measured 17 MiB of anonymous memory per child with these, 26 MiB with -Xmx32m alone.
+        // Together they keep a child far smaller than a smaller -Xmx alone would (docs/performance.md).
         command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xms4m",
                 "-Xmx16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss256k",
                 "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=32m", "-XX:-UsePerfData"));
@@ -116,7 +116,7 @@ public final class ChildProbe implements ProbeWorker {
             return ended(target);
         }
         // A target's timeout counts from when its child is up, so a slow JVM start on a busy node
-        // (seen: 0.45 s of CPU taking 4-7 s) does not turn healthy targets into Errors; the start
+        // does not turn healthy targets into Errors; the start
         // itself may take one more timeout, so a target still ends within twice its timeout.
         long limit = deadlineNanos + (deadlineNanos - asked);
         try {

@@ -29,8 +29,8 @@ public final class NodeProbe {
     /** Children measuring at once: two overlap one's JVM start with the other's I/O. */
     public static final int DEFAULT_CONCURRENT = 2;
     /**
-     * Children left stuck in the kernel before no more are started: each holds 17-30 MiB until its
-     * read ends, and the agent's pod has a limit (docs/performance.md).
+     * Children left stuck in the kernel before no more are started: each holds a JVM's memory until
+     * its read ends, and the agent's pod has a limit (docs/performance.md).
      */
     public static final int DEFAULT_MAX_STUCK = 2;
 
@@ -64,7 +64,7 @@ public final class NodeProbe {
     }
 
     /**
-     * @param concurrent children measuring at once (each a JVM of 17-30 MiB)
+     * @param concurrent children measuring at once (each a small JVM)
      * @param stuck      children stuck in the kernel (this run's and, with a kept {@link HungTargets},
      *                   earlier runs') at which no more are started
      */
