@@ -1,6 +1,5 @@
 package io.storageprobe.agent.access;
 
-import io.storageprobe.agent.discovery.VolumeDiscovery;
 import io.storageprobe.agent.nativeio.Statx;
 import io.storageprobe.agent.target.Measurement;
 import io.storageprobe.agent.target.Target;
@@ -8,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A PersistentVolume kubelet attached to the node ({@link VolumeDiscovery} finds them), only ever
+ * A PersistentVolume kubelet attached to the node (VolumeDiscovery finds them), only ever
  * read: a block volume through its device node, exactly like a disk; a filesystem volume through
  * a disk image already in it ({@link DiskImage}). Nothing in a user's volume is created, written or
  * deleted, so a volume gets neither the write probe nor a scratch file.
@@ -16,11 +15,6 @@ import java.util.Optional;
 final class VolumeTarget implements TargetAccess {
     @Override
     public Measurement measure(Target target) throws TargetError {
-        if (target.isMissingKubeletRoot()) {
-            throw new TargetError("no kubelet root directory at " + target.name() + " (no pods/ in it): set the"
-                    + " kubelet root the node uses (" + VolumeDiscovery.KUBELET_ROOT_ENV + "; microk8s:"
-                    + " /var/snap/microk8s/common/var/lib/kubelet, k0s: /var/lib/k0s/kubelet)");
-        }
         // Followed: a pod's volumeDevices entry is a symlink to the device node.
         Statx stat = TargetFiles.statx(target.name());
         if (stat.isBlockDevice()) {

@@ -36,12 +36,12 @@ public final class DeviceDiscovery {
         this.volumeDiscovery = volumeDiscovery;
     }
 
-    public static List<Target> targets(TargetSelection selection) {
+    public static FoundTargets targets(TargetSelection selection) {
         return new DeviceDiscovery().select(selection);
     }
 
     /** As {@code check} selects: the named targets, else the node's disks; then paths, files and volumes. */
-    public List<Target> select(TargetSelection selection) {
+    public FoundTargets select(TargetSelection selection) {
         boolean discoverDisks = !selection.namesTargets();
         KubeletVolumes kubelet = discoverDisks || selection.volumes()
                 ? volumeDiscovery.scan(selection.volumes()) : KubeletVolumes.none();
@@ -56,7 +56,7 @@ public final class DeviceDiscovery {
         if (selection.volumes()) {
             targets.addAll(kubelet.targets());
         }
-        return targets;
+        return new FoundTargets(targets, selection.volumes() ? kubelet.problems() : List.of());
     }
 
     /**

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storageprobe.agent.nativeio.Errno;
 import io.storageprobe.agent.nativeio.NativeError;
 import io.storageprobe.agent.nativeio.Statx;
+import io.storageprobe.agent.target.Measurement;
 import io.storageprobe.agent.target.Target;
+import io.storageprobe.api.result.TargetKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -133,7 +135,12 @@ public final class VolumeDiscovery {
             }
             LOG.warn("no kubelet directory at {} (no pods/ in it): no volumes to probe; {} names kubelet's root",
                     kubelet, KUBELET_ROOT_ENV);
-            return new KubeletVolumes(List.of(Target.missingKubeletRoot(kubelet.toString())), Map.of());
+            // Reported in the result as the volumes asked for, so a wrong root is an Error there
+            // rather than a node that seems to have no volumes.
+            return new KubeletVolumes(List.of(), Map.of(), List.of(Measurement.error(
+                    new Target(TargetKind.VOLUME, kubelet.toString(), null), null, "no kubelet root directory at "
+                            + kubelet + " (no pods/ in it): set the kubelet root the node uses (" + KUBELET_ROOT_ENV
+                            + "; microk8s: /var/snap/microk8s/common/var/lib/kubelet, k0s: /var/lib/k0s/kubelet)")));
         }
         MountTable mounts = MountTable.read(mountinfo);
         for (Path pv : list(kubelet.resolve("plugins/kubernetes.io/csi/volumeDevices"))) {
@@ -174,7 +181,7 @@ public final class VolumeDiscovery {
         }
         mounts.under(kubelet.resolve("pods")).forEach(scan::podMount);
         mounts.under(kubelet.resolve("plugins/kubernetes.io/csi")).forEach(scan::stagingMount);
-        return new KubeletVolumes(probing ? List.copyOf(scan.found.values()) : List.of(), scan.devices);
+        return new KubeletVolumes(probing ? List.copyOf(scan.found.values()) : List.of(), scan.devices, List.of());
     }
 
     /** One pass over kubelet's directory: what it found so far, and how loudly it reports a skip. */

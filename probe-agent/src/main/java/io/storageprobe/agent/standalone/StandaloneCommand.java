@@ -65,7 +65,7 @@ public final class StandaloneCommand {
         StandaloneProbe probe = new StandaloneProbe(options.probe(), node,
                 new TargetSelection(null, null, options.devices(), options.paths(), options.files(),
                         options.volumes()), rules, qemu);
-        String problem = startProblem(probe.targets(), options.volumes());
+        String problem = startProblem(probe.targets().targets(), options.volumes());
         if (problem != null) {
             err.println("storageprobe agent: " + problem);
             return FAILED;

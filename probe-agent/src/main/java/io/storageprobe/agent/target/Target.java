@@ -26,17 +26,4 @@ public record Target(TargetKind kind, String name, String persistentVolume) {
     public static Target volume(String path, String persistentVolume) {
         return new Target(TargetKind.VOLUME, path, persistentVolume);
     }
-
-    /**
-     * Volumes were asked for, but kubelet's root directory is not at {@code dir}: one volume target
-     * (the only one without a PersistentVolume) that reports it, so a wrong root is an error in the
-     * result rather than a node that seems to have no volumes.
-     */
-    public static Target missingKubeletRoot(String dir) {
-        return new Target(TargetKind.VOLUME, dir, null);
-    }
-
-    public boolean isMissingKubeletRoot() {
-        return kind == TargetKind.VOLUME && persistentVolume == null;
-    }
 }

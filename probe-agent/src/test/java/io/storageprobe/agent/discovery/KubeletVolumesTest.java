@@ -13,6 +13,7 @@ import io.storageprobe.agent.testing.LoopDevice;
 import io.storageprobe.agent.testing.VolumeSnapshot;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.result.TargetKind;
+import io.storageprobe.api.result.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,11 +145,15 @@ class KubeletVolumesTest {
         VolumeDiscovery microk8s = new VolumeDiscovery(kubelet.hostRoot(), "/var/snap/microk8s/common/var/lib/kubelet");
 
         assertThat(microk8s.scan(false)).isEqualTo(KubeletVolumes.none());
-        List<Target> volumes = microk8s.volumes();
-        assertThat(volumes).hasSize(1);
-        Measurement missing = new TargetProber().measure(volumes.get(0));
+        KubeletVolumes scanned = microk8s.scan(true);
+        assertThat(scanned.targets()).as("no volume target stands in for the missing root").isEmpty();
+        assertThat(scanned.problems()).hasSize(1);
+        Measurement missing = scanned.problems().get(0);
+        assertThat(missing.target()).isEqualTo(new Target(TargetKind.VOLUME,
+                kubelet.hostRoot().resolve("var/snap/microk8s/common/var/lib/kubelet").toString(), null));
         assertThat(missing.problem().reason()).startsWith("no kubelet root directory at "
                 + kubelet.hostRoot().resolve("var/snap/microk8s/common/var/lib/kubelet"));
+        assertThat(RuleSet.all().judge(missing).verdict()).as("an Error in the result, as before").isEqualTo(Verdict.Error);
         assertThat(new VolumeDiscovery(kubelet.hostRoot(), "var/lib/kubelet/").volumes())
                 .as("the default root, however written").extracting(Target::persistentVolume).contains("pv-ext4");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.storageprobe.agent.daemon.EngineProbeRunner;
 import io.storageprobe.agent.daemon.ProbeSettings;
+import io.storageprobe.agent.run.HungTargets;
 import io.storageprobe.agent.target.Target;
 import io.storageprobe.agent.testing.FakeKubelet;
 import io.storageprobe.agent.testing.LoopDevice;
@@ -55,7 +56,7 @@ class PersistentVolumeDisksTest {
     @Test
     void withoutVolumesEveryDiskBackingAPersistentVolumeIsLeftOutAndEachSkipIsLoggedOnce() throws Exception {
         Logged<List<Target>> found = logged(() -> discovery().select(
-                new TargetSelection(loops(), List.of(), null, null, null, false)));
+                new TargetSelection(loops(), List.of(), null, null, null, false)).targets());
 
         assertThat(found.value()).containsExactly(Target.device(nodeDisk.name()));
         String log = found.log();
@@ -98,13 +99,14 @@ class PersistentVolumeDisksTest {
 
     @Test
     void aDeviceTheUserNamesIsProbedAsAskedEvenWhenItBacksAPersistentVolume() {
-        assertThat(discovery().select(new TargetSelection(null, null, List.of(kubelet.block512().device()), null, null, false)))
+        assertThat(discovery().select(new TargetSelection(null, null, List.of(kubelet.block512().device()), null, null, false))
+                .targets())
                 .containsExactly(Target.device(kubelet.block512().device()));
     }
 
     @Test
     void theAgentsNodeResultHasNoPersistentVolumeDiskAmongItsDevices() {
-        EngineProbeRunner runner = new EngineProbeRunner(Duration.ofSeconds(60), discovery());
+        EngineProbeRunner runner = new EngineProbeRunner(Duration.ofSeconds(60), discovery(), new HungTargets());
 
         NodeResult withoutVolumes = runner.run("vmdisks", "worker-1", settings(false));
         assertThat(withoutVolumes.targets()).extracting(TargetResult::name).containsExactly(nodeDisk.name());
