@@ -51,9 +51,7 @@ public final class QemuJudgement {
                         .latentBecause(qemu == null ? null : qemu.version()) + ": " + o.reason());
             }
         }
-        return new TargetResult(t.kind(), t.name(), t.path(), t.filesystem(), t.device(), t.facts(), t.rules(),
-                failures.isEmpty() ? Verdict.Compatible : Verdict.Affected,
-                failures.isEmpty() ? null : String.join("; ", failures), latent.isEmpty() ? null : latent,
-                t.persistentVolume());
+        return t.judged(failures.isEmpty() ? Verdict.Compatible : Verdict.Affected,
+                failures.isEmpty() ? null : String.join("; ", failures), latent.isEmpty() ? null : latent);
     }
 }

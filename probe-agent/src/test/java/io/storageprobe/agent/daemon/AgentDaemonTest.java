@@ -121,7 +121,7 @@ class AgentDaemonTest {
         StorageProbe p = new StorageProbe();
         p.getMetadata().setName("vmdisks");
         p.getMetadata().setGeneration(generation);
-        p.setSpec(new StorageProbeSpec(null, null, new Targets(new DeviceTargets(include, null), null, null), null, "6h", null, null, null));
+        p.setSpec(new StorageProbeSpec(null, null, new Targets(new DeviceTargets(include, null), null, null, null, null), null, "6h", null, null, null));
         return p;
     }
 }
