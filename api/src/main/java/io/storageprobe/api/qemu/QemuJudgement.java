@@ -37,7 +37,7 @@ public final class QemuJudgement {
         if (t.verdict() != Verdict.Compatible && t.verdict() != Verdict.Affected) {
             return t;
         }
-        QemuVersion version = qemu == null ? null : qemu.parsed();
+        QemuVersion version = QemuVersion.inForce(qemu);
         List<String> failures = new ArrayList<>();
         List<String> latent = new ArrayList<>();
         for (RuleOutcome o : t.rules() == null ? List.<RuleOutcome>of() : t.rules()) {
@@ -51,9 +51,7 @@ public final class QemuJudgement {
                         .latentBecause(qemu == null ? null : qemu.version()) + ": " + o.reason());
             }
         }
-        return new TargetResult(t.kind(), t.name(), t.path(), t.filesystem(), t.device(), t.facts(), t.rules(),
-                failures.isEmpty() ? Verdict.Compatible : Verdict.Affected,
-                failures.isEmpty() ? null : String.join("; ", failures), latent.isEmpty() ? null : latent,
-                t.persistentVolume());
+        return t.judged(failures.isEmpty() ? Verdict.Compatible : Verdict.Affected,
+                failures.isEmpty() ? null : String.join("; ", failures), latent.isEmpty() ? null : latent);
     }
 }

@@ -1,5 +1,6 @@
 package io.storageprobe.api.qemu;
 
+import io.storageprobe.api.result.QemuInForce;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +26,15 @@ public record QemuVersion(int major, int minor, int micro) implements Comparable
         String[] parts = text.split("\\.");
         return new QemuVersion(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
                 parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
+    }
+
+    /** The version a result was judged for, or null when unknown or unparsable (then every rule counts). */
+    public static QemuVersion inForce(QemuInForce qemu) {
+        try {
+            return qemu == null || qemu.version() == null ? null : parse(qemu.version());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The version in the output of {@code qemu-img --version}, or null if there is none. */

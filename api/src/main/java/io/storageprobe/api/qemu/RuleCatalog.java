@@ -15,6 +15,13 @@ public final class RuleCatalog {
     public static final String DIO_NOT_BUFFERED = "dio-not-buffered";
     public static final String DIO_WRITE_ALIGNMENT = "dio-write-alignment";
     public static final String IMAGE_SIZE_ALIGNMENT = "image-size-alignment";
+    /** The names as a CEL list, for the CRD's check of spec.rules (an annotation takes only constants). */
+    public static final String NAMES_CEL = "['" + QEMU_LEGACY_DIO + "', '" + QEMU_ALIGNMENT_PROBE + "', '"
+            + DIO_ALIGNMENT_HONEST + "', '" + DIO_NOT_BUFFERED + "', '" + DIO_WRITE_ALIGNMENT + "', '"
+            + IMAGE_SIZE_ALIGNMENT + "']";
+    /** The names in prose, for the message of that check. */
+    public static final String NAMES_TEXT = QEMU_LEGACY_DIO + ", " + QEMU_ALIGNMENT_PROBE + ", " + DIO_ALIGNMENT_HONEST
+            + ", " + DIO_NOT_BUFFERED + ", " + DIO_WRITE_ALIGNMENT + " and " + IMAGE_SIZE_ALIGNMENT;
 
     public static final List<RuleInfo> RULES = List.of(
             RuleInfo.breaksQemuBefore(new QemuVersion(7, 2, 0), QEMU_LEGACY_DIO,

@@ -2,7 +2,6 @@ package io.storageprobe.api.result;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.storageprobe.api.qemu.QemuVersion;
 
 /**
  * The QEMU a verdict was judged for, and where that came from. A rule whose failure cannot break
@@ -24,15 +23,6 @@ public record QemuInForce(
 
     public static QemuInForce unknown(String why) {
         return new QemuInForce(null, NONE, why);
-    }
-
-    /** The parsed version, or null when unknown or unparsable (then every rule counts). */
-    public QemuVersion parsed() {
-        try {
-            return version == null ? null : QemuVersion.parse(version);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /** For tables and logs: "QEMU 9.1.0 (KubeVirt: ...)". */

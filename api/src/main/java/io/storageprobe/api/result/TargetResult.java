@@ -44,12 +44,9 @@ public record TargetResult(
         @JsonPropertyDescription("The PersistentVolume a volume target belongs to; null for other kinds.")
         String persistentVolume) {
 
-    /**
-     * Without a PersistentVolume: the shape before volume targets, kept for callers outside the
-     * agent (the operator's tests build results of the other kinds this way).
-     */
-    public TargetResult(TargetKind kind, String name, String path, String filesystem, String device, TargetFacts facts,
-                        List<RuleOutcome> rules, Verdict verdict, String reason, List<String> latentFindings) {
-        this(kind, name, path, filesystem, device, facts, rules, verdict, reason, latentFindings, null);
+    /** This target judged again: the same facts and rule outcomes with another verdict, reason and latent findings. */
+    public TargetResult judged(Verdict verdict, String reason, List<String> latentFindings) {
+        return new TargetResult(kind, name, path, filesystem, device, facts, rules, verdict, reason, latentFindings,
+                persistentVolume);
     }
 }

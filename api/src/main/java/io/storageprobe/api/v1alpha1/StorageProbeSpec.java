@@ -18,8 +18,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!has(self.nodeSelector) || self.nodeSelector.all(k, k.size() <= 317)",
         fieldPath = ".nodeSelector", message = "spec.nodeSelector keys must be at most 317 characters")
-@ValidationRule(value = "!has(self.rules) || self.rules.all(r, r in ['qemu-legacy-dio', 'qemu-alignment-probe', 'dio-alignment-honest', 'dio-not-buffered', 'dio-write-alignment', 'image-size-alignment'])",
-        fieldPath = ".rules", message = "spec.rules may only name qemu-legacy-dio, qemu-alignment-probe, dio-alignment-honest, dio-not-buffered, dio-write-alignment and image-size-alignment")
+@ValidationRule(value = "!has(self.rules) || self.rules.all(r, r in " + RuleCatalog.NAMES_CEL + ")",
+        fieldPath = ".rules", message = "spec.rules may only name " + RuleCatalog.NAMES_TEXT)
 @ValidationRule(value = "!has(self.rules) || self.rules.all(r, self.rules.exists_one(x, x == r))",
         fieldPath = ".rules", message = "spec.rules must not name a rule twice")
 @ValidationRule(value = "!has(self.interval) || duration(self.interval) >= duration('1m')",

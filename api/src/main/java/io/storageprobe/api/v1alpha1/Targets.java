@@ -32,15 +32,6 @@ public record Targets(
         @JsonPropertyDescription("Whether volume targets count toward the node verdict, and so its label, taint and the node alerts. Default: false: volumes are reported per StorageClass only, since a PersistentVolume of one bad StorageClass says nothing about the node's own disks or the other classes, and must not taint the node.")
         Boolean volumesInNodeVerdict) {
 
-    /** Without volumes (left unset: false), the shape before volume targets. */
-    public Targets(DeviceTargets devices, List<String> paths, List<String> files) {
-        this(devices, paths, files, null, null);
-    }
-
-    public Targets(DeviceTargets devices, List<String> paths, List<String> files, Boolean volumes) {
-        this(devices, paths, files, volumes, null);
-    }
-
     @JsonIgnore
     public boolean volumesCountForNodes() {
         return Boolean.TRUE.equals(volumes) && Boolean.TRUE.equals(volumesInNodeVerdict);

@@ -183,7 +183,7 @@ public final class StatusAggregator {
     private static AffectedNode latentNode(NodeResult r) {
         Set<String> rules = new TreeSet<>();
         Set<String> targets = new TreeSet<>();
-        QemuVersion qemu = r.qemu() == null ? null : r.qemu().parsed();
+        QemuVersion qemu = QemuVersion.inForce(r.qemu());
         for (TargetResult t : r.targets() == null ? List.<TargetResult>of() : r.targets()) {
             if (t.latentFindings() == null) {
                 continue;

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.storageprobe.agent.daemon.AgentDaemon;
-import io.storageprobe.agent.daemon.AgentMetrics;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.agent.daemon.AgentTimings;
 import io.storageprobe.agent.daemon.ProbeRunner;
 import io.storageprobe.api.result.NodeResult;

@@ -27,7 +27,7 @@ public final class MockApiServerMain {
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(args[1]);
         List<String> devices = List.of(args).subList(3, args.length);
-        probe.setSpec(new StorageProbeSpec(null, null, new Targets(new DeviceTargets(devices, List.of()), null, null),
+        probe.setSpec(new StorageProbeSpec(null, null, new Targets(new DeviceTargets(devices, List.of()), null, null, null, null),
                 null, args[2], null, null, null));
         client.resource(probe).create();
         System.out.println("URL " + url);

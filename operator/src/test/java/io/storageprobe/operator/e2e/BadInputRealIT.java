@@ -110,7 +110,7 @@ class BadInputRealIT {
                 .addToLabels(StorageProbe.PROBE_LABEL, PROBE).addToLabels(StorageProbe.NODE_LABEL, node).build());
         r.setSpec(new NodeResult(probe, node, "6.12.48-amd64", "boot", "Debian GNU/Linux 13 (trixie)", "2026-12-01T10:00:00Z",
                 "0.1.0", List.of(new TargetResult(TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, List.of(),
-                        verdict == null ? Verdict.Compatible : verdict, null, null)), verdict, null));
+                        verdict == null ? Verdict.Compatible : verdict, null, null, null)), verdict, null));
         return r;
     }
 

@@ -131,7 +131,7 @@ class OperatorEndToEndTest {
             client.nodes().resource(node(name)).create();
         }
         StorageProbe probe = probe(PROBE, new StorageProbeSpec(null, null,
-                new Targets(new DeviceTargets(List.of(loops.get(0).name(), loops.get(1).name()), List.of()), null, null),
+                new Targets(new DeviceTargets(List.of(loops.get(0).name(), loops.get(1).name()), List.of()), null, null, null, null),
                 null, "1h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
         client.resource(probe).create();
 

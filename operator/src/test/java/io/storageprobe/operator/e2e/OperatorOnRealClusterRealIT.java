@@ -122,7 +122,7 @@ class OperatorOnRealClusterRealIT {
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
         probe.setSpec(new StorageProbeSpec(null, null,
-                new Targets(new DeviceTargets(List.of(loops.get(0).name()), List.of()), null, null),
+                new Targets(new DeviceTargets(List.of(loops.get(0).name()), List.of()), null, null, null, null),
                 null, "1h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
         admin.resource(probe).create();
 

@@ -79,7 +79,7 @@ class StorageClassesRealIT {
         }
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
-        probe.setSpec(new StorageProbeSpec(null, null, new Targets(null, null, null, true), null, "1h", null, null, null));
+        probe.setSpec(new StorageProbeSpec(null, null, new Targets(null, null, null, true, null), null, "1h", null, null, null));
         StorageProbe created = admin.resource(probe).create();
         // What the agents of vol-a and vol-b write (the agent side is tested on real devices in probe-agent).
         admin.resource(result(created, "vol-a", volume("pv-ceph-1", Verdict.Affected), volume("pv-static", Verdict.Compatible))).create();
@@ -170,7 +170,7 @@ class StorageClassesRealIT {
 
     private static StorageProbeResult result(StorageProbe probe, String node, TargetResult... volumes) {
         List<TargetResult> targets = new java.util.ArrayList<>(List.of(volumes));
-        targets.add(new TargetResult(TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, List.of(), Verdict.Compatible, null, null));
+        targets.add(new TargetResult(TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, List.of(), Verdict.Compatible, null, null, null));
         Verdict worst = targets.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
         StorageProbeResult r = new StorageProbeResult();
         r.setMetadata(new ObjectMetaBuilder().withName(StorageProbeResult.nameFor(PROBE, node))

@@ -24,7 +24,7 @@ class AgentDaemonSetTest {
     @Test
     void mountsChosenPathsReadWriteAndFilesReadOnly() {
         DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null,
-                new Targets(null, List.of("/var/lib/kubelet"), List.of("/srv/vm/disk.img")), null, null, null, null, null)), SETTINGS);
+                new Targets(null, List.of("/var/lib/kubelet"), List.of("/srv/vm/disk.img"), null, null), null, null, null, null, null)), SETTINGS);
         Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getVolumeMounts()).anySatisfy(m -> {
             assertThat(m.getMountPath()).isEqualTo("/var/lib/kubelet");
@@ -41,7 +41,7 @@ class AgentDaemonSetTest {
         // Without propagation the agent would keep a private copy of every filesystem mounted under
         // a path target and hold it busy after the host unmounts it (RBD unmap, iSCSI logout fail).
         DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null,
-                new Targets(null, List.of("/var/lib/kubelet", "/srv/vms"), List.of("/srv/vm/disk.img", "/srv/vm/b.img")),
+                new Targets(null, List.of("/var/lib/kubelet", "/srv/vms"), List.of("/srv/vm/disk.img", "/srv/vm/b.img"), null, null),
                 null, null, null, null, null)), SETTINGS);
         Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
         List<String> targetVolumes = ds.getSpec().getTemplate().getSpec().getVolumes().stream()
@@ -63,7 +63,7 @@ class AgentDaemonSetTest {
     @Test
     void kubeletsRootIsAlwaysMountedReadOnlyWithHostMountsPropagatedAndNamedToTheAgent() {
         // Also without volume targets: disks that back PersistentVolumes are recognised from there.
-        for (Targets targets : new Targets[] {null, new Targets(null, null, null), new Targets(null, null, null, true)}) {
+        for (Targets targets : new Targets[] {null, new Targets(null, null, null, null, null), new Targets(null, null, null, true, null)}) {
             DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, targets, null, null, null, null, null)), SETTINGS);
             Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
             assertThat(env(c)).containsEntry("STORAGEPROBE_HOST_ROOT", "/host")

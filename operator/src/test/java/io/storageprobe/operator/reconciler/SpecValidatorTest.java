@@ -28,10 +28,10 @@ class SpecValidatorTest {
         assertThat(field(probe("p", spec("soon", null, null, null)))).contains("spec.interval");
         assertThat(field(probe("p", spec(null, List.of("no-such-rule"), null, null)))).contains("spec.rules");
         assertThat(field(probe("p", spec(null, List.of("dio-not-buffered", "dio-not-buffered"), null, null)))).contains("spec.rules");
-        assertThat(field(probe("p", spec(null, null, new Targets(new DeviceTargets(List.of("/dev/sda"), null), null, null), null))))
+        assertThat(field(probe("p", spec(null, null, new Targets(new DeviceTargets(List.of("/dev/sda"), null), null, null, null, null), null))))
                 .contains("spec.targets.devices.include");
-        assertThat(field(probe("p", spec(null, null, new Targets(null, List.of("relative"), null), null)))).contains("spec.targets.paths");
-        assertThat(field(probe("p", spec(null, null, new Targets(null, null, List.of("/a/../b")), null)))).contains("spec.targets.files");
+        assertThat(field(probe("p", spec(null, null, new Targets(null, List.of("relative"), null, null, null), null)))).contains("spec.targets.paths");
+        assertThat(field(probe("p", spec(null, null, new Targets(null, null, List.of("/a/../b"), null, null), null)))).contains("spec.targets.files");
         assertThat(field(probe("p", spec(null, null, null, List.of(new ProbeToleration("k", ProbeToleration.TolerationOperator.Exists, "v", null, null))))))
                 .contains("spec.tolerations[0].value");
     }

@@ -194,7 +194,7 @@ class StatusAggregatorTest {
         List<RuleOutcome> rules = List.of(
                 new RuleOutcome("qemu-legacy-dio", verdict == Verdict.Affected ? RuleStatus.Fail : RuleStatus.Pass, "test"),
                 new RuleOutcome("dio-not-buffered", RuleStatus.Pass, "test"));
-        TargetResult target = new TargetResult(TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, rules, verdict, null, null);
+        TargetResult target = new TargetResult(TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, rules, verdict, null, null, null);
         return new NodeResult("p", node, "6.1.0-50-amd64", "boot", "Debian", time, "test", List.of(target), verdict, null);
     }
 }

@@ -29,7 +29,7 @@ class StorageClassAggregatorTest {
     private static NodeResult node(String name, TargetResult... targets) {
         List<TargetResult> all = new ArrayList<>(List.of(targets));
         all.add(new TargetResult(TargetKind.DEVICE, "nvme0n1", "/dev/nvme0n1", null, "nvme0n1", null, List.of(), Verdict.Compatible,
-                null, null));
+                null, null, null));
         return new NodeResult("p", name, "6.1.0", "b", "Debian", "2026-12-01T10:00:00Z", "0.1.0", all, Verdict.Affected, null);
     }
 

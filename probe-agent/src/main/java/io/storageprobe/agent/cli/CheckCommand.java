@@ -1,11 +1,15 @@
 package io.storageprobe.agent.cli;
 
+import io.storageprobe.agent.flags.UsageException;
+import io.storageprobe.agent.localqemu.LocalQemu;
 import io.storageprobe.agent.nativeio.LibC;
-import io.storageprobe.agent.probe.DeviceDiscovery;
-import io.storageprobe.agent.probe.NodeProbe;
-import io.storageprobe.agent.probe.Target;
-import io.storageprobe.agent.probe.TargetSelection;
-import io.storageprobe.agent.daemon.AgentMetrics;
+import io.storageprobe.agent.discovery.DeviceDiscovery;
+import io.storageprobe.agent.discovery.FoundTargets;
+import io.storageprobe.agent.run.NodeProbe;
+import io.storageprobe.agent.target.Measurement;
+import io.storageprobe.agent.target.Target;
+import io.storageprobe.agent.discovery.TargetSelection;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.agent.report.AtomicFile;
 import io.storageprobe.agent.report.JsonReport;
 import io.storageprobe.agent.report.PrometheusReport;
@@ -51,8 +55,10 @@ public final class CheckCommand {
         TargetSelection selection = new TargetSelection(null, null, options.devices(), options.paths(), options.files(),
                 options.volumes());
         // Scratch mode probes its own devices plus what is named, never the discovered disks.
-        List<Target> targets = new ArrayList<>(options.scratch() && !selection.namesTargets()
-                ? List.of() : DeviceDiscovery.targets(selection));
+        FoundTargets found = options.scratch() && !selection.namesTargets()
+                ? new FoundTargets(List.of(), List.of()) : DeviceDiscovery.targets(selection);
+        List<Target> targets = new ArrayList<>(found.targets());
+        List<Measurement> problems = found.problems();
         // Only --scratch needs root up front (losetup, mount). Devices are tried: a user allowed to
         // read them (group disk) can probe them, and anyone else gets the open's real error.
         if (options.scratch() && LibC.geteuid() != 0) {
@@ -60,12 +66,12 @@ public final class CheckCommand {
                     + " or leave --scratch out");
             return PROBE_ERROR;
         }
-        if (!options.scratch() && targets.isEmpty() && options.volumes()) {
+        if (!options.scratch() && targets.isEmpty() && problems.isEmpty() && options.volumes()) {
             err.println("storageprobe check: no volume attached by kubelet found (see the log above for what was"
                     + " skipped); name other targets with --device, --path or --file");
             return PROBE_ERROR;
         }
-        if (!options.scratch() && targets.isEmpty()) {
+        if (!options.scratch() && targets.isEmpty() && problems.isEmpty()) {
             err.println("storageprobe check: no block device in /sys/block matches "
                     + String.join(" ", TargetSelection.DEFAULT_INCLUDE) + "; name targets with --device, --path or --file");
             return PROBE_ERROR;
@@ -74,21 +80,23 @@ public final class CheckCommand {
                 ? new QemuInForce(options.qemu(), QemuInForce.FLAG, "--qemu " + options.qemu())
                 : LocalQemu.detect();
         if (!options.scratch()) {
-            return probeAndReport(rules, targets, qemu, options);
+            return probeAndReport(rules, targets, problems, qemu, options);
         }
         try (ScratchDevices scratch = ScratchDevices.create(err)) {
             scratch.devices().forEach(d -> targets.add(Target.device(d)));
             targets.add(Target.file(scratch.file()));
-            return probeAndReport(rules, targets, qemu, options);
+            return probeAndReport(rules, targets, problems, qemu, options);
         } catch (IOException e) {
             err.println("storageprobe check: cannot set up scratch devices: " + e.getMessage());
             return PROBE_ERROR;
         }
     }
 
-    private int probeAndReport(RuleSet rules, List<Target> targets, QemuInForce qemu, CheckOptions options) {
+    private int probeAndReport(RuleSet rules, List<Target> targets, List<Measurement> problems, QemuInForce qemu,
+                               CheckOptions options) {
         long start = System.nanoTime();
-        NodeResult result = LocalQemuIo.judge(new NodeProbe(rules, options.timeout()).run("check", null, targets), qemu);
+        NodeResult result = rules.judge(NodeProbe.inChildProcesses(options.timeout()).run("check", null, targets)
+                .plus(problems), qemu);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         String text = switch (options.output()) {
             case TABLE -> TableReport.render(result);

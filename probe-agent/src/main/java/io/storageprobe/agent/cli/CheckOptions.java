@@ -1,6 +1,8 @@
 package io.storageprobe.agent.cli;
 
-import io.storageprobe.agent.probe.NodeProbe;
+import io.storageprobe.agent.flags.Flags;
+import io.storageprobe.agent.flags.UsageException;
+import io.storageprobe.agent.run.NodeProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

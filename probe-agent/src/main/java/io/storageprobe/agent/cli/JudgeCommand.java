@@ -3,6 +3,8 @@ package io.storageprobe.agent.cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storageprobe.agent.flags.Flags;
+import io.storageprobe.agent.flags.UsageException;
 import io.storageprobe.agent.report.JsonReport;
 import io.storageprobe.agent.report.TableReport;
 import io.storageprobe.api.qemu.QemuJudgement;

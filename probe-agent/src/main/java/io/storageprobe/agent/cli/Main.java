@@ -1,9 +1,9 @@
 package io.storageprobe.agent.cli;
 
 import io.storageprobe.agent.nativeio.Abi;
-import io.storageprobe.agent.probe.AgentVersion;
-import io.storageprobe.agent.probe.MeasurementJson;
-import io.storageprobe.agent.probe.Target;
+import io.storageprobe.agent.run.AgentVersion;
+import io.storageprobe.agent.run.MeasurementJson;
+import io.storageprobe.agent.target.Target;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.StringReader;

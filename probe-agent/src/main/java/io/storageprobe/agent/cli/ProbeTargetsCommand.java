@@ -1,11 +1,11 @@
 package io.storageprobe.agent.cli;
 
 import io.storageprobe.agent.nativeio.LibC;
-import io.storageprobe.agent.probe.ChildProbe;
-import io.storageprobe.agent.probe.Measurement;
-import io.storageprobe.agent.probe.MeasurementJson;
-import io.storageprobe.agent.probe.Target;
-import io.storageprobe.agent.probe.TargetProber;
+import io.storageprobe.agent.run.ChildProbe;
+import io.storageprobe.agent.target.Measurement;
+import io.storageprobe.agent.run.MeasurementJson;
+import io.storageprobe.agent.target.Target;
+import io.storageprobe.agent.access.TargetProber;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;

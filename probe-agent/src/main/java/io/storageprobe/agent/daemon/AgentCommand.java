@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.storageprobe.agent.metrics.AgentHttpServer;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import java.io.IOException;
 import java.time.Clock;
 

@@ -1,6 +1,8 @@
 package io.storageprobe.agent.daemon;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.storageprobe.agent.metrics.AgentMetrics;
+import io.storageprobe.agent.metrics.WriteFailure;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import java.time.Clock;

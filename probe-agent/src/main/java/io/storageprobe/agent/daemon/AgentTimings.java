@@ -15,7 +15,7 @@ import java.time.Duration;
 public record AgentTimings(Duration specRefresh, Duration retryMin, Duration retryMax, Duration intervalOverride) {
     /**
      * The spec is re-read every 15 minutes: a changed spec also changes the DaemonSet's pod template
-     * (restarting the agents), so this is only a fallback, and at 5,000 nodes a 1-minute poll was
+     * (restarting the agents), so this is only a fallback, and at 5,000 nodes a 1-minute poll would be
      * 300,000 GETs an hour (docs/performance.md).
      */
     public static final AgentTimings PRODUCTION =

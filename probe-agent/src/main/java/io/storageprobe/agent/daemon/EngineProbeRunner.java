@@ -1,12 +1,12 @@
 package io.storageprobe.agent.daemon;
 
-import io.storageprobe.agent.probe.DeviceDiscovery;
-import io.storageprobe.agent.probe.HungTargets;
-import io.storageprobe.agent.probe.KubeletVolumes;
-import io.storageprobe.agent.probe.NodeProbe;
-import io.storageprobe.agent.probe.Target;
+import io.storageprobe.agent.discovery.DeviceDiscovery;
+import io.storageprobe.agent.run.HungTargets;
+import io.storageprobe.agent.discovery.KubeletVolumes;
+import io.storageprobe.agent.run.NodeProbe;
+import io.storageprobe.agent.target.NodeMeasurement;
+import io.storageprobe.agent.target.Target;
 import io.storageprobe.agent.verdict.RuleSet;
-import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,25 +17,20 @@ public final class EngineProbeRunner implements ProbeRunner {
     private final Duration timeout;
     private final DeviceDiscovery discovery;
     /** Kept across runs: a target whose probe is still stuck is reported, not read again. */
-    private final HungTargets hung = new HungTargets();
+    private final HungTargets hung;
 
     public EngineProbeRunner() {
-        this(NodeProbe.DEFAULT_TIMEOUT);
+        this(NodeProbe.DEFAULT_TIMEOUT, new DeviceDiscovery(), new HungTargets());
     }
 
-    public EngineProbeRunner(Duration perTargetTimeout) {
-        this(perTargetTimeout, new DeviceDiscovery());
-    }
-
-    /** @param discovery where the node's disks and kubelet's volumes are found */
-    public EngineProbeRunner(Duration perTargetTimeout, DeviceDiscovery discovery) {
+    /**
+     * @param discovery where the node's disks and kubelet's volumes are found
+     * @param hung      the probes still stuck in the kernel, kept across runs
+     */
+    public EngineProbeRunner(Duration perTargetTimeout, DeviceDiscovery discovery, HungTargets hung) {
         this.timeout = perTargetTimeout;
         this.discovery = discovery;
-    }
-
-    /** How many earlier probes are stuck in the kernel right now. */
-    public int stuckProbes() {
-        return hung.count();
+        this.hung = hung;
     }
 
     @Override
@@ -51,9 +46,10 @@ public final class EngineProbeRunner implements ProbeRunner {
         if (settings.volumes()) {
             targets.addAll(kubelet.targets());
         }
-        // The default limits: two children of about 17-30 MiB each at once, and two stuck ones at
-        // most, charged to the agent's pod, whose agent runs at about 89 MiB of its 192 MiB limit.
-        return QemuJudgement.judge(new NodeProbe(RuleSet.named(settings.rules()), timeout, hung)
-                .run(probe, node, targets), settings.qemu());
+        // The default limits: two children at once, and two stuck ones at most, since their memory
+        // is charged to the agent's pod and its limit (docs/performance.md has the figures).
+        NodeMeasurement measured = NodeProbe.inChildProcesses(timeout, hung).run(probe, node, targets)
+                .plus(settings.volumes() ? kubelet.problems() : List.of());
+        return RuleSet.named(settings.rules()).judge(measured, settings.qemu());
     }
 }

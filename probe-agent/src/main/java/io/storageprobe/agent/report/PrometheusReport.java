@@ -2,7 +2,7 @@ package io.storageprobe.agent.report;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.storageprobe.agent.daemon.AgentMetrics;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.api.result.NodeResult;
 import java.time.Duration;
 

@@ -1,6 +1,6 @@
 package io.storageprobe.agent.standalone;
 
-import io.storageprobe.agent.daemon.AgentMetrics;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;

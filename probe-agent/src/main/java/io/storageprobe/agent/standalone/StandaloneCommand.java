@@ -2,15 +2,15 @@ package io.storageprobe.agent.standalone;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.storageprobe.agent.cli.LocalQemu;
-import io.storageprobe.agent.cli.UsageException;
-import io.storageprobe.agent.daemon.AgentHttpServer;
-import io.storageprobe.agent.daemon.AgentMetrics;
+import io.storageprobe.agent.localqemu.LocalQemu;
+import io.storageprobe.agent.flags.UsageException;
+import io.storageprobe.agent.metrics.AgentHttpServer;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.agent.nativeio.Abi;
 import io.storageprobe.agent.nativeio.LibC;
-import io.storageprobe.agent.probe.NodeInfo;
-import io.storageprobe.agent.probe.Target;
-import io.storageprobe.agent.probe.TargetSelection;
+import io.storageprobe.agent.discovery.NodeInfo;
+import io.storageprobe.agent.target.Target;
+import io.storageprobe.agent.discovery.TargetSelection;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.result.TargetKind;
@@ -65,7 +65,7 @@ public final class StandaloneCommand {
         StandaloneProbe probe = new StandaloneProbe(options.probe(), node,
                 new TargetSelection(null, null, options.devices(), options.paths(), options.files(),
                         options.volumes()), rules, qemu);
-        String problem = startProblem(probe.targets(), options.volumes());
+        String problem = startProblem(probe.targets().targets(), options.volumes());
         if (problem != null) {
             err.println("storageprobe agent: " + problem);
             return FAILED;

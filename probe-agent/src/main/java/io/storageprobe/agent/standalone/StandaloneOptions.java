@@ -1,8 +1,8 @@
 package io.storageprobe.agent.standalone;
 
-import io.storageprobe.agent.cli.Flags;
-import io.storageprobe.agent.cli.UsageException;
-import io.storageprobe.agent.daemon.AgentMetrics;
+import io.storageprobe.agent.flags.Flags;
+import io.storageprobe.agent.flags.UsageException;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.agent.daemon.AgentOptions;
 import io.storageprobe.api.v1alpha1.ProbeInterval;
 import java.time.Duration;

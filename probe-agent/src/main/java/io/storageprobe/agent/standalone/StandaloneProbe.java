@@ -1,14 +1,12 @@
 package io.storageprobe.agent.standalone;
 
-import io.storageprobe.agent.cli.LocalQemuIo;
-import io.storageprobe.agent.probe.DeviceDiscovery;
-import io.storageprobe.agent.probe.NodeProbe;
-import io.storageprobe.agent.probe.Target;
-import io.storageprobe.agent.probe.TargetSelection;
+import io.storageprobe.agent.discovery.DeviceDiscovery;
+import io.storageprobe.agent.discovery.FoundTargets;
+import io.storageprobe.agent.run.NodeProbe;
+import io.storageprobe.agent.discovery.TargetSelection;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;
-import java.util.List;
 
 /**
  * One probe run of this host, the way {@code check} selects targets: the named ones, else the
@@ -16,11 +14,13 @@ import java.util.List;
  */
 record StandaloneProbe(String probe, String node, TargetSelection selection, RuleSet rules, QemuInForce qemu) {
 
-    List<Target> targets() {
+    FoundTargets targets() {
         return DeviceDiscovery.targets(selection);
     }
 
     NodeResult run() {
-        return LocalQemuIo.judge(new NodeProbe(rules, NodeProbe.DEFAULT_TIMEOUT).run(probe, node, targets()), qemu);
+        FoundTargets found = targets();
+        return rules.judge(NodeProbe.inChildProcesses(NodeProbe.DEFAULT_TIMEOUT).run(probe, node, found.targets())
+                .plus(found.problems()), qemu);
     }
 }

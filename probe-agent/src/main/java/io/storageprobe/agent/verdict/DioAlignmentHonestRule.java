@@ -1,5 +1,6 @@
 package io.storageprobe.agent.verdict;
 
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.ProbeRead;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
@@ -21,11 +22,9 @@ import java.util.stream.Stream;
  * that violates statx and succeeds proves nothing; one that meets it and fails still does.
  */
 public final class DioAlignmentHonestRule implements Rule {
-    public static final String NAME = "dio-alignment-honest";
-
     @Override
     public String name() {
-        return NAME;
+        return RuleCatalog.DIO_ALIGNMENT_HONEST;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.storageprobe.agent.verdict;
 
-import io.storageprobe.agent.probe.Filesystems;
+import io.storageprobe.agent.access.Filesystems;
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.LoopBacking;
 import io.storageprobe.api.result.ProbeRead;
 import io.storageprobe.api.result.ProbeWrite;
@@ -24,11 +25,9 @@ import java.util.stream.Stream;
  * its backing file through the page cache, so it is judged from sysfs.
  */
 public final class DioNotBufferedRule implements Rule {
-    public static final String NAME = "dio-not-buffered";
-
     @Override
     public String name() {
-        return NAME;
+        return RuleCatalog.DIO_NOT_BUFFERED;
     }
 
     @Override

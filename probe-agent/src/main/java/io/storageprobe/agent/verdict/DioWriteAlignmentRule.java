@@ -1,5 +1,6 @@
 package io.storageprobe.agent.verdict;
 
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.ProbeWrite;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
@@ -24,11 +25,9 @@ import java.util.stream.Collectors;
  * 6.18), so its statx alone proves no failure.
  */
 public final class DioWriteAlignmentRule implements ProbedAlignmentRule {
-    public static final String NAME = "dio-write-alignment";
-
     @Override
     public String name() {
-        return NAME;
+        return RuleCatalog.DIO_WRITE_ALIGNMENT;
     }
 
     @Override

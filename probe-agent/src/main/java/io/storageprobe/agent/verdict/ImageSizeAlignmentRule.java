@@ -1,5 +1,6 @@
 package io.storageprobe.agent.verdict;
 
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.TargetFacts;
@@ -14,12 +15,11 @@ import io.storageprobe.api.result.TargetFacts;
  * size is a multiple of its logical block size.
  */
 public final class ImageSizeAlignmentRule implements ProbedAlignmentRule {
-    public static final String NAME = "image-size-alignment";
     private static final long SECTOR = 512;
 
     @Override
     public String name() {
-        return NAME;
+        return RuleCatalog.IMAGE_SIZE_ALIGNMENT;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.storageprobe.agent.verdict;
 
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.ProbeRead;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
@@ -18,11 +19,9 @@ import java.util.stream.Stream;
  * page size), raw_probe_alignment fails and QEMU refuses to open the disk with cache=none.
  */
 public final class QemuAlignmentProbeRule implements Rule {
-    public static final String NAME = "qemu-alignment-probe";
-
     @Override
     public String name() {
-        return NAME;
+        return RuleCatalog.QEMU_ALIGNMENT_PROBE;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.storageprobe.agent.verdict;
 
+import io.storageprobe.api.qemu.RuleCatalog;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.SplitVectorRead;
@@ -11,11 +12,9 @@ import io.storageprobe.api.result.TargetFacts;
  * alignment's size, and the kernel (6.0 to 6.17) rejects them.
  */
 public final class QemuLegacyDioRule implements ProbedAlignmentRule {
-    public static final String NAME = "qemu-legacy-dio";
-
     @Override
     public String name() {
-        return NAME;
+        return RuleCatalog.QEMU_LEGACY_DIO;
     }
 
     @Override

@@ -4,7 +4,7 @@ package io.storageprobe.agent.verdict;
  * QEMU opens files on NFS with no alignment at all: block/file-posix.c's dio_byte_aligned() is
  * true for NFS_SUPER_MAGIC, so raw_needs_alignment() is false and raw_probe_alignment() probes
  * nothing and sets request and buffer alignment to 1. Guest requests reach NFS as they come, and
- * statx(STATX_DIOALIGN), which NFS clients since 2025 answer with mem 4 / offset PAGE_SIZE, is
+ * statx(STATX_DIOALIGN), which newer NFS clients answer with mem 4 / offset PAGE_SIZE, is
  * never asked. The rules judge NFS targets as QEMU treats them (kernel-facts.md section 10).
  */
 final class QemuOnNfs {

@@ -1,7 +1,11 @@
 package io.storageprobe.agent.verdict;
 
-import io.storageprobe.agent.probe.Measurement;
+import io.storageprobe.agent.localqemu.LocalQemuIo;
+import io.storageprobe.agent.target.Measurement;
+import io.storageprobe.agent.target.NodeMeasurement;
 import io.storageprobe.api.qemu.QemuJudgement;
+import io.storageprobe.api.result.NodeResult;
+import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
@@ -9,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The rules selected for a run, and the verdict they give a measured target. */
+/**
+ * The rules selected for a run, and the verdicts they give: the one place in the agent where
+ * measurements become verdicts, judged for the QEMU in force ({@link #judge(NodeMeasurement, QemuInForce)}).
+ */
 public final class RuleSet {
     /** In {@link io.storageprobe.api.qemu.RuleCatalog}'s order, which a test pins. */
     private static final List<Rule> BUILT_IN = List.of(new QemuLegacyDioRule(), new QemuAlignmentProbeRule(),
@@ -24,10 +31,6 @@ public final class RuleSet {
 
     public static RuleSet all() {
         return new RuleSet(BUILT_IN);
-    }
-
-    public static List<String> builtInNames() {
-        return BUILT_IN.stream().map(Rule::name).toList();
     }
 
     /** The named rules in the order given; none means all. Throws naming the first unknown rule. */
@@ -54,7 +57,8 @@ public final class RuleSet {
     /**
      * design.md section 3: Error if probing failed, Unsupported if O_DIRECT cannot be used,
      * Affected if a selected rule fails, else Compatible. Every failure counts here, as for an
-     * unknown QEMU; {@link QemuJudgement} judges the outcomes again for the QEMU in force.
+     * unknown QEMU; {@link #judge(NodeMeasurement, QemuInForce)} judges the outcomes again for the
+     * QEMU in force.
      */
     public TargetResult judge(Measurement m) {
         // Unsupported needs no facts (a device too small to read, a filesystem refusing O_DIRECT at open).
@@ -66,8 +70,19 @@ public final class RuleSet {
             return result(m, List.of(), Verdict.Unsupported, m.problem().reason());
         }
         List<RuleOutcome> outcomes = rules.stream().map(r -> r.evaluate(m.facts(), m.filesystem())).toList();
-        // Judged for an unknown QEMU here (every failure counts); callers judge again for the QEMU in force.
+        // Judged for an unknown QEMU here (every failure counts): a target's verdict without a node around it.
         return QemuJudgement.judge(result(m, outcomes, Verdict.Compatible, null), null);
+    }
+
+    /**
+     * A node's measurements judged by these rules for {@code qemu} (null: unknown, every failure
+     * counts); where the local QEMU's version could be wrong, its qemu-io decides ({@link LocalQemuIo}).
+     */
+    public NodeResult judge(NodeMeasurement node, QemuInForce qemu) {
+        List<TargetResult> targets = node.targets().stream().map(this::judge).toList();
+        Verdict verdict = targets.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
+        return LocalQemuIo.judge(new NodeResult(node.probe(), node.node(), node.kernelRelease(), node.bootId(),
+                node.osImage(), node.probeTime(), node.agentVersion(), targets, verdict, null), qemu);
     }
 
     private static TargetResult result(Measurement m, List<RuleOutcome> outcomes, Verdict verdict, String reason) {

@@ -1,7 +1,7 @@
 package io.storageprobe.agent.bench;
 
-import io.storageprobe.agent.probe.Target;
-import io.storageprobe.agent.probe.TargetProber;
+import io.storageprobe.agent.target.Target;
+import io.storageprobe.agent.access.TargetProber;
 import io.storageprobe.agent.verdict.RuleSet;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -1,14 +1,12 @@
 package io.storageprobe.agent.cli;
 
+import static io.storageprobe.agent.testing.CheckRun.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storageprobe.agent.testing.CheckRun;
 import io.storageprobe.agent.testing.LoopDevice;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -20,21 +18,9 @@ import org.junit.jupiter.api.Test;
 class ImageSizeAlignmentTest {
 
     private static JsonNode check(String... args) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        new CheckCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("Exception");
-        return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
-    }
-
-    private static JsonNode rule(JsonNode target, String name) {
-        for (JsonNode r : target.at("/rules")) {
-            if (r.at("/rule").asText().equals(name)) {
-                return r;
-            }
-        }
-        throw new AssertionError(name + " missing in " + target);
+        CheckRun run = CheckRun.of(args);
+        assertThat(run.err()).doesNotContain("Exception");
+        return run.json();
     }
 
     private static Path image(Path dir, String name, long bytes) throws Exception {

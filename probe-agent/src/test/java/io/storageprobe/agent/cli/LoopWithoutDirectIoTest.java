@@ -1,14 +1,12 @@
 package io.storageprobe.agent.cli;
 
+import static io.storageprobe.agent.testing.CheckRun.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storageprobe.agent.testing.CheckRun;
 import io.storageprobe.agent.testing.LoopDevice;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,24 +19,10 @@ import org.junit.jupiter.api.Test;
  * image on a filesystem on it.
  */
 class LoopWithoutDirectIoTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-    private JsonNode checkJson(String... args) throws Exception {
-        out.reset();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new CheckCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
-        assertThat(code).as("informational only: " + out + err).isZero();
-        return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
-    }
-
-    private static JsonNode rule(JsonNode target, String name) {
-        for (JsonNode r : target.at("/rules")) {
-            if (r.at("/rule").asText().equals(name)) {
-                return r;
-            }
-        }
-        throw new AssertionError(name + " missing in " + target);
+    private static JsonNode checkJson(String... args) throws Exception {
+        CheckRun run = CheckRun.of(args);
+        assertThat(run.code()).as("informational only: " + run.out() + run.err()).isZero();
+        return run.json();
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.DeviceTargets;
@@ -120,7 +121,7 @@ class AgentDaemonTest {
         StorageProbe p = new StorageProbe();
         p.getMetadata().setName("vmdisks");
         p.getMetadata().setGeneration(generation);
-        p.setSpec(new StorageProbeSpec(null, null, new Targets(new DeviceTargets(include, null), null, null), null, "6h", null, null, null));
+        p.setSpec(new StorageProbeSpec(null, null, new Targets(new DeviceTargets(include, null), null, null, null, null), null, "6h", null, null, null));
         return p;
     }
 }

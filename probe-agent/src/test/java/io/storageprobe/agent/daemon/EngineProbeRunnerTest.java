@@ -2,6 +2,8 @@ package io.storageprobe.agent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.storageprobe.agent.discovery.DeviceDiscovery;
+import io.storageprobe.agent.run.HungTargets;
 import io.storageprobe.agent.testing.HangingFilesystem;
 import io.storageprobe.agent.testing.LoopDevice;
 import io.storageprobe.api.result.NodeResult;
@@ -18,7 +20,8 @@ class EngineProbeRunnerTest {
     void aTargetStillHungAtTheNextCycleIsReportedWithoutASecondWorkerAndTheOthersAreProbed() throws Exception {
         // The FUSE mount is closed first: killing hangfs releases the stuck worker.
         try (LoopDevice loop = LoopDevice.create(4096); HangingFilesystem fuse = HangingFilesystem.mount()) {
-            EngineProbeRunner runner = new EngineProbeRunner(Duration.ofSeconds(5));
+            HungTargets hung = new HungTargets();
+            EngineProbeRunner runner = new EngineProbeRunner(Duration.ofSeconds(5), new DeviceDiscovery(), hung);
             ProbeSettings settings = new ProbeSettings("uid", 1, List.of(loop.name()), List.of(), List.of(),
                     List.of(fuse.file().toString()), List.of(), Duration.ofMinutes(1), QemuInForce.unknown("test"), false);
 
@@ -37,7 +40,7 @@ class EngineProbeRunnerTest {
             assertThat(device(second, loop).facts()).as("the other target is still probed").isNotNull();
             // hangfs and the stuck worker of cycle 1; the device's worker of cycle 2 has exited.
             assertThat(liveDescendants()).as("no second worker on the hung target").isEqualTo(running);
-            assertThat(runner.stuckProbes()).isEqualTo(1);
+            assertThat(hung.count()).isEqualTo(1);
             System.out.printf("agent cycle with one hung target: first %d ms, second %d ms%n",
                     firstCycle / 1_000_000, secondCycle / 1_000_000);
         }

@@ -3,8 +3,8 @@ package io.storageprobe.agent.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.storageprobe.agent.fixture.KernelMatrixFixture;
-import io.storageprobe.agent.probe.Measurement;
-import io.storageprobe.agent.probe.Target;
+import io.storageprobe.agent.target.Measurement;
+import io.storageprobe.agent.target.Target;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;

@@ -3,7 +3,7 @@ package io.storageprobe.agent.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.storageprobe.agent.probe.NodeInfo;
+import io.storageprobe.agent.discovery.NodeInfo;
 import io.storageprobe.agent.testing.LoopDevice;
 import io.storageprobe.agent.testing.Scrape;
 import java.io.BufferedReader;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.storageprobe.agent.daemon.AgentHttpServer;
-import io.storageprobe.agent.daemon.AgentMetrics;
-import io.storageprobe.agent.probe.NodeInfo;
-import io.storageprobe.agent.probe.TargetSelection;
+import io.storageprobe.agent.metrics.AgentHttpServer;
+import io.storageprobe.agent.metrics.AgentMetrics;
+import io.storageprobe.agent.discovery.NodeInfo;
+import io.storageprobe.agent.discovery.TargetSelection;
 import io.storageprobe.agent.testing.LoopDevice;
 import io.storageprobe.agent.testing.Scrape;
 import io.storageprobe.agent.verdict.RuleSet;

@@ -3,7 +3,7 @@ package io.storageprobe.agent.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.storageprobe.agent.cli.UsageException;
+import io.storageprobe.agent.flags.UsageException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

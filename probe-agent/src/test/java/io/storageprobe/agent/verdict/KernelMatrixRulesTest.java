@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.storageprobe.agent.fixture.KernelMatrixFixture;
 import io.storageprobe.agent.fixture.KernelMatrixFixture.MeasuredTarget;
-import io.storageprobe.agent.probe.Measurement;
-import io.storageprobe.agent.probe.Target;
+import io.storageprobe.agent.target.Measurement;
+import io.storageprobe.agent.target.Target;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
 import io.storageprobe.api.result.TargetResult;

@@ -1,8 +1,0 @@
-package io.storageprobe.agent.cli;
-
-/** A bad command line: printed as one line followed by the usage text, exit code 2. */
-public final class UsageException extends Exception {
-    public UsageException(String message) {
-        super(message, null, false, false);
-    }
-}
