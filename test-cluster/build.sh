@@ -28,8 +28,8 @@ log() { printf '[test-cluster/build.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 if [ -e "$OUT/.complete" ]; then echo "$BIN"; exit 0; fi
 
-command -v dpkg-deb >/dev/null && command -v apt-get >/dev/null \
-  || { echo "build.sh: needs Debian's apt-get and dpkg-deb" >&2; exit 1; }
+command -v dpkg-deb >/dev/null && command -v apt-get >/dev/null && command -v python3 >/dev/null \
+  || { echo "build.sh: needs Debian's apt-get, dpkg-deb and python3" >&2; exit 1; }
 mkdir -p "$ROOT"
 WORK=$(mktemp -d "$ROOT/.build-XXXXXX")
 # Go's module cache files are read-only: make them writable so the trees can be removed.
