@@ -68,28 +68,30 @@ class Boots:
         self.settings, self.work, self.results = settings, work, results
         self.init_cpio, self.runtime_image = init_cpio, runtime_image
         self.slots = threading.Semaphore(settings.jobs)
-        self.threads, self.running, self.lock, self.stopped = [], set(), threading.Lock(), False
+        self.done, self.running, self.lock, self.stopped = [], set(), threading.Lock(), False
 
     def start(self, suite, kdir):
         self.slots.acquire()
-        t = threading.Thread(target=self._boot, args=(suite, kdir))
-        self.threads.append(t)
-        t.start()
+        done = threading.Event()
+        self.done.append(done)
+        threading.Thread(target=self._boot, args=(suite, kdir, done)).start()
 
     def wait(self):
-        for t in self.threads:
-            t.join()
+        # Events, not Thread.join: a join interrupted by a signal (Ctrl-C) takes the thread for
+        # finished (Python 3.11), and the cleanup would not wait for its status file.
+        for done in self.done:
+            done.wait()
 
     def stop(self):
-        """Ends the guests still running (timeout passes the TERM on to QEMU)."""
+        """Ends the guests still running (timeout passes the TERM on to QEMU) and waits for their
+        status files."""
         with self.lock:
             self.stopped = True
             for p in self.running:
                 p.terminate()
-        for p in list(self.running):
-            p.wait()
+        self.wait()
 
-    def _boot(self, suite, kdir):
+    def _boot(self, suite, kdir, done):
         try:
             abi = (kdir / "abi").read_text().strip()
             log(f"{suite}: booting {abi}")
@@ -107,7 +109,9 @@ class Boots:
             with self.lock:
                 self.running.discard(p)
             shutil.rmtree(self.work / f"boot-{suite}", ignore_errors=True)
-            if rc == 0:
+            if self.stopped:
+                status = "failed interrupted"
+            elif rc == 0:
                 status = f"booted {abi}"
             elif rc == 124:
                 status = f"failed boot timed out after {self.settings.timeout}s"
@@ -118,6 +122,7 @@ class Boots:
             log(f"{suite}: {status} (QEMU ran {int(time.monotonic() - t0)} s)")
         finally:
             self.slots.release()
+            done.set()
 
 
 def run(settings, work):
