@@ -57,14 +57,7 @@ for jar in "$AGENT_JAR" "$OPERATOR_JAR"; do
 done
 [[ "$IMAGE" == */*:* || "$IMAGE" == *:* ]] || die "IMAGE must be NAME:TAG, got '$IMAGE'"
 
-need=()
-command -v debootstrap >/dev/null || need+=(debootstrap)
-command -v umoci >/dev/null || need+=(umoci)
-command -v skopeo >/dev/null || need+=(skopeo)
-if (( ${#need[@]} )); then
-  log "installing ${need[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
-fi
+"$root/tools/host-tools.sh" debootstrap=debootstrap umoci=umoci skopeo=skopeo
 
 # The base recipe: any change here makes a new cache key (and so a new base).
 SUITE=trixie

@@ -19,15 +19,7 @@ die() { log "$*"; exit 1; }
 
 [[ -f "$archive" ]] || die "no archive at $archive: run image/build.sh first"
 (( EUID == 0 )) || die "needs root (containerd)"
-need=()
-command -v containerd >/dev/null || need+=(containerd)
-command -v runc >/dev/null || need+=(runc)
-command -v skopeo >/dev/null || need+=(skopeo)
-command -v docker-registry >/dev/null || need+=(docker-registry)
-if (( ${#need[@]} )); then
-  log "installing ${need[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
-fi
+"$root/tools/host-tools.sh" containerd=containerd runc=runc skopeo=skopeo docker-registry=docker-registry
 
 d="$(mktemp -d /tmp/storageprobe-check-archive-XXXXXX)"
 pids=()

