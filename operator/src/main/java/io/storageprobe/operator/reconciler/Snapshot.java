@@ -15,7 +15,7 @@ import io.storageprobe.api.result.TargetResult;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
-import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.trust.CheckedWriters;
 import io.storageprobe.operator.status.StorageClassAggregator;
 import io.storageprobe.operator.status.StorageClassReport;

@@ -3,7 +3,7 @@ package io.storageprobe.operator.status;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.qemu.ResolvedQemu;
-import io.storageprobe.operator.reconciler.SpecProblem;
+import io.storageprobe.operator.spec.SpecProblem;
 import java.time.Instant;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.storageprobe.operator.e2e;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.storageprobe.api.v1alpha1.StorageProbe;
-import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.reconciler.AgentDaemonSet;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -27,7 +27,7 @@ import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.api.v1alpha1.Targets;
-import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.StorageProbeOperator;
 import io.storageprobe.operator.http.OperatorHttpServer;
 import io.storageprobe.operator.reconciler.AgentDaemonSet;

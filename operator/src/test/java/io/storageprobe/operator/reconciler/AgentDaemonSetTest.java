@@ -11,7 +11,7 @@ import io.storageprobe.api.v1alpha1.ProbeToleration;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.Targets;
-import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.settings.OperatorSettings;
 import java.util.List;
 import org.assertj.core.groups.Tuple;
 import java.util.Map;

@@ -13,7 +13,7 @@ import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.qemu.ResolvedQemu;
-import io.storageprobe.operator.reconciler.SpecProblem;
+import io.storageprobe.operator.spec.SpecProblem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.storageprobe.operator;
+package io.storageprobe.operator.settings;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
