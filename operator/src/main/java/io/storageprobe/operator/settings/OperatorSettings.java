@@ -44,13 +44,6 @@ public record OperatorSettings(String namespace, String agentImage, String agent
         agentPodAnnotations = Map.copyOf(agentPodAnnotations);
     }
 
-    /** No pull secrets or pod annotations, the image's default architectures. */
-    public OperatorSettings(String namespace, String agentImage, String agentServiceAccount, String eventNamespace,
-                            int httpPort, Duration kubevirtPollPeriod, boolean checkWriters) {
-        this(namespace, agentImage, agentServiceAccount, eventNamespace, httpPort, kubevirtPollPeriod,
-                List.of(), DEFAULT_AGENT_ARCHITECTURES, Map.of(), checkWriters);
-    }
-
     public static OperatorSettings fromEnvironment(Map<String, String> env) {
         return new OperatorSettings(
                 env.getOrDefault("STORAGEPROBE_NAMESPACE", "storageprobe-system"),

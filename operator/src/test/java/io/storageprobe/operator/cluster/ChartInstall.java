@@ -75,13 +75,13 @@ public record ChartInstall(String namespace, String operatorServiceAccount, Stri
      * write with a plain ServiceAccount token.
      */
     public io.storageprobe.operator.settings.OperatorSettings operatorSettings() {
-        return new io.storageprobe.operator.settings.OperatorSettings(namespace, "registry.example/storageprobe:test",
+        return io.storageprobe.operator.settings.TestingOperatorSettings.of(namespace, "registry.example/storageprobe:test",
                 agentServiceAccount, "default", 0, io.storageprobe.operator.settings.OperatorSettings.DEFAULT_KUBEVIRT_POLL, false);
     }
 
     /** What the chart's operator Deployment is given, writer check included (as a deployed operator always has it). */
     public io.storageprobe.operator.settings.OperatorSettings operatorSettingsCheckingWriters() {
-        return new io.storageprobe.operator.settings.OperatorSettings(namespace, "registry.example/storageprobe:test",
+        return io.storageprobe.operator.settings.TestingOperatorSettings.of(namespace, "registry.example/storageprobe:test",
                 agentServiceAccount, "default", 0, io.storageprobe.operator.settings.OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
     }
 

@@ -24,6 +24,7 @@ import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.settings.OperatorSettings;
+import io.storageprobe.operator.settings.TestingOperatorSettings;
 import io.storageprobe.operator.StorageProbeOperator;
 import io.storageprobe.operator.cluster.AuditLog;
 import io.storageprobe.operator.cluster.ChartInstall;
@@ -82,7 +83,7 @@ class KubeVirtReleasesRealIT {
         this.admin = cluster.admin();
         this.view = new ProbeView(admin, chart.namespace());
         OperatorSettings chartSettings = chart.operatorSettings();
-        this.settings = new OperatorSettings(chartSettings.namespace(), chartSettings.agentImage(),
+        this.settings = TestingOperatorSettings.of(chartSettings.namespace(), chartSettings.agentImage(),
                 chartSettings.agentServiceAccount(), chartSettings.eventNamespace(), chartSettings.httpPort(), POLL,
                 chartSettings.checkWriters());
     }

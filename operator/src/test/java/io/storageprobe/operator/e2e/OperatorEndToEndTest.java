@@ -28,6 +28,7 @@ import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.api.v1alpha1.Targets;
 import io.storageprobe.operator.settings.OperatorSettings;
+import io.storageprobe.operator.settings.TestingOperatorSettings;
 import io.storageprobe.operator.StorageProbeOperator;
 import io.storageprobe.operator.http.OperatorHttpServer;
 import io.storageprobe.operator.reconciler.AgentDaemonSet;
@@ -63,7 +64,7 @@ class OperatorEndToEndTest {
     private static final String NAMESPACE = "storageprobe-system";
     private static final String PROBE = "vmdisks";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final OperatorSettings SETTINGS = new OperatorSettings(NAMESPACE, "registry.example/storageprobe:test",
+    private static final OperatorSettings SETTINGS = TestingOperatorSettings.of(NAMESPACE, "registry.example/storageprobe:test",
             "storageprobe-agent", "default", 0, Duration.ofSeconds(1), false);
     private static final Path AGENT_JAR = Path.of(System.getProperty("storageprobe.agent.jar", "../probe-agent/target/storageprobe.jar"));
     private static final Path CRDS = Path.of(System.getProperty("storageprobe.crds.dir", "../crds"));
