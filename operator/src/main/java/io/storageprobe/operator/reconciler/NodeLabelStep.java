@@ -1,7 +1,6 @@
 package io.storageprobe.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.operator.labels.NodeLabelPlan;
@@ -9,12 +8,10 @@ import io.storageprobe.operator.labels.NodeLabeler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 
 /** Puts each targeted node's verdict on it, and takes this probe's entries off every other node. */
 final class NodeLabelStep {
@@ -31,14 +28,11 @@ final class NodeLabelStep {
      * side on {@code patches}: one at a time, a patch's round trip (60 ms on a busy API server)
      * made 5,000 nodes take five minutes.
      *
+     * @param verdicts each counted node's verdict ({@link CountedResults#verdicts}); other nodes lose this probe's entries
      * @return whether every node is as it should be (false: the budget ran out first)
      */
-    boolean apply(StorageProbe probe, Snapshot snapshot, int budget, ExecutorService patches) {
+    boolean apply(StorageProbe probe, Snapshot snapshot, Map<String, Verdict> verdicts, int budget, ExecutorService patches) {
         String name = probe.getMetadata().getName();
-        Set<String> targeted = snapshot.targetedNames();
-        Map<String, Verdict> verdicts = snapshot.liveResults().stream()
-                .filter(r -> r.verdict() != null && targeted.contains(r.node()))
-                .collect(Collectors.toMap(NodeResult::node, NodeResult::verdict, (a, b) -> a));
         var actions = probe.getSpec() == null ? null : probe.getSpec().nodeActions();
         List<Callable<Boolean>> work = new ArrayList<>();
         for (Node node : snapshot.nodes().values()) {
