@@ -15,8 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
@@ -25,7 +23,6 @@ import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.settings.TestingOperatorSettings;
-import io.storageprobe.operator.StorageProbeOperator;
 import io.storageprobe.operator.cluster.AuditLog;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.RealApiServer;
@@ -72,8 +69,7 @@ class KubeVirtReleasesRealIT {
     private final KubernetesClient admin;
     private final ProbeView view;
     private final OperatorSettings settings;
-    private KubernetesClient operatorClient;
-    private StorageProbeOperator operator;
+    private RunningOperator operator;
     private SimulatedAgent agent;
     private ClusterRole removedFrom;
 
@@ -214,14 +210,12 @@ class KubeVirtReleasesRealIT {
     }
 
     private void startOperator() {
-        operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
-        operator = StorageProbeOperator.start(operatorClient, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        operator = RunningOperator.withChartsToken(cluster, chart, settings);
     }
 
     private void stopOperator() {
         if (operator != null) {
             operator.close();
-            operatorClient.close();
             operator = null;
         }
     }
