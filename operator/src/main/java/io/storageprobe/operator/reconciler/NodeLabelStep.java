@@ -5,6 +5,7 @@ import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.operator.labels.NodeLabelPlan;
 import io.storageprobe.operator.labels.NodeLabeler;
+import io.storageprobe.operator.labels.VerdictEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +14,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
-/** Puts each targeted node's verdict on it, and takes this probe's entries off every other node. */
+/**
+ * Puts each targeted node's verdict on it, and takes this probe's entries off every other node:
+ * plans each node once, has {@link NodeLabeler} patch the changed ones and {@link VerdictEvents}
+ * note each verdict as its node is done.
+ */
 final class NodeLabelStep {
     private final NodeLabeler labeler;
+    private final VerdictEvents events;
 
-    NodeLabelStep(NodeLabeler labeler) {
+    NodeLabelStep(NodeLabeler labeler, VerdictEvents events) {
         this.labeler = labeler;
+        this.events = events;
     }
 
     /**
@@ -37,10 +44,14 @@ final class NodeLabelStep {
         List<Callable<Boolean>> work = new ArrayList<>();
         for (Node node : snapshot.nodes().values()) {
             Verdict verdict = verdicts.get(node.getMetadata().getName());
-            if (!NodeLabelPlan.plan(node, name, verdict, actions).changed()) {
-                labeler.apply(node, name, verdict, actions); // nothing to patch: it only notes the verdict
+            NodeLabelPlan plan = NodeLabelPlan.plan(node, name, verdict, actions);
+            if (!plan.changed()) {
+                events.observe(node, name, verdict); // nothing to patch
             } else if (work.size() < budget) {
-                work.add(() -> labeler.apply(node, name, verdict, actions));
+                work.add(() -> {
+                    events.observe(node, name, verdict);
+                    return labeler.apply(node, plan, name, verdict, actions);
+                });
             } else {
                 runAll(work, patches);
                 return false;
@@ -52,8 +63,13 @@ final class NodeLabelStep {
 
     void removeAll(StorageProbe probe, Snapshot snapshot, ExecutorService patches) {
         List<Callable<Boolean>> work = new ArrayList<>();
+        String name = probe.getMetadata().getName();
         for (Node node : snapshot.nodes().values()) {
-            work.add(() -> labeler.apply(node, probe.getMetadata().getName(), null, null));
+            NodeLabelPlan plan = NodeLabelPlan.plan(node, name, null, null);
+            work.add(() -> {
+                events.observe(node, name, null);
+                return labeler.apply(node, plan, name, null, null);
+            });
         }
         runAll(work, patches);
     }

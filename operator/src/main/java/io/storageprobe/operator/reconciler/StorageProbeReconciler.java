@@ -182,7 +182,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         boolean statusChanged = !StatusAggregator.sameStatus(status, probe.getStatus());
         new UnreadableReleaseEvent(client, settings.eventNamespace())
                 .recordIfNew(probe, probe.getStatus() == null ? null : probe.getStatus().conditions(), status.conditions());
-        boolean nodesDone = problem.isPresent() || new NodeLabelStep(new NodeLabeler(client, events(client)))
+        boolean nodesDone = problem.isPresent() || new NodeLabelStep(new NodeLabeler(client), events(client))
                 .apply(probe, snapshot, counted.verdicts(), ReconcilePacing.nodePatchBudget(statusChanged), nodePatches);
         gauges.update(name, status.summary());
         storageClassGauges.update(name, status.storageClasses());
@@ -201,7 +201,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     public DeleteControl cleanup(StorageProbe probe, Context<StorageProbe> context) {
         Snapshot snapshot = Snapshot.of(probe, context, settings);
         KubernetesClient client = context.getClient();
-        new NodeLabelStep(new NodeLabeler(client, events(client))).removeAll(probe, snapshot, nodePatches);
+        new NodeLabelStep(new NodeLabeler(client), events(client)).removeAll(probe, snapshot, nodePatches);
         // Owner references let the garbage collector remove these too; deleting them here makes
         // the cleanup immediate and independent of the collector.
         new DaemonSetStep(client).remove(snapshot.daemonSet());
