@@ -32,8 +32,8 @@ final class NodeLabelStep {
      * Patches at most {@code budget} nodes, so that on a large cluster the status (patched at the
      * end of the reconcile) is not held back until every node is labelled; the rest follows in
      * the next reconciles, which our own node patches trigger anyway. The patches run side by
-     * side on {@code patches}: one at a time, a patch's round trip (60 ms on a busy API server)
-     * made 5,000 nodes take five minutes.
+     * side on {@code patches}: one at a time, the round trips of thousands of patches add up to
+     * minutes.
      *
      * @param verdicts each counted node's verdict ({@link CountedResults#verdicts}); other nodes lose this probe's entries
      * @return whether every node is as it should be (false: the budget ran out first)

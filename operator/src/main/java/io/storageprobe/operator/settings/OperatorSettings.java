@@ -35,7 +35,7 @@ public record OperatorSettings(String namespace, String agentImage, String agent
     public static final int DEFAULT_HTTP_PORT = 8080;
     /** A KubeVirt upgrade takes many minutes to roll out; a minute more to notice it costs nothing. */
     public static final Duration DEFAULT_KUBEVIRT_POLL = Duration.ofSeconds(60);
-    /** What the image build (Dockerfile) produces today. */
+    /** What the image build (Dockerfile) produces: keep the two in step. */
     public static final List<String> DEFAULT_AGENT_ARCHITECTURES = List.of("amd64");
 
     public OperatorSettings {
