@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.operator.http.OperatorHttpServer;
+import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.uninstall.DeleteProbesCommand;
 import java.util.Arrays;
 import java.util.Optional;

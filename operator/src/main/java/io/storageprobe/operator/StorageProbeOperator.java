@@ -9,6 +9,7 @@ import io.storageprobe.operator.metrics.NodeVerdictGauges;
 import io.storageprobe.operator.metrics.ProbeStateGauges;
 import io.storageprobe.operator.metrics.StorageClassGauges;
 import io.storageprobe.operator.reconciler.StorageProbeReconciler;
+import io.storageprobe.operator.settings.OperatorSettings;
 import java.util.function.Consumer;
 
 /**

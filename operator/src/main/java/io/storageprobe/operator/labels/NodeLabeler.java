@@ -20,25 +20,23 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Applies a {@link NodeLabelPlan} to a node, and records an Event when its verdict changes. */
+/** Applies a {@link NodeLabelPlan} to a node (the Events on a verdict change are {@link VerdictEvents}'). */
 public final class NodeLabeler {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLabeler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KubernetesClient client;
-    private final VerdictEvents events;
 
-    public NodeLabeler(KubernetesClient client, VerdictEvents events) {
+    public NodeLabeler(KubernetesClient client) {
         this.client = client;
-        this.events = events;
     }
 
     /**
+     * @param plan    {@link NodeLabelPlan#plan} of this node for {@code probe}, {@code verdict} and {@code actions},
+     *                which are given again to plan anew on the server's copy if the cached one is stale
      * @param verdict the node's verdict, or null to remove this probe's entries from the node
      * @return whether the node was patched
      */
-    public boolean apply(Node node, String probe, Verdict verdict, NodeActions actions) {
-        events.observe(node, probe, verdict);
-        NodeLabelPlan plan = NodeLabelPlan.plan(node, probe, verdict, actions);
+    public boolean apply(Node node, NodeLabelPlan plan, String probe, Verdict verdict, NodeActions actions) {
         if (!plan.changed()) {
             return false;
         }

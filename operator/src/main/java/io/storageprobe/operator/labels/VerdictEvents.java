@@ -23,7 +23,8 @@ public final class VerdictEvents {
         this.events = new ProbeEvents(client, namespace);
     }
 
-    void observe(Node node, String probe, Verdict verdict) {
+    /** @param verdict the node's verdict now, or null when the probe has none for it (it is forgotten) */
+    public void observe(Node node, String probe, Verdict verdict) {
         String key = probe + "/" + node.getMetadata().getName();
         if (verdict == null) {
             last.remove(key);

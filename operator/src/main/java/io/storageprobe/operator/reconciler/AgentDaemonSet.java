@@ -26,7 +26,7 @@ import io.storageprobe.api.v1alpha1.ProbeToleration;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.Targets;
-import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.settings.OperatorSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -26,7 +26,7 @@ import io.storageprobe.api.v1alpha1.ProbeInterval;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
-import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.events.ProbeEvents;
 import io.storageprobe.operator.labels.NodeLabeler;
 import io.storageprobe.operator.labels.VerdictEvents;
@@ -39,9 +39,12 @@ import io.storageprobe.operator.qemu.KubeVirtRelease;
 import io.storageprobe.operator.qemu.QemuResolver;
 import io.storageprobe.operator.qemu.ResolvedQemu;
 import io.storageprobe.operator.qemu.UnreadableReleaseEvent;
+import io.storageprobe.operator.spec.SpecProblem;
+import io.storageprobe.operator.spec.SpecValidator;
 import io.storageprobe.operator.status.AggregationInput;
 import io.storageprobe.operator.status.RolloutState;
 import io.storageprobe.operator.status.StatusAggregator;
+import io.storageprobe.operator.status.StorageClassAggregator;
 import io.storageprobe.operator.status.StorageClassReport;
 import io.storageprobe.operator.trust.CheckedWriters;
 import java.time.Instant;
@@ -64,22 +67,11 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = "storageprobe")
 public final class StorageProbeReconciler implements Reconciler<StorageProbe>, Cleaner<StorageProbe>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageProbeReconciler.class);
-    /** Results arrive by events; this periodic pass only heals what an event could have missed. */
-    private static final long RESYNC_MINUTES = 10;
     /**
-     * Node patches per reconcile (see NodeLabelStep.apply), run {@link #NODE_PATCHES_AT_ONCE} at a
-     * time. A reconcile holds back the next status for as long as its patches take: 200 took about
-     * 7 s on the 2-core test machine's API server with realistic 16 KB nodes (bench/fleet-real).
-     */
-    private static final int NODE_PATCHES_PER_RECONCILE = 200;
-    /** Node patches in a reconcile whose status changed: some, so that a busy cluster labels too. */
-    private static final int NODE_PATCHES_BEFORE_NEW_STATUS = 32;
-    /**
-     * Patches in flight at once: enough to hide the round trip, few enough to leave most of the API
+     * Node patches in flight at once: enough to hide the round trip, few enough to leave most of the API
      * server's --max-mutating-requests-inflight (200 by default, shared by every client) to others.
      */
     private static final int NODE_PATCHES_AT_ONCE = 16;
-    private static final long MISSING_PODS_RECHECK_SECONDS = 10;
 
     private final OperatorSettings settings;
     private final NodeVerdictGauges gauges;
@@ -157,17 +149,19 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     @Override
     public UpdateControl<StorageProbe> reconcile(StorageProbe probe, Context<StorageProbe> context) {
         KubernetesClient client = context.getClient();
+        String name = probe.getMetadata().getName();
         Optional<SpecProblem> problem = validator.validate(probe);
         ResolvedQemu qemu = problem.isPresent() ? null : qemuResolver.resolve(probe.getSpec(),
                 // Polled for every probe; a probe newer than the last poll looks it up itself.
                 context.getSecondaryResource(KubeVirtRelease.class).orElseGet(() -> KubeVirtLookup.find(client)),
                 probe.getStatus() == null ? null : probe.getStatus().qemu(), Instant.now());
-        Snapshot snapshot = Snapshot.of(probe, context, settings, qemu == null ? null : qemu.inForce(),
-                settings.checkWriters() ? writers(client) : null);
+        Snapshot snapshot = Snapshot.of(probe, context, settings);
+        CountedResults counted = CountedResults.count(name, snapshot, qemu == null ? null : qemu.inForce(),
+                volumesCount(probe), settings.checkWriters() ? writers(client) : null);
         ProbeEvents resultEvents = new ProbeEvents(client, settings.eventNamespace());
-        snapshot.ignoredResults().forEach((r, why) -> ignoredResults.report(r, why, probe.getMetadata().getName(), resultEvents));
+        counted.refused().forEach((r, why) -> ignoredResults.report(r, why, name, resultEvents));
         if (problem.isPresent()) {
-            LOG.info("StorageProbe {} has an invalid spec: {}", probe.getMetadata().getName(), problem.get().message());
+            LOG.info("StorageProbe {} has an invalid spec: {}", name, problem.get().message());
             new DaemonSetStep(client).remove(snapshot.daemonSet());
         } else {
             new DaemonSetStep(client).apply(AgentDaemonSet.desired(probe, settings), snapshot.daemonSet());
@@ -181,26 +175,21 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         }
         StorageProbeStatus status = aggregator.aggregate(new AggregationInput(
                 generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
-                snapshot.liveResults(), rollout, probe.getStatus(), Instant.now(), qemu,
-                problem.isPresent() ? StorageClassReport.NONE : snapshot.storageClasses()))
-                .withRefusedResults(IgnoredResults.inStatus(snapshot.ignoredResults()));
+                counted.forNodes(), rollout, probe.getStatus(), Instant.now(), qemu,
+                problem.isPresent() ? StorageClassReport.NONE
+                        : StorageClassAggregator.aggregate(counted.judged(), snapshot.volumes(), snapshot.provisioners())))
+                .withRefusedResults(IgnoredResults.inStatus(counted.refused()));
         boolean statusChanged = !StatusAggregator.sameStatus(status, probe.getStatus());
         new UnreadableReleaseEvent(client, settings.eventNamespace())
                 .recordIfNew(probe, probe.getStatus() == null ? null : probe.getStatus().conditions(), status.conditions());
-        // The status is written when this reconcile returns: while it is news, only a few node
-        // patches go before it (on a fresh start 5,000 nodes would hold it back by minutes).
-        boolean nodesDone = problem.isPresent() || new NodeLabelStep(new NodeLabeler(client, events(client)))
-                .apply(probe, snapshot, statusChanged ? NODE_PATCHES_BEFORE_NEW_STATUS : NODE_PATCHES_PER_RECONCILE, nodePatches);
-        gauges.update(probe.getMetadata().getName(), status.summary());
-        storageClassGauges.update(probe.getMetadata().getName(), status.storageClasses());
+        boolean nodesDone = problem.isPresent() || new NodeLabelStep(new NodeLabeler(client), events(client))
+                .apply(probe, snapshot, counted.verdicts(), ReconcilePacing.nodePatchBudget(statusChanged), nodePatches);
+        gauges.update(name, status.summary());
+        storageClassGauges.update(name, status.storageClasses());
         status.conditions().stream().filter(c -> c.type().equals(ProbeCondition.READY)).findFirst()
-                .ifPresent(ready -> probeStateGauges.update(probe.getMetadata().getName(), ready.status(), ready.reason(),
+                .ifPresent(ready -> probeStateGauges.update(name, ready.status(), ready.reason(),
                         problem.isPresent() ? null : ProbeInterval.parse(probe.getSpec() == null ? null : probe.getSpec().interval())));
-        // Nodes left unlabelled by the budget: come back soon even if no event arrives. Missing
-        // agent pods too: the controller's FailedCreate Event is recorded after the status change
-        // that woke us, and its retries change no status at all.
-        long next = !nodesDone ? 1_000 : rollout.podsMaybeMissing() ? TimeUnit.SECONDS.toMillis(MISSING_PODS_RECHECK_SECONDS)
-                : TimeUnit.MINUTES.toMillis(RESYNC_MINUTES);
+        long next = ReconcilePacing.requeueAfter(nodesDone, rollout.podsMaybeMissing()).toMillis();
         if (!statusChanged) {
             return UpdateControl.<StorageProbe>noUpdate().rescheduleAfter(next, TimeUnit.MILLISECONDS);
         }
@@ -210,9 +199,9 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
 
     @Override
     public DeleteControl cleanup(StorageProbe probe, Context<StorageProbe> context) {
-        Snapshot snapshot = Snapshot.of(probe, context, settings, null);
+        Snapshot snapshot = Snapshot.of(probe, context, settings);
         KubernetesClient client = context.getClient();
-        new NodeLabelStep(new NodeLabeler(client, events(client))).removeAll(probe, snapshot, nodePatches);
+        new NodeLabelStep(new NodeLabeler(client), events(client)).removeAll(probe, snapshot, nodePatches);
         // Owner references let the garbage collector remove these too; deleting them here makes
         // the cleanup immediate and independent of the collector.
         new DaemonSetStep(client).remove(snapshot.daemonSet());
@@ -259,6 +248,10 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
 
     private static Set<ResourceID> everyProbe(EventSourceContext<StorageProbe> context) {
         return context.getPrimaryCache().list().map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+
+    private static boolean volumesCount(StorageProbe probe) {
+        return probe.getSpec() != null && probe.getSpec().targets() != null && probe.getSpec().targets().volumesCountForNodes();
     }
 
     private static long generation(StorageProbe probe) {

@@ -3,7 +3,7 @@ package io.storageprobe.operator.status;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.qemu.ResolvedQemu;
-import io.storageprobe.operator.reconciler.SpecProblem;
+import io.storageprobe.operator.spec.SpecProblem;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,7 +13,8 @@ import java.util.List;
  * @param generation     metadata.generation of the probe
  * @param specProblem    what is wrong with the spec, or null when it is valid
  * @param targetedNodes  names of the nodes the agent should run on
- * @param results        the results of this probe (any node; those of untargeted nodes are ignored)
+ * @param counted        the results that count, one per targeted node at most, each judged for {@code qemu}
+ *                       (the reconciler's CountedResults decides which: nothing here filters them again)
  * @param rollout        the agent DaemonSet's rollout
  * @param previous       the status as it is now (for lastTransitionTime), or null
  * @param now            the time a changed condition records
@@ -21,6 +22,6 @@ import java.util.List;
  * @param storageClasses the probed volumes per StorageClass ({@link StorageClassAggregator})
  */
 public record AggregationInput(long generation, SpecProblem specProblem, List<String> targetedNodes,
-                               List<NodeResult> results, RolloutState rollout, StorageProbeStatus previous,
+                               List<NodeResult> counted, RolloutState rollout, StorageProbeStatus previous,
                                Instant now, ResolvedQemu qemu, StorageClassReport storageClasses) {
 }

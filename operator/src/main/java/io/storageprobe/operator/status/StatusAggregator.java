@@ -17,7 +17,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,16 +37,12 @@ public final class StatusAggregator {
                     new Summary(0, 0, 0, 0, 0, 0, 0), List.of(), false,
                     in.previous() == null ? null : in.previous().lastProbeTime(), null, List.of(), List.of(), false, List.of());
         }
-        Set<String> targeted = new HashSet<>(in.targetedNodes());
-        List<NodeResult> counted = in.results().stream()
-                .filter(r -> r.node() != null && targeted.contains(r.node()) && r.verdict() != null)
-                .sorted(Comparator.comparing(NodeResult::node))
-                .toList();
+        List<NodeResult> counted = in.counted().stream().sorted(Comparator.comparing(NodeResult::node)).toList();
         Map<Verdict, Integer> perVerdict = new EnumMap<>(Verdict.class);
         counted.forEach(r -> perVerdict.merge(r.verdict(), 1, Integer::sum));
         List<NodeResult> latent = counted.stream()
                 .filter(r -> r.verdict() != Verdict.Affected && !latentFindings(r).isEmpty()).toList();
-        Summary summary = new Summary(targeted.size(), counted.size(),
+        Summary summary = new Summary(in.targetedNodes().size(), counted.size(),
                 perVerdict.getOrDefault(Verdict.Compatible, 0), perVerdict.getOrDefault(Verdict.Affected, 0),
                 perVerdict.getOrDefault(Verdict.Unsupported, 0), perVerdict.getOrDefault(Verdict.Error, 0), latent.size());
         List<AffectedNode> affected = counted.stream().filter(r -> r.verdict() == Verdict.Affected)

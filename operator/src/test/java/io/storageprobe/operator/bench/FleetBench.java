@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
-import io.storageprobe.api.v1alpha1.Summary;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -28,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FleetBench {
     private static final String PROBE = "vmdisks";
-    private static final long QUIET_MILLIS = 5_000;
 
     private FleetBench() {
     }
@@ -82,24 +80,24 @@ public final class FleetBench {
             StorageProbe current = null;
             while (System.nanoTime() < deadline) {
                 current = client.resources(StorageProbe.class).withName(PROBE).get();
-                if (matches(current, nodes, expected)) {
+                if (BenchSupport.matches(current, nodes, expected)) {
                     break;
                 }
                 Thread.sleep(100);
             }
             double converged = (System.nanoTime() - start) / 1e9;
-            out.printf("status converged: %s after %.1f s from operator start%n", matches(current, nodes, expected), converged);
+            out.printf("status converged: %s after %.1f s from operator start%n", BenchSupport.matches(current, nodes, expected), converged);
             Long firstWrite = dispatcher.firstSeen("POST daemonsets");
             out.printf("first reconcile began (DaemonSet created) at %s s: informers listed and synced before it%n",
                     firstWrite == null ? "?" : String.format("%.1f", (firstWrite - start) / 1e9));
-            double quiet = waitQuiet(dispatcher, start);
-            out.printf("requests quiet (none for %d s) at %.1f s from operator start%n", QUIET_MILLIS / 1000, quiet);
+            double quiet = BenchSupport.waitQuiet(() -> requestsButWatches(dispatcher), 100, start);
+            out.printf("requests quiet (none for %d s) at %.1f s from operator start%n", BenchSupport.QUIET_MILLIS / 1000, quiet);
             String statusJson = client.getKubernetesSerialization().asJson(current.getStatus());
             out.printf("status size: %d bytes (JSON of .status); whole object %d bytes; affectedNodes %d, truncated %s%n",
                     statusJson.getBytes(StandardCharsets.UTF_8).length,
                     client.getKubernetesSerialization().asJson(current).getBytes(StandardCharsets.UTF_8).length,
                     current.getStatus().affectedNodes().size(), current.getStatus().affectedNodesTruncated());
-            out.println("operator " + stats(toOperator, lines));
+            out.println("operator " + BenchSupport.stats(toOperator, lines));
             out.println("requests from start to quiet (count, first one at s after operator start):");
             dispatcher.snapshot().forEach((k, v) -> out.printf("  %-40s %6d  %5.1f%n", k, v, (dispatcher.firstSeen(k) - start) / 1e9));
             long labelled = client.nodes().list().getItems().stream()
@@ -117,15 +115,15 @@ public final class FleetBench {
             client.resource(update).update();
             expected.merge(Verdict.Compatible, -1, Integer::sum);
             expected.merge(Verdict.Affected, 1, Integer::sum);
-            while (!matches(client.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
+            while (!BenchSupport.matches(client.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
                 Thread.sleep(50);
             }
             out.printf("after one result changed: status updated in %.2f s%n", (System.nanoTime() - changeStart) / 1e9);
-            waitQuiet(dispatcher, changeStart);
+            BenchSupport.waitQuiet(() -> requestsButWatches(dispatcher), 100, changeStart);
             out.println("requests caused by the one change:");
             dispatcher.snapshot().forEach((k, v) -> out.printf("  %-40s %d%n", k, v));
             dispatcher.statusPatches.forEach(b -> out.println("  status patch: " + b));
-            out.println("operator " + stats(toOperator, lines));
+            out.println("operator " + BenchSupport.stats(toOperator, lines));
         } finally {
             toOperator.println("quit");
             if (!operator.waitFor(20, TimeUnit.SECONDS)) {
@@ -136,42 +134,8 @@ public final class FleetBench {
         }
     }
 
-    private static boolean matches(StorageProbe p, int nodes, Map<Verdict, Integer> expected) {
-        if (p == null || p.getStatus() == null || p.getStatus().summary() == null) {
-            return false;
-        }
-        Summary s = p.getStatus().summary();
-        return s.nodesTargeted() == nodes && s.nodesReported() == nodes
-                && s.compatible() == expected.getOrDefault(Verdict.Compatible, 0)
-                && s.affected() == expected.getOrDefault(Verdict.Affected, 0)
-                && s.unsupported() == expected.getOrDefault(Verdict.Unsupported, 0)
-                && s.error() == expected.getOrDefault(Verdict.Error, 0);
+    private static long requestsButWatches(CountingDispatcher dispatcher) {
+        return dispatcher.snapshot().entrySet().stream().filter(e -> !e.getKey().startsWith("WATCH"))
+                .mapToLong(Map.Entry::getValue).sum();
     }
-
-    /** Waits until no request other than watches has arrived for QUIET_MILLIS; returns when the last one came, in s since start. */
-    private static double waitQuiet(CountingDispatcher dispatcher, long start) throws InterruptedException {
-        long total = -1;
-        long lastChange = System.nanoTime();
-        while (System.nanoTime() - lastChange < TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
-            long now = dispatcher.snapshot().entrySet().stream().filter(e -> !e.getKey().startsWith("WATCH"))
-                    .mapToLong(Map.Entry::getValue).sum();
-            if (now != total) {
-                total = now;
-                lastChange = System.nanoTime();
-            }
-            Thread.sleep(100);
-        }
-        return (lastChange - start) / 1e9;
-    }
-
-    private static String stats(PrintStream toOperator, LinkedBlockingQueue<String> lines) throws InterruptedException {
-        toOperator.println("stats");
-        while (true) {
-            String line = lines.poll(30, TimeUnit.SECONDS);
-            if (line == null || line.startsWith("STATS")) {
-                return line;
-            }
-        }
-    }
-
 }

@@ -7,7 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.settings.OperatorSettings;
+import io.storageprobe.operator.settings.TestingOperatorSettings;
 import io.storageprobe.operator.StorageProbeOperator;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -36,7 +37,7 @@ public final class OperatorUnderBench {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         boolean mock = args.length <= 2; // the mock server answers server-side apply with 415
         StorageProbeOperator operator = StorageProbeOperator.start(client,
-                new OperatorSettings("storageprobe-system", "storageprobe:bench", "storageprobe-agent", "default", 0,
+                TestingOperatorSettings.of("storageprobe-system", "storageprobe:bench", "storageprobe-agent", "default", 0,
                         OperatorSettings.DEFAULT_KUBEVIRT_POLL, false), registry,
                 o -> o.withUseSSAToPatchPrimaryResource(!mock));
         System.out.println("STARTED");

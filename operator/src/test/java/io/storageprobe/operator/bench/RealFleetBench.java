@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
-import io.storageprobe.api.v1alpha1.Summary;
 import io.storageprobe.operator.cluster.AuditLog;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.TestCluster;
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class RealFleetBench {
     private static final String PROBE = "vmdisks";
-    private static final long QUIET_MILLIS = 5_000;
     private static final Pattern REQUEST_TOTAL = Pattern.compile("(?m)^apiserver_request_total\\{([^}]*)\\} (\\S+)$");
 
     private RealFleetBench() {
@@ -78,7 +76,7 @@ public final class RealFleetBench {
                 Double labelled = null;
                 long deadline = start + TimeUnit.SECONDS.toNanos(600);
                 while (System.nanoTime() < deadline && (converged == null || labelled == null)) {
-                    if (converged == null && matches(admin.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
+                    if (converged == null && BenchSupport.matches(admin.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
                         converged = (System.nanoTime() - start) / 1e9;
                     }
                     if (labelled == null && admin.nodes().withLabel(StorageProbe.verdictLabel(PROBE)).list().getItems().size() == nodes) {
@@ -89,9 +87,9 @@ public final class RealFleetBench {
                 out.printf("status converged after %s s, all %d nodes labelled after %s s (from operator JVM start)%n",
                         converged == null ? "never" : String.format("%.1f", converged), nodes,
                         labelled == null ? "never" : String.format("%.1f", labelled));
-                double quiet = waitQuiet(cluster, chart, mark, start);
-                out.printf("operator requests quiet (none for %d s) at %.1f s%n", QUIET_MILLIS / 1000, quiet);
-                out.println("operator " + stats(toOperator, lines));
+                double quiet = BenchSupport.waitQuiet(() -> operatorRequestsButWatches(cluster, chart, mark), 500, start);
+                out.printf("operator requests quiet (none for %d s) at %.1f s%n", BenchSupport.QUIET_MILLIS / 1000, quiet);
+                out.println("operator " + BenchSupport.stats(toOperator, lines));
                 AuditLog byOperator = cluster.auditLog().since(mark).by(chart.operatorUser());
                 out.println("operator requests by verb and resource (kube-apiserver audit log), start to quiet:");
                 countByVerb(byOperator).forEach((k, v) -> out.printf("  %-48s %6d%n", k, v));
@@ -108,14 +106,14 @@ public final class RealFleetBench {
                 admin.resource(update).update();
                 expected.merge(Verdict.Compatible, -1, Integer::sum);
                 expected.merge(Verdict.Affected, 1, Integer::sum);
-                while (!matches(admin.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
+                while (!BenchSupport.matches(admin.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
                     Thread.sleep(50);
                 }
                 out.printf("after one result changed: status updated in %.2f s%n", (System.nanoTime() - changeStart) / 1e9);
-                waitQuiet(cluster, chart, changeMark, changeStart);
+                BenchSupport.waitQuiet(() -> operatorRequestsButWatches(cluster, chart, changeMark), 500, changeStart);
                 out.println("operator requests caused by the one change:");
                 countByVerb(cluster.auditLog().since(changeMark).by(chart.operatorUser())).forEach((k, v) -> out.printf("  %-48s %d%n", k, v));
-                out.println("operator " + stats(toOperator, lines));
+                out.println("operator " + BenchSupport.stats(toOperator, lines));
             } finally {
                 toOperator.println("quit");
                 if (!operator.waitFor(20, TimeUnit.SECONDS)) {
@@ -161,40 +159,7 @@ public final class RealFleetBench {
         return delta;
     }
 
-    private static boolean matches(StorageProbe p, int nodes, Map<Verdict, Integer> expected) {
-        if (p == null || p.getStatus() == null || p.getStatus().summary() == null) {
-            return false;
-        }
-        Summary s = p.getStatus().summary();
-        return s.nodesTargeted() == nodes && s.nodesReported() == nodes
-                && s.compatible() == expected.getOrDefault(Verdict.Compatible, 0)
-                && s.affected() == expected.getOrDefault(Verdict.Affected, 0)
-                && s.unsupported() == expected.getOrDefault(Verdict.Unsupported, 0)
-                && s.error() == expected.getOrDefault(Verdict.Error, 0);
-    }
-
-    /** Waits until the operator has made no request but watches for QUIET_MILLIS; returns when its last one came. */
-    private static double waitQuiet(TestCluster cluster, ChartInstall chart, int mark, long start) throws InterruptedException {
-        int seen = -1;
-        long lastChange = System.nanoTime();
-        while (System.nanoTime() - lastChange < TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
-            int now = cluster.auditLog().since(mark).by(chart.operatorUser()).filter(e -> !e.verb().equals("watch")).size();
-            if (now != seen) {
-                seen = now;
-                lastChange = System.nanoTime();
-            }
-            Thread.sleep(500);
-        }
-        return (lastChange - start) / 1e9;
-    }
-
-    private static String stats(PrintStream toOperator, LinkedBlockingQueue<String> lines) throws InterruptedException {
-        toOperator.println("stats");
-        while (true) {
-            String line = lines.poll(30, TimeUnit.SECONDS);
-            if (line == null || line.startsWith("STATS")) {
-                return line;
-            }
-        }
+    private static long operatorRequestsButWatches(TestCluster cluster, ChartInstall chart, int mark) {
+        return cluster.auditLog().since(mark).by(chart.operatorUser()).filter(e -> !e.verb().equals("watch")).size();
     }
 }

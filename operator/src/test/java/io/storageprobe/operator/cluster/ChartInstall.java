@@ -74,15 +74,15 @@ public record ChartInstall(String namespace, String operatorServiceAccount, Stri
      * ServiceAccount), but without the writer check: for tests whose agents run without Pods and
      * write with a plain ServiceAccount token.
      */
-    public io.storageprobe.operator.OperatorSettings operatorSettings() {
-        return new io.storageprobe.operator.OperatorSettings(namespace, "registry.example/storageprobe:test",
-                agentServiceAccount, "default", 0, io.storageprobe.operator.OperatorSettings.DEFAULT_KUBEVIRT_POLL, false);
+    public io.storageprobe.operator.settings.OperatorSettings operatorSettings() {
+        return io.storageprobe.operator.settings.TestingOperatorSettings.of(namespace, "registry.example/storageprobe:test",
+                agentServiceAccount, "default", 0, io.storageprobe.operator.settings.OperatorSettings.DEFAULT_KUBEVIRT_POLL, false);
     }
 
     /** What the chart's operator Deployment is given, writer check included (as a deployed operator always has it). */
-    public io.storageprobe.operator.OperatorSettings operatorSettingsCheckingWriters() {
-        return new io.storageprobe.operator.OperatorSettings(namespace, "registry.example/storageprobe:test",
-                agentServiceAccount, "default", 0, io.storageprobe.operator.OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
+    public io.storageprobe.operator.settings.OperatorSettings operatorSettingsCheckingWriters() {
+        return io.storageprobe.operator.settings.TestingOperatorSettings.of(namespace, "registry.example/storageprobe:test",
+                agentServiceAccount, "default", 0, io.storageprobe.operator.settings.OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
     }
 
     public String operatorUser() {

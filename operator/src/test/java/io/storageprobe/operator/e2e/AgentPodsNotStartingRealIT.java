@@ -8,12 +8,9 @@ import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
-import io.storageprobe.operator.StorageProbeOperator;
 import io.storageprobe.operator.cluster.AuditLog;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.RealApiServer;
@@ -51,9 +48,7 @@ class AgentPodsNotStartingRealIT {
     @Test
     void anAgentPodInImagePullBackOffMakesReadyFalseNamingNodeAndReasonUntilItRuns() throws Exception {
         int auditMark = cluster.auditLog().size();
-        try (KubernetesClient operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
-             StorageProbeOperator operator = StorageProbeOperator.start(operatorClient, chart.operatorSettings(),
-                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+        try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, chart.operatorSettings())) {
             admin.nodes().resource(LinuxNodes.named(NODE).build()).create();
             StorageProbe probe = new StorageProbe();
             probe.getMetadata().setName(PROBE);

@@ -7,13 +7,10 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
-import io.storageprobe.operator.OperatorSettings;
-import io.storageprobe.operator.StorageProbeOperator;
+import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.cluster.AuditLog;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.RealApiServer;
@@ -54,9 +51,7 @@ class AgentPodsRefusedRealIT {
                 .withNewSpec().withHard(Map.of("pods", new Quantity("0"))).endSpec().build()).create();
         OperatorSettings settings = chart.operatorSettings();
         int auditMark = cluster.auditLog().size();
-        try (KubernetesClient operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
-             StorageProbeOperator operator = StorageProbeOperator.start(operatorClient, settings,
-                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+        try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, settings)) {
             // Admission refuses pods as soon as the quota controller has counted the namespace.
             await().atMost(TIMEOUT).until(() -> admin.resourceQuotas().inNamespace(chart.namespace()).withName(QUOTA).get()
                     .getStatus() != null && admin.resourceQuotas().inNamespace(chart.namespace()).withName(QUOTA).get()

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.TargetKind;
 import io.storageprobe.api.result.TargetResult;
@@ -15,8 +13,7 @@ import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
-import io.storageprobe.operator.OperatorSettings;
-import io.storageprobe.operator.StorageProbeOperator;
+import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.RealApiServer;
 import io.storageprobe.operator.cluster.TestCluster;
@@ -77,9 +74,7 @@ class BadInputRealIT {
         PrintStream stderr = System.err;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         System.setErr(new PrintStream(new TeeStream(stderr, log), true, StandardCharsets.UTF_8));
-        try (KubernetesClient operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
-             StorageProbeOperator operator = StorageProbeOperator.start(operatorClient, settings,
-                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+        try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, settings)) {
             StorageProbeStatus status = await().atMost(TIMEOUT).until(() -> view.status(PROBE),
                     s -> s != null && s.summary() != null && s.summary().nodesReported() == 1);
             assertThat(status.summary().affected()).isZero();

@@ -5,14 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.operator.OperatorMain;
-import io.storageprobe.operator.StorageProbeOperator;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.Command;
 import io.storageprobe.operator.cluster.RealApiServer;
@@ -55,9 +52,7 @@ class DeleteProbesRealIT {
         admin.nodes().resource(LinuxNodes.named(NODE).build()).create();
         probe("uninstall-a", new NodeActions(true, NodeActions.TaintAction.NoSchedule), List.of());
         probe("uninstall-b", null, List.of());
-        try (KubernetesClient operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
-             StorageProbeOperator operator = StorageProbeOperator.start(operatorClient, chart.operatorSettings(),
-                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+        try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, chart.operatorSettings())) {
             // An affected node, as the agent of uninstall-a reports it: labelled and tainted by the operator.
             try (SimulatedAgent agent = new SimulatedAgent(cluster.clientWithToken(cluster.token(chart.namespace(), chart.agentServiceAccount())),
                     "uninstall-a", NODE, new ReplayProbeRunner("6.1.0-50-amd64"))) {
@@ -87,9 +82,7 @@ class DeleteProbesRealIT {
         // DaemonSet stands in for that: until it is removed, the DaemonSet exists, and so must the
         // probe (foreground deletion), or the hook would report success with agents still running.
         probe("uninstall-slow", null, List.of());
-        try (KubernetesClient operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
-             StorageProbeOperator operator = StorageProbeOperator.start(operatorClient, chart.operatorSettings(),
-                     new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+        try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, chart.operatorSettings())) {
             await().atMost(TIMEOUT).until(() -> daemonSetNames().contains("storageprobe-agent-uninstall-slow"));
             admin.apps().daemonSets().inNamespace(chart.namespace()).withName("storageprobe-agent-uninstall-slow").edit(d -> {
                 d.getMetadata().setFinalizers(List.of("storageprobe.io/test-slow-teardown"));

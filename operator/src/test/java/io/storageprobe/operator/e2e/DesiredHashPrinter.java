@@ -2,7 +2,8 @@ package io.storageprobe.operator.e2e;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.storageprobe.api.v1alpha1.StorageProbe;
-import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.settings.OperatorSettings;
+import io.storageprobe.operator.settings.TestingOperatorSettings;
 import io.storageprobe.operator.reconciler.AgentDaemonSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ public final class DesiredHashPrinter {
     }
 
     public static void main(String[] args) throws Exception {
-        OperatorSettings settings = new OperatorSettings(args[0], args[1], args[2], "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
+        OperatorSettings settings = TestingOperatorSettings.of(args[0], args[1], args[2], "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
         StorageProbe probe = Serialization.unmarshal(Files.readString(Path.of(args[3])), StorageProbe.class);
         System.out.println(AgentDaemonSet.desired(probe, settings).getMetadata().getAnnotations()
                 .get(AgentDaemonSet.SPEC_HASH_ANNOTATION));

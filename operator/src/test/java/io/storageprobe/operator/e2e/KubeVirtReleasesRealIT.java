@@ -15,16 +15,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
-import io.storageprobe.operator.OperatorSettings;
-import io.storageprobe.operator.StorageProbeOperator;
+import io.storageprobe.operator.settings.OperatorSettings;
+import io.storageprobe.operator.settings.TestingOperatorSettings;
 import io.storageprobe.operator.cluster.AuditLog;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.RealApiServer;
@@ -71,8 +69,7 @@ class KubeVirtReleasesRealIT {
     private final KubernetesClient admin;
     private final ProbeView view;
     private final OperatorSettings settings;
-    private KubernetesClient operatorClient;
-    private StorageProbeOperator operator;
+    private RunningOperator operator;
     private SimulatedAgent agent;
     private ClusterRole removedFrom;
 
@@ -82,7 +79,7 @@ class KubeVirtReleasesRealIT {
         this.admin = cluster.admin();
         this.view = new ProbeView(admin, chart.namespace());
         OperatorSettings chartSettings = chart.operatorSettings();
-        this.settings = new OperatorSettings(chartSettings.namespace(), chartSettings.agentImage(),
+        this.settings = TestingOperatorSettings.of(chartSettings.namespace(), chartSettings.agentImage(),
                 chartSettings.agentServiceAccount(), chartSettings.eventNamespace(), chartSettings.httpPort(), POLL,
                 chartSettings.checkWriters());
     }
@@ -213,14 +210,12 @@ class KubeVirtReleasesRealIT {
     }
 
     private void startOperator() {
-        operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
-        operator = StorageProbeOperator.start(operatorClient, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        operator = RunningOperator.withChartsToken(cluster, chart, settings);
     }
 
     private void stopOperator() {
         if (operator != null) {
             operator.close();
-            operatorClient.close();
             operator = null;
         }
     }

@@ -5,13 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.storageprobe.agent.daemon.EngineProbeRunner;
-import io.storageprobe.agent.testing.LoopDevice;
 import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.operator.qemu.KubeVirtLookup;
 import io.storageprobe.api.result.Verdict;
@@ -19,125 +14,103 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.storageprobe.api.v1alpha1.AgentSpec;
-import io.storageprobe.api.v1alpha1.DeviceTargets;
-import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
-import io.storageprobe.api.v1alpha1.Targets;
-import io.storageprobe.operator.OperatorSettings;
-import io.storageprobe.operator.StorageProbeOperator;
-import io.storageprobe.operator.http.OperatorHttpServer;
-import io.storageprobe.operator.reconciler.AgentDaemonSet;
+import io.storageprobe.operator.settings.OperatorSettings;
+import io.storageprobe.operator.settings.TestingOperatorSettings;
 import io.storageprobe.operator.schema.CrdSchemaValidator;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator and real agents together, against the fabric8 mock API server (CRUD mode): no
- * real kube-apiserver can run on this machine, see {@link MockApiServer} for what the mock does
- * not do and how this test makes up for it.
- *
- * Three simulated nodes: node-a and node-b run the real agent probing two real 4K-sector loop
- * devices of this host (Compatible: this host's kernel 6.18 handles the split-vector read);
- * node-c replays the facts measured on a real Debian 6.1 kernel, which is Affected, because no
- * affected kernel can be booted under this test ({@link ReplayProbeRunner}).
+ * {@link OperatorScenario} against the fabric8 mock API server (CRUD mode), and what only the mock
+ * can show: an API server outage under running agents, a KubeVirt upgrade and downgrade, node-c
+ * rebooting into a fixed kernel, a spec the schema would have refused. See {@link MockApiServer}
+ * for what the mock does not do and how the test makes up for it. The same scenario runs on a real
+ * control plane in {@link OperatorOnRealClusterRealIT}.
  */
 class OperatorEndToEndTest {
     private static final String NAMESPACE = "storageprobe-system";
-    private static final String PROBE = "vmdisks";
+    private static final String PROBE = OperatorScenario.PROBE;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
-    private static final OperatorSettings SETTINGS = new OperatorSettings(NAMESPACE, "registry.example/storageprobe:test",
+    private static final OperatorSettings SETTINGS = TestingOperatorSettings.of(NAMESPACE, "registry.example/storageprobe:test",
             "storageprobe-agent", "default", 0, Duration.ofSeconds(1), false);
-    private static final Path AGENT_JAR = Path.of(System.getProperty("storageprobe.agent.jar", "../probe-agent/target/storageprobe.jar"));
     private static final Path CRDS = Path.of(System.getProperty("storageprobe.crds.dir", "../crds"));
 
     private MockApiServer api;
     private KubernetesClient client;
     private ProbeView view;
-    private StorageProbeOperator operator;
-    private OperatorHttpServer operatorHttp;
-    private final List<LoopDevice> loops = new ArrayList<>();
-    private final List<SimulatedAgent> agents = new ArrayList<>();
-    private AgentProcess agentProcess;
+    private OperatorScenario scenario;
 
     @BeforeEach
     void start() throws Exception {
         api = new MockApiServer();
         client = api.newClient();
-        view = new ProbeView(client, NAMESPACE);
         api.installCrds(client, CRDS);
-        startOperator();
-    }
-
-    private void startOperator() throws Exception {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // The mock server answers server-side apply with 415: JSON patches here only.
-        operator = StorageProbeOperator.start(client, SETTINGS, registry, o -> o.withUseSSAToPatchPrimaryResource(false));
-        operatorHttp = OperatorHttpServer.start(0, registry, operator::ready);
+        scenario = new OperatorScenario(new MockEnvironment(api, client, SETTINGS));
+        view = scenario.view();
+        scenario.startOperator();
     }
 
     @AfterEach
     void stop() throws Exception {
         try {
-            for (SimulatedAgent agent : agents) {
-                agent.close();
+            if (scenario != null) {
+                scenario.close();
             }
-            if (agentProcess != null) {
-                agentProcess.close();
-                System.out.println("AGENT PROCESS LOG (node-b)\n" + agentProcess.log());
-            }
-            if (operator != null) {
-                operator.close();
-            }
-            if (operatorHttp != null) {
-                operatorHttp.close();
-            }
+        } finally {
             if (client != null) {
                 client.close();
             }
             if (api != null) {
                 api.close();
             }
-        } finally {
-            // Detach only the loop devices this test attached, also when it or the shutdown above failed.
-            for (LoopDevice loop : loops) {
-                loop.close();
-            }
         }
     }
 
     @Test
     void probesNodesAggregatesLabelsSurvivesApiOutageAndCleansUp() throws Exception {
-        loops.add(LoopDevice.create(4096));
-        loops.add(LoopDevice.create(4096));
         for (String name : List.of("node-a", "node-b", "node-c")) {
             client.nodes().resource(node(name)).create();
         }
-        StorageProbe probe = probe(PROBE, new StorageProbeSpec(null, null,
-                new Targets(new DeviceTargets(List.of(loops.get(0).name(), loops.get(1).name()), List.of()), null, null, null, null),
-                null, "1h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
-        client.resource(probe).create();
+        scenario.createProbe(2);
+        DaemonSet ds = scenario.daemonSetOwnedByTheProbe();
+        daemonSetRunsThePrivilegedAgentOnEveryNode(ds);
+        scenario.readyWaitsForTheRollout();
+        scenario.agentsStart(ds);
+        statusCountsEveryNode(scenario.everyNodeReports());
+        printerColumnsResultsAndSchemas();
+        nodesLabelledTaintedAndAnnotated(scenario.nodesLabelledAndNodeCTainted());
+        kubeVirtUpgradeMakesAFailureLatentAndADowngradeUndoesIt();
+        metricsAsDesignMdNamesThem();
+        scenario.operatorRestartChangesNothing();
+        nodeCRebootsIntoAFixedKernel();
+        agentsSurviveAnApiServerOutage();
+        anInvalidSpecGetsNoDaemonSet();
+        theAgentProcessServesMetricsAfterTheOutage();
+        scenario.aNodeGoes();
+        aSpecChangeReachesTheSameDaemonSet(ds);
+        scenario.probeDeletedCleansUpTheNodes();
+        for (String name : List.of("node-a", "node-c")) {
+            assertThat(view.labels(name)).as("labels nobody else owns stay").containsEntry("kubernetes.io/hostname", name);
+        }
+        noAgentWritesAfterTheProbeIsGone();
+    }
 
-        // The operator makes the agent DaemonSet, owned by the probe.
-        DaemonSet ds = await().atMost(TIMEOUT).until(() -> view.daemonSet(PROBE), d -> d != null);
-        StorageProbe created = client.resources(StorageProbe.class).withName(PROBE).get();
+    /** The DaemonSet the operator made: owned by the probe, a privileged agent with /dev and /sys, on every node. */
+    private void daemonSetRunsThePrivilegedAgentOnEveryNode(DaemonSet ds) {
+        StorageProbe created = scenario.created();
         assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> {
                     assertThat(o.getKind()).isEqualTo("StorageProbe");
@@ -157,40 +130,20 @@ class OperatorEndToEndTest {
                 .satisfies(t -> assertThat(t.getOperator()).isEqualTo("Exists"));
         assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getStrVal()).isEqualTo("10%");
         assertThat(ds.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("storageprobe-agent");
+    }
 
-        // Before any agent runs: Ready=False while the DaemonSet rolls out.
-        await().atMost(TIMEOUT).until(() -> view.condition(PROBE, ProbeCondition.READY)
-                .map(c -> c.reason().equals("AgentsRollingOut")).orElse(false));
-
-        // The agents start on their nodes; the DaemonSet controller (played here) reports the rollout.
-        agents.add(new SimulatedAgent(api.newClient(), PROBE, "node-a", new EngineProbeRunner()));
-        // node-b runs the shipped agent jar as its own process, as a pod would.
-        assertThat(AGENT_JAR).as("the agent jar is made in the package phase: run mvn verify").exists();
-        agentProcess = new AgentProcess(AGENT_JAR, client.getMasterUrl().toString(), PROBE, "node-b", Path.of("target", "agent-logs"));
-        ReplayProbeRunner nodeCKernel = new ReplayProbeRunner("6.1.0-50-amd64");
-        agents.add(new SimulatedAgent(api.newClient(), PROBE, "node-c", nodeCKernel));
-        DaemonSetControllerStandIn.reportRolledOut(client, NAMESPACE, AgentDaemonSet.name(created), 3);
-
-        StorageProbeStatus status = await().atMost(TIMEOUT).until(() -> view.status(PROBE),
-                s -> s != null && s.summary() != null && s.summary().nodesReported() == 3
-                        && view.condition(s, ProbeCondition.READY).map(c -> c.status().equals("True")).orElse(false));
+    private void statusCountsEveryNode(StorageProbeStatus status) {
         assertThat(status.summary().nodesTargeted()).isEqualTo(3);
-        assertThat(status.summary().compatible()).isEqualTo(2);
-        assertThat(status.summary().affected()).isEqualTo(1);
         assertThat(status.summary().error()).isZero();
         assertThat(status.affectedNodes()).singleElement().satisfies(a -> {
-            assertThat(a.node()).isEqualTo("node-c");
             assertThat(a.kernelRelease()).isEqualTo("6.1.0-50-amd64");
             assertThat(a.failedRules()).contains("qemu-legacy-dio");
         });
         assertThat(status.affectedNodesTruncated()).isFalse();
-        assertThat(view.condition(status, ProbeCondition.CONFORMANT)).get()
-                .satisfies(c -> {
-                    assertThat(c.status()).isEqualTo("False");
-                    assertThat(c.reason()).isEqualTo("NodesAffected");
-                });
         System.out.println("STATUS " + client.getKubernetesSerialization().asYaml(status));
+    }
 
+    private void printerColumnsResultsAndSchemas() throws Exception {
         // What kubectl get storageprobes shows: the CRD's printer columns on the stored object.
         PrinterColumns columns = new PrinterColumns(CRDS.resolve("storageprobes.storageprobe.io.yaml"));
         @SuppressWarnings("unchecked")
@@ -209,7 +162,7 @@ class OperatorEndToEndTest {
         assertThat(results).allSatisfy(r -> {
             assertThat(r.getMetadata().getLabels()).containsEntry(StorageProbe.NODE_LABEL, r.getSpec().node());
             assertThat(r.getMetadata().getOwnerReferences()).singleElement()
-                    .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+                    .satisfies(o -> assertThat(o.getUid()).isEqualTo(scenario.created().getMetadata().getUid()));
         });
         // What the agents and the operator write fits the CRDs: valid, and nothing the API server would prune.
         CrdSchemaValidator resultSchema = new CrdSchemaValidator(CRDS.resolve("storageproberesults.storageprobe.io.yaml"));
@@ -228,28 +181,19 @@ class OperatorEndToEndTest {
 
         StorageProbeResult realA = results.stream().filter(r -> r.getSpec().node().equals("node-a")).findFirst().orElseThrow();
         assertThat(realA.getSpec().targets()).extracting(t -> t.name())
-                .containsExactlyInAnyOrder(loops.get(0).name(), loops.get(1).name());
+                .containsExactlyInAnyOrder(scenario.loops().get(0).name(), scenario.loops().get(1).name());
         assertThat(realA.getSpec().verdict()).isEqualTo(Verdict.Compatible);
         assertThat(realA.getSpec().targets().get(0).facts().logicalBlockSize()).isEqualTo(4096);
+    }
 
-        // Node labels and the taint, only on the nodes and keys the operator owns.
-        await().atMost(TIMEOUT).until(() -> view.labels("node-c").containsKey("verdict.storageprobe.io/vmdisks")
-                && view.labels("node-a").containsKey("verdict.storageprobe.io/vmdisks"));
-        assertThat(view.labels("node-a")).containsEntry("verdict.storageprobe.io/vmdisks", "Compatible")
-                .containsEntry("kubernetes.io/hostname", "node-a");
-        assertThat(view.labels("node-c")).containsEntry("verdict.storageprobe.io/vmdisks", "Affected");
-        Node nodeC = client.nodes().withName("node-c").get();
-        assertThat(nodeC.getSpec().getTaints()).anySatisfy(t -> {
-            assertThat(t.getKey()).isEqualTo("storageprobe.io/affected");
-            assertThat(t.getValue()).isEqualTo(PROBE);
-            assertThat(t.getEffect()).isEqualTo("NoSchedule");
-        });
+    /** Only the keys the operator owns: the managed-keys annotation names them, node-a has no taint. */
+    private void nodesLabelledTaintedAndAnnotated(Node nodeC) {
         assertThat(nodeC.getMetadata().getAnnotations().get(StorageProbe.MANAGED_LABELS_ANNOTATION))
                 .isEqualTo("taint:storageprobe.io/affected=vmdisks:NoSchedule,verdict.storageprobe.io/vmdisks");
         assertThat(client.nodes().withName("node-a").get().getSpec().getTaints()).isNullOrEmpty();
-        await().atMost(TIMEOUT).until(() -> client.v1().events().inNamespace("default").list().getItems().stream()
-                .anyMatch(e -> e.getInvolvedObject().getName().equals("node-c") && e.getReason().equals("VerdictAffected")));
+    }
 
+    private void kubeVirtUpgradeMakesAFailureLatentAndADowngradeUndoesIt() throws Exception {
         // No KubeVirt yet: every rule counts, and the status says why.
         assertThat(view.status(PROBE).qemu()).satisfies(q -> {
             assertThat(q.version()).isNull();
@@ -271,8 +215,8 @@ class OperatorEndToEndTest {
                 || client.nodes().withName("node-c").get().getSpec().getTaints().isEmpty());
         // The agent reads status.qemu, judges for it and exports the finding as latent: no alert.
         String latentSeries = "{node=\"node-c\",probe=\"vmdisks\",rule=\"qemu-legacy-dio\",target=\"vda\"}";
-        await().atMost(TIMEOUT).until(() -> agents.get(1).get("/metrics").contains("storageprobe_rule_latent" + latentSeries + " 1"));
-        assertThat(agents.get(1).get("/metrics"))
+        await().atMost(TIMEOUT).until(() -> scenario.agent("node-c").get("/metrics").contains("storageprobe_rule_latent" + latentSeries + " 1"));
+        assertThat(scenario.agent("node-c").get("/metrics"))
                 .contains("storageprobe_rule_failed" + latentSeries + " 0")
                 .contains("storageprobe_target_verdict{node=\"node-c\",probe=\"vmdisks\",target=\"vda\",verdict=\"Affected\"} 0");
         assertThat(client.resources(StorageProbeResult.class).withName("vmdisks.node-c").get().getSpec())
@@ -286,10 +230,12 @@ class OperatorEndToEndTest {
         await().atMost(TIMEOUT).until(() -> view.status(PROBE).qemu().message().contains("older than 7.2"));
         await().atMost(TIMEOUT).until(() -> client.nodes().withName("node-c").get().getSpec().getTaints() != null
                 && !client.nodes().withName("node-c").get().getSpec().getTaints().isEmpty());
-        await().atMost(TIMEOUT).until(() -> agents.get(1).get("/metrics").contains("storageprobe_rule_failed" + latentSeries + " 1"));
+        await().atMost(TIMEOUT).until(() -> scenario.agent("node-c").get("/metrics").contains("storageprobe_rule_failed" + latentSeries + " 1"));
+    }
 
+    private void metricsAsDesignMdNamesThem() throws Exception {
         // Operator metrics: nodes per verdict, and JOSDK's reconcile metrics.
-        String operatorMetrics = http(operatorHttp.port(), "/metrics");
+        String operatorMetrics = scenario.operator().http("/metrics");
         assertThat(operatorMetrics)
                 .contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Affected\"} 1")
                 .contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Compatible\"} 2")
@@ -297,12 +243,12 @@ class OperatorEndToEndTest {
                 .contains("storageprobe_probe_ready{probe=\"vmdisks\",reason=\"AllNodesReported\"} 1")
                 .contains("storageprobe_probe_interval_seconds{probe=\"vmdisks\"} 3600")
                 .contains("operator_sdk_reconciliations");
-        assertThat(http(operatorHttp.port(), "/healthz")).isEqualTo("ok\n");
-        assertThat(http(operatorHttp.port(), "/readyz")).isEqualTo("ok\n");
+        assertThat(scenario.operator().http("/healthz")).isEqualTo("ok\n");
+        assertThat(scenario.operator().http("/readyz")).isEqualTo("ok\n");
 
         // Agent metrics, as design.md section 5 names them.
-        String agentMetrics = agents.get(0).get("/metrics");
-        String loop0 = loops.get(0).name();
+        String agentMetrics = scenario.agent("node-a").get("/metrics");
+        String loop0 = scenario.loops().get(0).name();
         assertThat(agentMetrics).startsWith("200\n")
                 .contains("storageprobe_target_verdict{node=\"node-a\",probe=\"vmdisks\",target=\"" + loop0 + "\",verdict=\"Compatible\"} 1")
                 .contains("storageprobe_target_verdict{node=\"node-a\",probe=\"vmdisks\",target=\"" + loop0 + "\",verdict=\"Affected\"} 0")
@@ -349,53 +295,45 @@ class OperatorEndToEndTest {
         // Only volume targets make the per-StorageClass series; StorageClassesRealIT checks that one.
         assertThat(chartMetricNames()).isNotEmpty().filteredOn(entry -> !entry.equals(StorageClassesRealIT.METRIC))
                 .allSatisfy(entry -> assertThat(exported).contains(entry));
-        assertThat(agents.get(1).get("/metrics"))
+        assertThat(scenario.agent("node-c").get("/metrics"))
                 .contains("storageprobe_rule_failed{node=\"node-c\",probe=\"vmdisks\",rule=\"qemu-legacy-dio\",target=\"vda\"} 1")
                 .contains("storageprobe_node_info{kernel_release=\"6.1.0-50-amd64\",node=\"node-c\",probe=\"vmdisks\"} 1");
-        assertThat(agents.get(0).get("/healthz")).isEqualTo("200\nok\n");
+        assertThat(scenario.agent("node-a").get("/healthz")).isEqualTo("200\nok\n");
+    }
 
-        // The operator restarts: conditions keep their lastTransitionTime, and no node gets a second
-        // "verdict changed" event (the previous verdict is read back from the node's label).
-        String readySince = view.condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime();
-        String conformantSince = view.condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime();
-        long affectedEvents = verdictEvents("node-c", "VerdictAffected");
-        operator.close();
-        operatorHttp.close();
-        startOperator();
-        await().atMost(TIMEOUT).until(() -> http(operatorHttp.port(), "/metrics")
-                .contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Affected\"} 1"));
-        assertThat(view.condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime()).isEqualTo(readySince);
-        assertThat(view.condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime()).isEqualTo(conformantSince);
-        assertThat(verdictEvents("node-c", "VerdictAffected")).isEqualTo(affectedEvents);
-
+    private void nodeCRebootsIntoAFixedKernel() throws Exception {
         // node-c reboots into a kernel that handles the split-vector read (7.3, also measured under
         // QEMU): its verdict, label, taint, event and the probe's Conformant condition follow.
-        long compatibleEvents = verdictEvents("node-c", "VerdictCompatible");
-        nodeCKernel.boot("7.3.4+deb13-amd64");
+        long compatibleEvents = scenario.verdictEvents("node-c", "VerdictCompatible");
+        scenario.nodeCKernel().boot("7.3.4+deb13-amd64");
         await().atMost(TIMEOUT).until(() -> "Compatible".equals(view.labels("node-c").get("verdict.storageprobe.io/vmdisks")));
         Node recovered = client.nodes().withName("node-c").get();
         assertThat(recovered.getSpec().getTaints() == null ? List.of() : recovered.getSpec().getTaints())
                 .noneMatch(t -> "storageprobe.io/affected".equals(t.getKey()));
         assertThat(recovered.getMetadata().getAnnotations()).containsEntry(StorageProbe.MANAGED_LABELS_ANNOTATION,
                 "verdict.storageprobe.io/vmdisks");
-        await().atMost(TIMEOUT).until(() -> verdictEvents("node-c", "VerdictCompatible") == compatibleEvents + 1
+        await().atMost(TIMEOUT).until(() -> scenario.verdictEvents("node-c", "VerdictCompatible") == compatibleEvents + 1
                 && view.condition(PROBE, ProbeCondition.CONFORMANT).map(c -> c.status().equals("True")).orElse(false));
         assertThat(view.status(PROBE).affectedNodes()).isNullOrEmpty();
         assertThat(view.status(PROBE).summary().compatible()).isEqualTo(3);
+    }
 
+    private void agentsSurviveAnApiServerOutage() throws Exception {
         // The API server goes away under running agents: they keep probing and serving metrics,
         // and write their results once it is back.
-        double runsBefore = runs(agents.get(0));
+        double runsBefore = runs(scenario.agent("node-a"));
         api.stop();
-        await().atMost(TIMEOUT).until(() -> runs(agents.get(0)) >= runsBefore + 2);
-        assertThat(agents.get(0).get("/healthz")).isEqualTo("200\nok\n");
+        await().atMost(TIMEOUT).until(() -> runs(scenario.agent("node-a")) >= runsBefore + 2);
+        assertThat(scenario.agent("node-a").get("/healthz")).isEqualTo("200\nok\n");
         Instant restarted = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         api.start();
         await().atMost(TIMEOUT).until(() -> {
             StorageProbeResult r = client.resources(StorageProbeResult.class).withName("vmdisks.node-a").get();
             return r != null && !Instant.parse(r.getSpec().probeTime()).isBefore(restarted);
         });
+    }
 
+    private void anInvalidSpecGetsNoDaemonSet() {
         // An invalid spec the schema would have rejected (the mock validates nothing): InvalidSpec, no DaemonSet.
         client.resource(probe("badprobe", new StorageProbeSpec(null, null, null, null, "30s", null, null, null))).create();
         ProbeCondition invalid = await().atMost(TIMEOUT).until(() -> view.condition("badprobe", ProbeCondition.READY).orElse(null),
@@ -410,20 +348,18 @@ class OperatorEndToEndTest {
         await().atMost(TIMEOUT).until(() -> view.daemonSet("badprobe") == null
                 && view.condition("badprobe", ProbeCondition.READY).map(c -> c.message().contains("spec.interval")).orElse(false));
         client.resources(StorageProbe.class).withName("badprobe").delete();
+    }
 
+    private void theAgentProcessServesMetricsAfterTheOutage() throws Exception {
         // The agent process serves its metrics too, and survived the outage.
-        assertThat(agentProcess.alive()).as(agentProcess.log()).isTrue();
-        assertThat(agentProcess.get("/metrics")).startsWith("200\n")
+        String loop0 = scenario.loops().get(0).name();
+        assertThat(scenario.agentProcess().alive()).as(scenario.agentProcess().log()).isTrue();
+        assertThat(scenario.agentProcess().get("/metrics")).startsWith("200\n")
                 .contains("storageprobe_target_verdict{node=\"node-b\",probe=\"vmdisks\",target=\"" + loop0 + "\",verdict=\"Compatible\"} 1");
-        assertThat(agentProcess.get("/healthz")).isEqualTo("200\nok\n");
+        assertThat(scenario.agentProcess().get("/healthz")).isEqualTo("200\nok\n");
+    }
 
-        // A node is deleted (its agent pod goes with it): its result is deleted and it no longer counts.
-        agentProcess.close();
-        client.nodes().withName("node-b").delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(StorageProbeResult.class).withName("vmdisks.node-b").get() == null);
-        await().atMost(TIMEOUT).until(() -> view.status(PROBE).summary().nodesTargeted() == 2
-                && view.status(PROBE).summary().nodesReported() == 2);
-
+    private void aSpecChangeReachesTheSameDaemonSet(DaemonSet ds) {
         // A spec change reaches the DaemonSet: the operator replaces it, still one per probe.
         client.resources(StorageProbe.class).withName(PROBE).edit(p -> {
             p.setSpec(new StorageProbeSpec(p.getSpec().nodeSelector(), p.getSpec().tolerations(), p.getSpec().targets(),
@@ -435,24 +371,13 @@ class OperatorEndToEndTest {
                 && d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage().equals("registry.example/storageprobe:next"));
         assertThat(changed.getSpec().getTemplate().getSpec().getPriorityClassName()).isEqualTo("system-node-critical");
         assertThat(changed.getMetadata().getUid()).isEqualTo(ds.getMetadata().getUid());
+    }
 
-        // The probe is deleted: labels, taint and annotation leave the nodes; DaemonSet and results go.
-        client.resources(StorageProbe.class).withName(PROBE).delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(StorageProbe.class).withName(PROBE).get() == null);
-        for (String name : List.of("node-a", "node-c")) {
-            Node n = client.nodes().withName(name).get();
-            assertThat(n.getMetadata().getLabels()).doesNotContainKey("verdict.storageprobe.io/vmdisks")
-                    .containsEntry("kubernetes.io/hostname", name);
-            assertThat(n.getMetadata().getAnnotations() == null ? Map.of() : n.getMetadata().getAnnotations())
-                    .doesNotContainKey(StorageProbe.MANAGED_LABELS_ANNOTATION);
-            assertThat(n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints())
-                    .noneMatch(t -> "storageprobe.io/affected".equals(t.getKey()));
-        }
-        assertThat(view.daemonSet(PROBE)).isNull();
+    private void noAgentWritesAfterTheProbeIsGone() throws Exception {
         // Running agents notice the probe is gone and stop writing. A write racing the deletion is
         // the garbage collector's to remove (the result's owner is gone); the mock has none, so the
         // test removes such orphans once, then checks that no agent writes again.
-        GarbageCollectorStandIn.deleteDependentsOf(client, created.getMetadata().getUid());
+        GarbageCollectorStandIn.deleteDependentsOf(client, scenario.created().getMetadata().getUid());
         Thread.sleep(3_000);
         assertThat(client.resources(StorageProbeResult.class).withLabel(StorageProbe.PROBE_LABEL, PROBE).list().getItems()).isEmpty();
     }
@@ -477,10 +402,6 @@ class OperatorEndToEndTest {
                 "{\"spec\":{\"interval\":\"" + interval + "\"}}");
     }
 
-    private long verdictEvents(String node, String reason) {
-        return client.v1().events().inNamespace("default").list().getItems().stream()
-                .filter(e -> e.getInvolvedObject().getName().equals(node) && e.getReason().equals(reason)).count();
-    }
 
     private static double runs(SimulatedAgent agent) throws Exception {
         return agent.get("/metrics").lines()
@@ -489,21 +410,6 @@ class OperatorEndToEndTest {
                 .findFirst().orElse(0);
     }
 
-    private static String http(int port, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-
-
-
-
-
-    private static Node node(String name) {
-        return LinuxNodes.named(name).editMetadata()
-                .addToLabels("kubernetes.io/hostname", name).endMetadata()
-                .withNewSpec().endSpec().build();
-    }
 
     private static StorageProbe probe(String name, StorageProbeSpec spec) {
         StorageProbe p = new StorageProbe();
@@ -511,6 +417,13 @@ class OperatorEndToEndTest {
         p.setSpec(spec);
         return p;
     }
+
+    private static Node node(String name) {
+        return LinuxNodes.named(name).editMetadata()
+                .addToLabels("kubernetes.io/hostname", name).endMetadata()
+                .withNewSpec().endSpec().build();
+    }
+
 
     /** charts/src/test/resources/metric-names.txt as "name type labels" with labels sorted, like MetricCatalog. */
     static List<String> chartMetricNames() throws java.io.IOException {

@@ -6,14 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
-import io.storageprobe.operator.OperatorSettings;
-import io.storageprobe.operator.StorageProbeOperator;
+import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.Command;
 import io.storageprobe.operator.cluster.RealApiServer;
@@ -60,8 +57,7 @@ class OperatorRestartsRealIT {
                 new NodeActions(true, NodeActions.TaintAction.None), null, null));
         admin.resource(probe).create();
         String onServer;
-        try (KubernetesClient client = operatorClient();
-             StorageProbeOperator operator = StorageProbeOperator.start(client, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+        try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, settings)) {
             DaemonSet ds = await().atMost(TIMEOUT).until(() -> daemonSet("restarts"), d -> d != null);
             onServer = ds.getMetadata().getAnnotations().get(AgentDaemonSet.SPEC_HASH_ANNOTATION);
         }
@@ -90,8 +86,7 @@ class OperatorRestartsRealIT {
         probe.setSpec(new StorageProbeSpec(null, null, null, null, "1h", null, null, null));
         admin.resource(probe).create();
         DaemonSet ds;
-        try (KubernetesClient client = operatorClient();
-             StorageProbeOperator operator = StorageProbeOperator.start(client, settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+        try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, settings)) {
             ds = await().atMost(TIMEOUT).until(() -> daemonSet("orphans"), d -> d != null);
             await().atMost(TIMEOUT).until(() -> !admin.pods().inNamespace(chart.namespace())
                     .withLabel(StorageProbe.PROBE_LABEL, "orphans").list().getItems().isEmpty());
@@ -115,10 +110,6 @@ class OperatorRestartsRealIT {
                 .withLabel(StorageProbe.PROBE_LABEL, "orphans").list().getItems().isEmpty());
         assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(stored.getMetadata().getUid()));
-    }
-
-    private KubernetesClient operatorClient() {
-        return cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
     }
 
     private DaemonSet daemonSet(String probe) {

@@ -15,8 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.NodeActions;
@@ -25,7 +23,6 @@ import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
-import io.storageprobe.operator.StorageProbeOperator;
 import io.storageprobe.operator.cluster.AuditLog;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.RealApiServer;
@@ -105,11 +102,8 @@ class ResultWritersRealIT {
                 null, null));
         admin.resource(probe).create();
 
-        KubernetesClient operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
-        closing.add(operatorClient);
-        StorageProbeOperator operator = StorageProbeOperator.start(operatorClient, chart.operatorSettingsCheckingWriters(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        closing.add(operator::close);
+        RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, chart.operatorSettingsCheckingWriters());
+        closing.add(operator);
 
         // The scheduler's part: each Pod the DaemonSet controller made is bound to its node.
         DaemonSet ds = await().atMost(TIMEOUT).until(() -> view.daemonSet(PROBE), d -> d != null);

@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.RuleOutcome;
 import io.storageprobe.api.result.RuleStatus;
@@ -23,8 +21,7 @@ import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.api.v1alpha1.Targets;
-import io.storageprobe.operator.OperatorSettings;
-import io.storageprobe.operator.StorageProbeOperator;
+import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.RealApiServer;
 import io.storageprobe.operator.cluster.TestCluster;
@@ -87,10 +84,8 @@ class StorageClassesRealIT {
                 volume("pv-vanished", Verdict.Compatible))).create();
 
         OperatorSettings settings = chart.operatorSettings();
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         int auditMark = cluster.auditLog().size();
-        try (KubernetesClient operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
-             StorageProbeOperator operator = StorageProbeOperator.start(operatorClient, settings, registry)) {
+        try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, settings)) {
             StorageProbeStatus status = await().atMost(TIMEOUT).until(() -> view.status(PROBE),
                     s -> s != null && s.storageClasses() != null && s.storageClasses().size() == 4 && s.summary().nodesReported() == 2);
             System.out.println("STATUS.STORAGECLASSES\n" + cluster.kubectl("get", "storageprobe", PROBE,
@@ -121,7 +116,7 @@ class StorageClassesRealIT {
             // By default a volume does not make its node Affected: vol-a's own disk is fine.
             assertThat(status.summary().affected()).isZero();
             await().atMost(TIMEOUT).until(() -> "Compatible".equals(view.labels("vol-a").get(LABEL)));
-            String scrape = registry.scrape();
+            String scrape = operator.registry().scrape();
             assertThat(scrape).contains("storageprobe_storageclass_volumes{probe=\"vmvolumes\",storage_class=\"ceph-block\",verdict=\"Affected\"} 1.0")
                     .contains("storageprobe_storageclass_volumes{probe=\"vmvolumes\",storage_class=\"(none)\",verdict=\"Compatible\"} 1.0")
                     .containsPattern("# HELP storageprobe_storageclass_volumes \\S");

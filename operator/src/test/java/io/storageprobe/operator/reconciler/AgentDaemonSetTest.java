@@ -11,7 +11,8 @@ import io.storageprobe.api.v1alpha1.ProbeToleration;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import io.storageprobe.api.v1alpha1.Targets;
-import io.storageprobe.operator.OperatorSettings;
+import io.storageprobe.operator.settings.OperatorSettings;
+import io.storageprobe.operator.settings.TestingOperatorSettings;
 import java.util.List;
 import org.assertj.core.groups.Tuple;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** The agent DaemonSet follows the spec: selector, tolerations, mounts of the chosen paths, agent settings. */
 class AgentDaemonSetTest {
-    private static final OperatorSettings SETTINGS = new OperatorSettings("ns", "img:default", "sa", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
+    private static final OperatorSettings SETTINGS = TestingOperatorSettings.of("ns", "img:default", "sa", "default", 0, OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
 
     @Test
     void mountsChosenPathsReadWriteAndFilesReadOnly() {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.storageprobe.api.v1alpha1.StorageProbe;
-import io.storageprobe.operator.reconciler.SpecProblem;
-import io.storageprobe.operator.reconciler.SpecValidator;
+import io.storageprobe.operator.spec.SpecProblem;
+import io.storageprobe.operator.spec.SpecValidator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -13,7 +13,7 @@ import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.qemu.ResolvedQemu;
-import io.storageprobe.operator.reconciler.SpecProblem;
+import io.storageprobe.operator.spec.SpecProblem;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +28,12 @@ class StatusAggregatorTest {
     private final StatusAggregator aggregator = new StatusAggregator();
 
     @Test
-    void countsVerdictsOfTargetedNodesOnly() {
+    void countsVerdictsOfTheCountedResults() {
+        // Which results count (only targeted nodes') is CountedResults' decision: CountedResultsTest.
         StorageProbeStatus s = aggregate(List.of("a", "b", "c"), List.of(
                 result("a", Verdict.Compatible, "2026-11-24T09:00:00Z"),
                 result("b", Verdict.Affected, "2026-11-24T09:30:00Z"),
-                result("c", Verdict.Error, "2026-11-24T09:10:00Z"),
-                result("untargeted", Verdict.Affected, "2026-11-24T09:59:00Z")), ROLLED_OUT, null, T0);
+                result("c", Verdict.Error, "2026-11-24T09:10:00Z")), ROLLED_OUT, null, T0);
         assertThat(s.summary().nodesTargeted()).isEqualTo(3);
         assertThat(s.summary().nodesReported()).isEqualTo(3);
         assertThat(s.summary().compatible()).isEqualTo(1);
@@ -148,7 +148,7 @@ class StatusAggregatorTest {
     @Test
     void aFailureTheQemuInForceSurvivesIsLatentNotAffected() {
         QemuInForce qemu = new QemuInForce("9.1.0", QemuInForce.KUBEVIRT, "KubeVirt v1.5.2 ships QEMU 9.1.0");
-        // The reconciler judges every result for the QEMU in force before aggregating (Snapshot.liveResults).
+        // The reconciler judges every result for the QEMU in force before aggregating (CountedResults).
         List<NodeResult> judged = List.of(result("a", Verdict.Affected, "2026-11-24T09:00:00Z"),
                         result("b", Verdict.Compatible, "2026-11-24T09:00:00Z"))
                 .stream().map(r -> QemuJudgement.judge(r, qemu)).toList();

@@ -1,4 +1,4 @@
-package io.storageprobe.operator.reconciler;
+package io.storageprobe.operator.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.storageprobe.operator.reconciler;
+package io.storageprobe.operator.spec;
 
 /**
  * What is wrong with a spec the schema let through.

@@ -1,4 +1,4 @@
-package io.storageprobe.operator.reconciler;
+package io.storageprobe.operator.spec;
 
 import io.storageprobe.api.v1alpha1.DeviceTargets;
 import io.storageprobe.api.v1alpha1.ProbeInterval;

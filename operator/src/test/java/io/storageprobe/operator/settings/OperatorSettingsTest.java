@@ -1,4 +1,4 @@
-package io.storageprobe.operator;
+package io.storageprobe.operator.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

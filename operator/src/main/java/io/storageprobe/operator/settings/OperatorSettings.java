@@ -1,4 +1,4 @@
-package io.storageprobe.operator;
+package io.storageprobe.operator.settings;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -35,20 +35,13 @@ public record OperatorSettings(String namespace, String agentImage, String agent
     public static final int DEFAULT_HTTP_PORT = 8080;
     /** A KubeVirt upgrade takes many minutes to roll out; a minute more to notice it costs nothing. */
     public static final Duration DEFAULT_KUBEVIRT_POLL = Duration.ofSeconds(60);
-    /** What the image build (Dockerfile) produces today. */
+    /** What the image build (Dockerfile) produces: keep the two in step. */
     public static final List<String> DEFAULT_AGENT_ARCHITECTURES = List.of("amd64");
 
     public OperatorSettings {
         agentImagePullSecrets = List.copyOf(agentImagePullSecrets);
         agentArchitectures = List.copyOf(agentArchitectures);
         agentPodAnnotations = Map.copyOf(agentPodAnnotations);
-    }
-
-    /** No pull secrets or pod annotations, the image's default architectures. */
-    public OperatorSettings(String namespace, String agentImage, String agentServiceAccount, String eventNamespace,
-                            int httpPort, Duration kubevirtPollPeriod, boolean checkWriters) {
-        this(namespace, agentImage, agentServiceAccount, eventNamespace, httpPort, kubevirtPollPeriod,
-                List.of(), DEFAULT_AGENT_ARCHITECTURES, Map.of(), checkWriters);
     }
 
     public static OperatorSettings fromEnvironment(Map<String, String> env) {
