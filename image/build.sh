@@ -8,16 +8,22 @@
 #   ctr -n k8s.io images import image/target/storageprobe.oci.tar
 #   skopeo copy oci-archive:image/target/storageprobe.oci.tar docker://REGISTRY/storageprobe:TAG
 #
-# The same content and entrypoint as the root Dockerfile (which needs a Docker daemon and a
-# registry for its base): a Debian trixie base with openjdk-25-jre-headless (Java 25 for the
-# AOT cache and compact object headers; class files stay at release 17), the two jars, the
+# The same entrypoint, jars and AOT training as the root Dockerfile (which needs a Docker daemon
+# and a registry for its base, eclipse-temurin:25-jre, and so ships a whole JRE and distribution),
+# on a smaller base: the files of four Debian trixie packages (C library, libgcc_s, dash,
+# base-files) and a Java 25 runtime of only the modules the jars use, made by jlink (Java 25 for
+# the AOT cache and compact object headers; class files stay at release 17), the two jars, the
 # launcher image/storageprobe, and the AOT cache recorded by one training run of the agent CLI.
+# The image has no other programs: no coreutils, util-linux or package manager.
 #
-# Tools: debootstrap, umoci and skopeo from Debian 12 (installed if absent), unshare and chroot.
+# Tools: debootstrap, umoci and skopeo from Debian 12 (installed if absent), unshare and chroot,
+# and a JDK 25 for jlink (the host's Temurin 25, else Debian trixie's, see STORAGEPROBE_JDK).
 # Steps:
-#   1. Base (cached): debootstrap minbase trixie + the JRE into a rootfs, committed as one layer
-#      of an OCI layout. Both live in $CACHE/base-<key>, where the key hashes the recipe below;
-#      a warm build reuses them and never touches the network.
+#   1. Base (cached): debootstrap minbase trixie as the packages' source, the packages' files (no
+#      docs, locales, gconv) copied into a rootfs, jlink's runtime into /opt/java (`java` on PATH
+#      through /usr/local/bin/java), committed as one layer of an OCI layout. Both live in
+#      $CACHE/base-<key>, where the key hashes the recipe below; a warm build reuses them and never
+#      touches the network.
 #   2. Image layer: an overlay of a fresh upper dir on the cached rootfs gets the jars and the
 #      launcher; the AOT training runs chrooted in it (private mount, PID and network namespaces:
 #      no network, and every mount vanishes with the namespace, also when the build is killed).
@@ -36,6 +42,8 @@
 #   STORAGEPROBE_IMAGE_CACHE  base cache              [~/.cache/storageprobe/image]
 #   DEBIAN_MIRROR  debootstrap mirror                [the host's deb.debian.org-style source]
 #   SMOKE_AGENT    0 skips the AOT training and running the agent CLI (stand-in jars)  [1]
+#   STORAGEPROBE_JDK  JDK 25 whose jlink makes the runtime, or `debian` for trixie's openjdk-25-jdk-headless
+#                  [/usr/lib/jvm/temurin-25-jdk-amd64 if it exists, else debian]
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -81,7 +89,7 @@ MODULES=java.base,java.logging,java.management,java.naming,java.net.http,jdk.htt
 JLINK_FLAGS="--strip-debug --no-man-pages --no-header-files"
 # The JDK whose jlink makes the runtime (STORAGEPROBE_JDK): the host's Temurin 25 where there is
 # one; else, or with STORAGEPROBE_JDK=debian (a clean Debian 12 root has no JDK 25), Debian trixie's
-# openjdk-25-jdk-headless and its jmods, installed by debootstrap into the package source tree
+# openjdk-25-jdk-headless (and binutils: its jlink strips with objcopy), installed by debootstrap into the package source tree
 # only, with jlink run chrooted there.
 JDK="${STORAGEPROBE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 if [[ "$JDK" != debian && -x "$JDK/bin/jlink" ]]; then
@@ -91,8 +99,10 @@ if [[ "$JDK" != debian && -x "$JDK/bin/jlink" ]]; then
 else
   [[ -z "${STORAGEPROBE_JDK:-}" || "$JDK" == debian ]] || die "no jlink in STORAGEPROBE_JDK=$STORAGEPROBE_JDK"
   JDK=""
-  debian_jdk=(--include=openjdk-25-jdk-headless,openjdk-25-jmods)
+  debian_jdk=(--include=openjdk-25-jdk-headless,binutils)
   jdk_release="$SUITE ${debian_jdk[*]}"
+  # Debian's java links the system zlib and libstdc++ (Temurin's does not).
+  PACKAGES+=" zlib1g libstdc++6"
 fi
 RECIPE="v3 debootstrap --variant=minbase $SUITE, files of: $PACKAGES (no docs, locales, gconv); jlink $MODULES $JLINK_FLAGS from $jdk_release into /opt/java"
 key="$(printf '%s' "$RECIPE" | sha256sum | cut -c1-12)"
@@ -154,7 +164,10 @@ if [[ ! -e "$base/.complete" ]]; then
       mount -t proc proc "$1/proc"
       chroot "$1" /usr/lib/jvm/java-25-openjdk-amd64/bin/jlink --add-modules "$2" $3 --output /opt/java' \
       jlink "$work/debian" "$MODULES" "$JLINK_FLAGS" >&2
+    mkdir -p "$rootfs/opt"
     mv "$work/debian/opt/java" "$rootfs/opt/java"
+    # Whatever the flags, Debian's jlink writes the native debug symbols beside the libraries.
+    find "$rootfs/opt/java" -name '*.debuginfo' -delete
   fi
   mkdir -p "$rootfs/usr/local/bin"
   ln -s /opt/java/bin/java "$rootfs/usr/local/bin/java"
