@@ -8,16 +8,22 @@
 #   ctr -n k8s.io images import image/target/storageprobe.oci.tar
 #   skopeo copy oci-archive:image/target/storageprobe.oci.tar docker://REGISTRY/storageprobe:TAG
 #
-# The same content and entrypoint as the root Dockerfile (which needs a Docker daemon and a
-# registry for its base): a Debian trixie base with openjdk-25-jre-headless (Java 25 for the
-# AOT cache and compact object headers; class files stay at release 17), the two jars, the
+# The same entrypoint, jars and AOT training as the root Dockerfile (which needs a Docker daemon
+# and a registry for its base, eclipse-temurin:25-jre, and so ships a whole JRE and distribution),
+# on a smaller base: the files of four Debian trixie packages (C library, libgcc_s, dash,
+# base-files) and a Java 25 runtime of only the modules the jars use, made by jlink (Java 25 for
+# the AOT cache and compact object headers; class files stay at release 17), the two jars, the
 # launcher image/storageprobe, and the AOT cache recorded by one training run of the agent CLI.
+# The image has no other programs: no coreutils, util-linux or package manager.
 #
-# Tools: debootstrap, umoci and skopeo from Debian 12 (installed if absent), unshare and chroot.
+# Tools: debootstrap, umoci and skopeo from Debian 12 (installed if absent), unshare and chroot,
+# and a JDK 25 for jlink (the host's Temurin 25, else Debian trixie's, see STORAGEPROBE_JDK).
 # Steps:
-#   1. Base (cached): debootstrap minbase trixie + the JRE into a rootfs, committed as one layer
-#      of an OCI layout. Both live in $CACHE/base-<key>, where the key hashes the recipe below;
-#      a warm build reuses them and never touches the network.
+#   1. Base (cached): debootstrap minbase trixie as the packages' source, the packages' files (no
+#      docs, locales, gconv) copied into a rootfs, jlink's runtime into /opt/java (`java` on PATH
+#      through /usr/local/bin/java), committed as one layer of an OCI layout. Both live in
+#      $CACHE/base-<key>, where the key hashes the recipe below; a warm build reuses them and never
+#      touches the network.
 #   2. Image layer: an overlay of a fresh upper dir on the cached rootfs gets the jars and the
 #      launcher; the AOT training runs chrooted in it (private mount, PID and network namespaces:
 #      no network, and every mount vanishes with the namespace, also when the build is killed).
@@ -36,6 +42,8 @@
 #   STORAGEPROBE_IMAGE_CACHE  base cache              [~/.cache/storageprobe/image]
 #   DEBIAN_MIRROR  debootstrap mirror                [the host's deb.debian.org-style source]
 #   SMOKE_AGENT    0 skips the AOT training and running the agent CLI (stand-in jars)  [1]
+#   STORAGEPROBE_JDK  JDK 25 whose jlink makes the runtime, or `debian` for trixie's openjdk-25-jdk-headless
+#                  [/usr/lib/jvm/temurin-25-jdk-amd64 if it exists, else debian]
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -59,10 +67,37 @@ done
 
 "$root/tools/host-tools.sh" debootstrap=debootstrap umoci=umoci skopeo=skopeo
 
-# The base recipe: any change here makes a new cache key (and so a new base).
+# The base recipe: any change here makes a new cache key (and so a new base). The base is no
+# distribution but the files of the few Debian trixie packages a JVM and the launcher need (the C
+# library, libgcc_s for thread unwinding, dash for /bin/sh, base-files), taken from a debootstrap
+# minbase, plus a Java runtime of only the modules the two jars use, made by jlink from $JDK.
+# The module list is jdeps' (--print-module-deps on both jars, run on the jars without their
+# module-info) less java.desktop, java.sql and java.compiler, which only optional code refers to
+# (Jackson's java.beans and java.sql support, JNA's AWT helpers, javapoet in JOSDK's annotation
+# processor), plus java.naming, which TLS hostname checks may want; the smoke test below runs
+# both programs on it.
 SUITE=trixie
-PACKAGES=openjdk-25-jre-headless
-RECIPE="v2 debootstrap --variant=minbase --include=$PACKAGES $SUITE; /dev, resolv.conf, hostname, apt caches and lists dropped"
+PACKAGES="base-files libc6 libgcc-s1 dash"
+MODULES=java.base,java.logging,java.management,java.naming,java.net.http,jdk.httpserver,jdk.management,jdk.unsupported
+JLINK_FLAGS="--strip-debug --no-man-pages --no-header-files"
+# The JDK whose jlink makes the runtime (STORAGEPROBE_JDK): the host's Temurin 25 where there is
+# one; else, or with STORAGEPROBE_JDK=debian (a clean Debian 12 root has no JDK 25), Debian trixie's
+# openjdk-25-jdk-headless (and binutils: its jlink strips with objcopy), installed by debootstrap into the package source tree
+# only, with jlink run chrooted there.
+JDK="${STORAGEPROBE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+if [[ "$JDK" != debian && -x "$JDK/bin/jlink" ]]; then
+  jdk_release="$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"$/\1/p' "$JDK/release")"
+  [[ "$jdk_release" == 25* ]] || die "$JDK is Java '$jdk_release', not 25 (the launcher's flags and the AOT cache are Java 25's)"
+  debian_jdk=()
+else
+  [[ -z "${STORAGEPROBE_JDK:-}" || "$JDK" == debian ]] || die "no jlink in STORAGEPROBE_JDK=$STORAGEPROBE_JDK"
+  JDK=""
+  debian_jdk=(--include=openjdk-25-jdk-headless,binutils)
+  jdk_release="$SUITE ${debian_jdk[*]}"
+  # Debian's java links the system zlib and libstdc++ (Temurin's does not).
+  PACKAGES+=" zlib1g libstdc++6"
+fi
+RECIPE="v3 debootstrap --variant=minbase $SUITE, files of: $PACKAGES (no docs, locales, gconv); jlink $MODULES $JLINK_FLAGS from $jdk_release into /opt/java"
 key="$(printf '%s' "$RECIPE" | sha256sum | cut -c1-12)"
 base="$CACHE/base-$SUITE-$key"
 
@@ -78,18 +113,58 @@ mirror() {
   echo "${m:-http://deb.debian.org/debian}"
 }
 
+# Mount namespaces of their own for the overlays (and the chrooted jlink), private. Where / is no mount point (a chroot, as
+# a clean-root CI runs the tests) unshare cannot change its propagation: there the namespace keeps
+# the chroot's, and the overlays (and the chrooted jlink), mounted in this script's own temporary directory, go with it.
+PROPAGATION=private
+unshare --mount --propagation private true 2> /dev/null || PROPAGATION=unchanged
+
 if [[ ! -e "$base/.complete" ]]; then
-  log "making the base ($SUITE + $PACKAGES) with debootstrap from $(mirror): a few minutes, once per recipe"
+  log "making the base ($SUITE: $PACKAGES; Java $jdk_release: $MODULES) from $(mirror): a few minutes, once per recipe"
   new="$work/base"
   mkdir -p "$new"
-  # The rootfs is both the cache's chroot for later builds and the source of the base layer.
-  debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$new/rootfs" "$(mirror)" >"$work/debootstrap.log" 2>&1 \
+  # A whole minbase, only as the source of the packages' files (and of dpkg's lists of them).
+  debootstrap --variant=minbase "${debian_jdk[@]}" "$SUITE" "$work/debian" "$(mirror)" \
+      >"$work/debootstrap.log" 2>&1 \
     || { tail -20 "$work/debootstrap.log" >&2; die "debootstrap failed (log above)"; }
-  # A container runtime brings its own /dev; package caches are of no use in the image.
-  find "$new/rootfs/dev" -mindepth 1 -delete
-  # The host's resolv.conf and hostname that debootstrap copied in: the runtime provides its own.
-  rm -f "$new/rootfs/etc/resolv.conf" "$new/rootfs/etc/hostname"
-  rm -rf "$new/rootfs/var/cache/apt/archives/"*.deb "$new/rootfs/var/lib/apt/lists/"* "$new/rootfs/var/log/"*.log
+  rootfs="$new/rootfs"
+  mkdir -p "$rootfs"
+  # The merged-/usr links first (/bin -> usr/bin, ...), so that the packages' /bin and /lib paths land in /usr.
+  for l in bin lib lib64 sbin; do
+    [[ -L "$work/debian/$l" ]] && cp -a "$work/debian/$l" "$rootfs/$l"
+  done
+  for p in $PACKAGES; do
+    list="$work/debian/var/lib/dpkg/info/$p.list"
+    [[ -f "$list" ]] || list="$work/debian/var/lib/dpkg/info/$p:amd64.list"
+    [[ -f "$list" ]] || die "debootstrap's minbase has no package $p"
+    cat "$list"
+  done | grep -vE '^/usr/share/(doc|man|info|locale|lintian|common-licenses)/|^/usr/lib/x86_64-linux-gnu/gconv/' \
+       | grep -vxE '/(bin|lib|lib64|sbin)|/\.' | sed 's|^/||' | sort -u >"$work/files"
+  tar -C "$work/debian" --no-recursion -cf - -T "$work/files" | tar -C "$rootfs" -xpf -
+  # What the runtime does not bring: users (root, nobody; the chart runs the operator as 65532,
+  # which Java takes without a passwd entry), name service order, and the usual empty dirs.
+  cp -a "$work/debian/etc/passwd" "$work/debian/etc/group" "$work/debian/etc/nsswitch.conf" "$rootfs/etc/"
+  mkdir -p "$rootfs/proc" "$rootfs/sys" "$rootfs/dev" "$rootfs/run" "$rootfs/root" "$rootfs/tmp" "$rootfs/var/tmp"
+  chmod 1777 "$rootfs/tmp" "$rootfs/var/tmp"
+  chmod 0700 "$rootfs/root"
+  ldconfig -r "$rootfs"
+  # The Java runtime, /opt/java, and `java` on the image's PATH.
+  if [[ -n "$JDK" ]]; then
+    "$JDK/bin/jlink" --add-modules "$MODULES" $JLINK_FLAGS --output "$rootfs/opt/java" >&2
+  else
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare --mount --pid --fork --propagation "$PROPAGATION" -- /bin/sh -eu -c '
+      mount -t proc proc "$1/proc"
+      chroot "$1" /usr/lib/jvm/java-25-openjdk-amd64/bin/jlink --add-modules "$2" $3 --output /opt/java' \
+      jlink "$work/debian" "$MODULES" "$JLINK_FLAGS" >&2
+    mkdir -p "$rootfs/opt"
+    mv "$work/debian/opt/java" "$rootfs/opt/java"
+    # Whatever the flags, Debian's jlink writes the native debug symbols beside the libraries.
+    find "$rootfs/opt/java" -name '*.debuginfo' -delete
+  fi
+  mkdir -p "$rootfs/usr/local/bin"
+  ln -s /opt/java/bin/java "$rootfs/usr/local/bin/java"
+  rm -rf "$work/debian"
   umoci init --layout "$new/oci" >&2
   umoci new --image "$new/oci:base" >&2
   # umoci repack commits the difference between a bundle's rootfs and its mtree: an empty
@@ -103,7 +178,7 @@ if [[ ! -e "$base/.complete" ]]; then
   rm -rf "$base"
   mv "$new" "$base"
   touch "$base/.complete"
-  log "base cached in $base"
+  log "base cached in $base ($(du -sm "$base/bundle/rootfs" | cut -f1) MB)"
 else
   log "base from cache: $base"
 fi
@@ -121,11 +196,6 @@ cp "$AGENT_JAR" "$upper/opt/storageprobe/storageprobe.jar"
 cp "$OPERATOR_JAR" "$upper/opt/storageprobe/operator.jar"
 install -m 0755 "$here/storageprobe" "$upper/usr/local/bin/storageprobe"
 
-# Mount namespaces of their own for the overlays, private. Where / is no mount point (a chroot, as
-# a clean-root CI runs the tests) unshare cannot change its propagation: there the namespace keeps
-# the chroot's, and the overlays, mounted in this script's own temporary directory, go with it.
-PROPAGATION=private
-unshare --mount --propagation private true 2> /dev/null || PROPAGATION=unchanged
 
 # in_image LOWER UPPER SCRIPT: runs SCRIPT chrooted in an overlay of the upper dir UPPER on the
 # lower dirs LOWER (colon-separated, topmost first), in private mount, PID and network namespaces (no network; the mounts vanish with the
@@ -141,19 +211,19 @@ in_image() {
     mount -o bind,ro /sys "$r/sys"
     mount -t tmpfs tmpfs "$r/tmp"
     mount -t tmpfs tmpfs "$r/root"
-    exec chroot "$r" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-      HOME=/root /bin/sh -euc "$5"' in_image "$work/rootfs" "$1" "$2" "$work/ovl-work" "$3"
+    exec /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      HOME=/root chroot "$r" /bin/sh -euc "$5"' in_image "$work/rootfs" "$1" "$2" "$work/ovl-work" "$3"
 }
 
 log "recording the AOT cache (the Dockerfile's RUN step)"
-run_step='java -version && chmod 0755 /usr/local/bin/storageprobe'
+run_step='java -version'
 if [[ "$SMOKE_AGENT" == 1 ]]; then
   # Keep in step with the Dockerfile's RUN: same flags, same training run (ImageEntrypointTest).
   # hsperfdata goes to the tmpfs on /tmp, not into the layer.
   run_step+=' && java -XX:AOTCacheOutput=/opt/storageprobe/storageprobe.aot -XX:+UseCompactObjectHeaders -XX:+UseSerialGC \
       -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED -Xlog:aot=error -Xlog:cds=error \
       -jar /opt/storageprobe/storageprobe.jar aot-training /opt/storageprobe/storageprobe.jar >/dev/null \
-    && ls -l /opt/storageprobe/storageprobe.aot'
+    && test -s /opt/storageprobe/storageprobe.aot'
 fi
 in_image "$base/bundle/rootfs" "$upper" "$run_step" >&2
 
