@@ -26,10 +26,26 @@ public final class NodeLabeler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KubernetesClient client;
     private final VerdictEvents events;
+    private final NodeTaints taints;
 
     public NodeLabeler(KubernetesClient client, VerdictEvents events) {
+        this(client, events, new NodeTaints(client));
+    }
+
+    /** @param taints the taints of nodes cached without their spec (one per reconciler: it remembers what it read) */
+    public NodeLabeler(KubernetesClient client, VerdictEvents events, NodeTaints taints) {
         this.client = client;
         this.events = events;
+        this.taints = taints;
+    }
+
+    /**
+     * Whether {@link #apply} has work on this node: a patch, or first a GET where a taint of this
+     * probe must come or go on a node cached without its spec (it may find the taint held by another).
+     */
+    public boolean hasWork(Node node, String probe, Verdict verdict, NodeActions actions) {
+        Node planned = taints.forPlanning(node, probe, verdict, actions);
+        return planned == null || NodeLabelPlan.plan(planned, probe, verdict, actions).changed();
     }
 
     /**
@@ -38,12 +54,22 @@ public final class NodeLabeler {
      */
     public boolean apply(Node node, String probe, Verdict verdict, NodeActions actions) {
         events.observe(node, probe, verdict);
-        NodeLabelPlan plan = NodeLabelPlan.plan(node, probe, verdict, actions);
-        if (!plan.changed()) {
-            return false;
-        }
         String name = node.getMetadata().getName();
         try {
+            Node planned = taints.forPlanning(node, probe, verdict, actions);
+            if (planned == null) {
+                // The informer holds the node's metadata only, and a taint must change: plan on the whole node.
+                planned = taints.read(name);
+                if (planned == null) {
+                    LOG.debug("node {} is gone", name);
+                    return false;
+                }
+            }
+            node = planned;
+            NodeLabelPlan plan = NodeLabelPlan.plan(node, probe, verdict, actions);
+            if (!plan.changed()) {
+                return false;
+            }
             try {
                 // Planned on the informer's copy, so no GET: on a large cluster a GET per node doubled
                 // the requests (docs/performance.md). The copy's resourceVersion is a precondition: if

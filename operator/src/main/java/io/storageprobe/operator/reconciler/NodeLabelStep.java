@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
-import io.storageprobe.operator.labels.NodeLabelPlan;
 import io.storageprobe.operator.labels.NodeLabeler;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +42,7 @@ final class NodeLabelStep {
         List<Callable<Boolean>> work = new ArrayList<>();
         for (Node node : snapshot.nodes().values()) {
             Verdict verdict = verdicts.get(node.getMetadata().getName());
-            if (!NodeLabelPlan.plan(node, name, verdict, actions).changed()) {
+            if (!labeler.hasWork(node, name, verdict, actions)) {
                 labeler.apply(node, name, verdict, actions); // nothing to patch: it only notes the verdict
             } else if (work.size() < budget) {
                 work.add(() -> labeler.apply(node, name, verdict, actions));

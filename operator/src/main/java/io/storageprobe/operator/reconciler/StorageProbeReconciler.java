@@ -29,6 +29,7 @@ import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.OperatorSettings;
 import io.storageprobe.operator.events.ProbeEvents;
 import io.storageprobe.operator.labels.NodeLabeler;
+import io.storageprobe.operator.labels.NodeTaints;
 import io.storageprobe.operator.labels.VerdictEvents;
 import io.storageprobe.operator.metrics.NodeVerdictGauges;
 import io.storageprobe.operator.metrics.ProbeStateGauges;
@@ -47,6 +48,7 @@ import io.storageprobe.operator.trust.CheckedWriters;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -80,6 +82,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
      */
     private static final int NODE_PATCHES_AT_ONCE = 16;
     private static final long MISSING_PODS_RECHECK_SECONDS = 10;
+    /** The name of the metadata-only Node informer ({@link NodeTaintsSource} is the other one). */
+    static final String NODES = "nodes";
 
     private final OperatorSettings settings;
     private final NodeVerdictGauges gauges;
@@ -99,6 +103,10 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     private VerdictEvents verdictEvents;
     /** Whether each result was written by its node's agent Pod, checked once per version of it. */
     private CheckedWriters checkedWriters;
+    /** The taints read of nodes where a taint had to change (the Node informer has none). */
+    private NodeTaints nodeTaints;
+    /** The Node informer's own client ({@link NodeMetadataOnly}); closed with the reconciler. */
+    private KubernetesClient nodeMetadataClient;
 
     public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges, StorageClassGauges storageClassGauges,
                                   ProbeStateGauges probeStateGauges) {
@@ -120,9 +128,16 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 .withSecondaryToPrimaryMapper(r -> probeOf(r).map(p -> Set.of(new ResourceID(p))).orElse(Set.of()))
                 .build(), context);
         // Every probe cares about every node: a node coming or going changes nodesTargeted.
+        // Metadata only: a Node's spec and status are most of its bytes and the operator reads neither.
+        nodeMetadataClient = NodeMetadataOnly.client(context.getClient());
         var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, StorageProbe.class)
+                .withName(NODES)
+                .withKubernetesClient(nodeMetadataClient)
                 .withItemStore(SlimItemStore.nodes())
                 .withSecondaryToPrimaryMapper(n -> everyProbe(context))
+                // kubelet's status updates change no label or annotation: no reconcile for them.
+                .withOnUpdateFilter((next, before) -> !Objects.equals(next.getMetadata().getLabels(), before.getMetadata().getLabels())
+                        || !Objects.equals(next.getMetadata().getAnnotations(), before.getMetadata().getAnnotations()))
                 .build(), context);
         // Volumes name their PersistentVolume; its StorageClass is looked up here. Both change rarely.
         var volumes = new InformerEventSource<>(InformerEventSourceConfiguration.from(PersistentVolume.class, StorageProbe.class)
@@ -162,6 +177,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 // Polled for every probe; a probe newer than the last poll looks it up itself.
                 context.getSecondaryResource(KubeVirtRelease.class).orElseGet(() -> KubeVirtLookup.find(client)),
                 probe.getStatus() == null ? null : probe.getStatus().qemu(), Instant.now());
+        NodeTaintsSource.ensureFor(probe, context);
         Snapshot snapshot = Snapshot.of(probe, context, settings, qemu == null ? null : qemu.inForce(),
                 settings.checkWriters() ? writers(client) : null);
         ProbeEvents resultEvents = new ProbeEvents(client, settings.eventNamespace());
@@ -189,7 +205,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 .recordIfNew(probe, probe.getStatus() == null ? null : probe.getStatus().conditions(), status.conditions());
         // The status is written when this reconcile returns: while it is news, only a few node
         // patches go before it (on a fresh start 5,000 nodes would hold it back by minutes).
-        boolean nodesDone = problem.isPresent() || new NodeLabelStep(new NodeLabeler(client, events(client)))
+        boolean nodesDone = problem.isPresent() || new NodeLabelStep(new NodeLabeler(client, events(client), nodeTaints(client)))
                 .apply(probe, snapshot, statusChanged ? NODE_PATCHES_BEFORE_NEW_STATUS : NODE_PATCHES_PER_RECONCILE, nodePatches);
         gauges.update(probe.getMetadata().getName(), status.summary());
         storageClassGauges.update(probe.getMetadata().getName(), status.storageClasses());
@@ -212,7 +228,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     public DeleteControl cleanup(StorageProbe probe, Context<StorageProbe> context) {
         Snapshot snapshot = Snapshot.of(probe, context, settings, null);
         KubernetesClient client = context.getClient();
-        new NodeLabelStep(new NodeLabeler(client, events(client))).removeAll(probe, snapshot, nodePatches);
+        new NodeLabelStep(new NodeLabeler(client, events(client), nodeTaints(client))).removeAll(probe, snapshot, nodePatches);
         // Owner references let the garbage collector remove these too; deleting them here makes
         // the cleanup immediate and independent of the collector.
         new DaemonSetStep(client).remove(snapshot.daemonSet());
@@ -240,6 +256,9 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     @Override
     public void close() {
         nodePatches.shutdownNow();
+        if (nodeMetadataClient != null) {
+            nodeMetadataClient.close();
+        }
     }
 
     /** One for the life of the reconciler: it remembers each result's verdict. */
@@ -248,6 +267,13 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
             checkedWriters = new CheckedWriters(client, settings.namespace(), settings.agentServiceAccount());
         }
         return checkedWriters;
+    }
+
+    private synchronized NodeTaints nodeTaints(KubernetesClient client) {
+        if (nodeTaints == null) {
+            nodeTaints = new NodeTaints(client);
+        }
+        return nodeTaints;
     }
 
     private synchronized VerdictEvents events(KubernetesClient client) {
