@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 public final class RealFleetBench {
     private static final String PROBE = "vmdisks";
     private static final long QUIET_MILLIS = 5_000;
+    /** As the operator's StorageProbeReconciler.NODE_PATCHES_AT_ONCE. */
+    private static final int PATCHES_AT_ONCE = 16;
     private static final Pattern REQUEST_TOTAL = Pattern.compile("(?m)^apiserver_request_total\\{([^}]*)\\} (\\S+)$");
 
     private RealFleetBench() {
@@ -50,6 +52,14 @@ public final class RealFleetBench {
             out.printf("loaded %d Nodes (%d bytes of JSON each) and %d results into the real API server in %.1f s; mix %s%n",
                     nodes, admin.getKubernetesSerialization().asJson(admin.nodes().withName(FleetData.nodeName(0)).get()).length(),
                     nodes, loaded.seconds(), expected);
+
+            // The server's speed for the same patches, in the same run (a ratio holds on a busy machine).
+            NodeLabelWatch labels = new NodeLabelWatch(admin, StorageProbe.verdictLabel(PROBE), nodes);
+            out.printf("load before the plain client's patches: %s%n", load());
+            PlainNodePatches.Result plain = PlainNodePatches.run(admin, labels.listMetadata(), PATCHES_AT_ONCE);
+            out.printf("plain fabric8 client: %d node patches, %d at once, in %.1f s (%d refused with 409, read and patched again); load %s%n",
+                    plain.patches(), PATCHES_AT_ONCE, plain.seconds(), plain.conflicts(), load());
+            labels.start();
 
             Map<String, Double> totalsBefore = requestTotals(admin);
             int mark = cluster.auditLog().size();
@@ -81,17 +91,22 @@ public final class RealFleetBench {
                     if (converged == null && matches(admin.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
                         converged = (System.nanoTime() - start) / 1e9;
                     }
-                    if (labelled == null && admin.nodes().withLabel(StorageProbe.verdictLabel(PROBE)).list().getItems().size() == nodes) {
-                        labelled = (System.nanoTime() - start) / 1e9;
+                    if (labelled == null && labels.all() != 0) {
+                        labelled = (labels.all() - start) / 1e9;
                     }
                     Thread.sleep(250);
                 }
                 out.printf("status converged after %s s, all %d nodes labelled after %s s (from operator JVM start)%n",
                         converged == null ? "never" : String.format("%.1f", converged), nodes,
-                        labelled == null ? "never" : String.format("%.1f", labelled));
+                        labelled == null ? "never (" + labels.labelled() + " labelled)" : String.format("%.1f", labelled));
+                if (labelled != null) {
+                    double span = (labels.all() - labels.first()) / 1e9;
+                    out.printf("operator labelling: first node labelled at %.1f s, all %d %.1f s later = %.2fx the plain client's %.1f s; load %s%n",
+                            (labels.first() - start) / 1e9, nodes, span, span / plain.seconds(), plain.seconds(), load());
+                }
                 double quiet = waitQuiet(cluster, chart, mark, start);
                 out.printf("operator requests quiet (none for %d s) at %.1f s%n", QUIET_MILLIS / 1000, quiet);
-                out.println("operator " + stats(toOperator, lines));
+                out.println("operator " + stats(toOperator, lines) + " load " + load());
                 AuditLog byOperator = cluster.auditLog().since(mark).by(chart.operatorUser());
                 out.println("operator requests by verb and resource (kube-apiserver audit log), start to quiet:");
                 countByVerb(byOperator).forEach((k, v) -> out.printf("  %-48s %6d%n", k, v));
@@ -117,6 +132,7 @@ public final class RealFleetBench {
                 countByVerb(cluster.auditLog().since(changeMark).by(chart.operatorUser())).forEach((k, v) -> out.printf("  %-48s %d%n", k, v));
                 out.println("operator " + stats(toOperator, lines));
             } finally {
+                labels.close();
                 toOperator.println("quit");
                 if (!operator.waitFor(20, TimeUnit.SECONDS)) {
                     operator.destroyForcibly();
@@ -186,6 +202,11 @@ public final class RealFleetBench {
             Thread.sleep(500);
         }
         return (lastChange - start) / 1e9;
+    }
+
+    private static String load() throws java.io.IOException {
+        String[] avg = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return avg[0] + " " + avg[1] + " " + avg[2];
     }
 
     private static String stats(PrintStream toOperator, LinkedBlockingQueue<String> lines) throws InterruptedException {
