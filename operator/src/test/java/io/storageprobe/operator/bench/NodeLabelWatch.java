@@ -45,7 +45,13 @@ final class NodeLabelWatch implements AutoCloseable {
 
     /** Every node's name, labels, annotations and resourceVersion. */
     List<Node> listMetadata() {
-        return client.nodes().list().getItems();
+        List<Node> nodes = client.nodes().list().getItems();
+        // The server calls them meta.k8s.io/v1 PartialObjectMetadata; fabric8 builds a node's URL from apiVersion.
+        nodes.forEach(n -> {
+            n.setApiVersion("v1");
+            n.setKind("Node");
+        });
+        return nodes;
     }
 
     void start() {
