@@ -59,7 +59,7 @@ final class PlainNodePatches {
                 f.get();
             }
         } finally {
-            pool.shutdown();
+            pool.shutdownNow(); // after a failure: the queued patches must not keep the bench alive
         }
         return new Result((System.nanoTime() - start) / 1e9, nodes.size(), conflicts.get());
     }
