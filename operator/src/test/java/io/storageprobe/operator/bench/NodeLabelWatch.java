@@ -54,6 +54,28 @@ final class NodeLabelWatch implements AutoCloseable {
         return nodes;
     }
 
+    /**
+     * Waits until no node changed for {@code quietMillis} (after a load, kube-controller-manager's
+     * TTL and node lifecycle controllers write every new Node for a while: patches with the listed
+     * resourceVersion would meet 409s the operator, starting later, does not meet).
+     */
+    List<Node> settled(long quietMillis) throws InterruptedException {
+        List<Node> before = listMetadata();
+        while (true) {
+            Thread.sleep(quietMillis);
+            List<Node> now = listMetadata();
+            if (versions(now).equals(versions(before))) {
+                return now;
+            }
+            before = now;
+        }
+    }
+
+    private static java.util.Map<String, String> versions(List<Node> nodes) {
+        return nodes.stream().collect(java.util.stream.Collectors.toMap(n -> n.getMetadata().getName(),
+                n -> n.getMetadata().getResourceVersion()));
+    }
+
     void start() {
         String from = client.nodes().list().getMetadata().getResourceVersion();
         watch = client.nodes().withResourceVersion(from).watch(new Watcher<>() {

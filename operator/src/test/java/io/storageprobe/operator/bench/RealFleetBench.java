@@ -55,8 +55,11 @@ public final class RealFleetBench {
 
             // The server's speed for the same patches, in the same run (a ratio holds on a busy machine).
             NodeLabelWatch labels = new NodeLabelWatch(admin, StorageProbe.verdictLabel(PROBE), nodes);
-            out.printf("load before the plain client's patches: %s%n", load());
-            PlainNodePatches.Result plain = PlainNodePatches.run(admin, labels.listMetadata(), PATCHES_AT_ONCE);
+            long settling = System.nanoTime();
+            List<io.fabric8.kubernetes.api.model.Node> settled = labels.settled(QUIET_MILLIS);
+            out.printf("nodes settled (no change for %d s) %.1f s after loading; load before the plain client's patches: %s%n",
+                    QUIET_MILLIS / 1000, (System.nanoTime() - settling) / 1e9, load());
+            PlainNodePatches.Result plain = PlainNodePatches.run(admin, settled, PATCHES_AT_ONCE);
             out.printf("plain fabric8 client: %d node patches, %d at once, in %.1f s (%d refused with 409, read and patched again); load %s%n",
                     plain.patches(), PATCHES_AT_ONCE, plain.seconds(), plain.conflicts(), load());
             labels.start();
