@@ -1,10 +1,15 @@
 package io.storageprobe.operator.reconciler;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.List;
 
 /**
  * Asks the API server for Nodes as metadata only (meta.k8s.io/v1 PartialObjectMetadata): the Node
@@ -27,8 +32,20 @@ final class NodeMetadataOnly implements Interceptor {
     /** A client for the Node informer: the operator's configuration, metadata-only node collections. */
     static KubernetesClient client(KubernetesClient operatorClient) {
         return new KubernetesClientBuilder().withConfig(operatorClient.getConfiguration())
+                .withKubernetesSerialization(serialization())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("node-metadata-only", new NodeMetadataOnly()))
                 .build();
+    }
+
+    /**
+     * fabric8's, but a JSON null where a list belongs reads as an empty list: the API server
+     * answers a metadata list of no nodes with {@code "items": null} (Go's nil slice), on which
+     * fabric8's informer fails and the operator stops (a cluster of no nodes: the test clusters).
+     */
+    static KubernetesSerialization serialization() {
+        ObjectMapper mapper = new ObjectMapper();
+        mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY));
+        return new KubernetesSerialization(mapper, true);
     }
 
     @Override
