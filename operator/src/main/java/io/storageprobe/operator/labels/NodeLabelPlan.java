@@ -49,8 +49,7 @@ public record NodeLabelPlan(Map<String, String> labels, List<Taint> taints, Stri
             entries.remove(labelKey);
         }
 
-        String effect = verdict == Verdict.Affected && actions != null && actions.taint() != null
-                && actions.taint() != NodeActions.TaintAction.None ? actions.taint().name() : null;
+        String effect = taintEffect(verdict, actions);
         // Our taints: key storageprobe.io/affected, value the probe's name; drop those no longer wanted.
         taints.removeIf(t -> {
             String entry = ManagedKeys.taintEntry(t.getKey(), t.getValue(), t.getEffect());
@@ -77,5 +76,11 @@ public record NodeLabelPlan(Map<String, String> labels, List<Taint> taints, Stri
                 || !Objects.equals(taints, node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints())
                 || !Objects.equals(after, before);
         return new NodeLabelPlan(labels, taints, after, changed);
+    }
+
+    /** The effect of the taint this probe wants on a node with this verdict, or null for none. */
+    static String taintEffect(Verdict verdict, NodeActions actions) {
+        return verdict == Verdict.Affected && actions != null && actions.taint() != null
+                && actions.taint() != NodeActions.TaintAction.None ? actions.taint().name() : null;
     }
 }

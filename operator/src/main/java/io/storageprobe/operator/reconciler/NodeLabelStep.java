@@ -2,9 +2,11 @@ package io.storageprobe.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.storageprobe.api.result.Verdict;
+import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.operator.labels.NodeLabelPlan;
 import io.storageprobe.operator.labels.NodeLabeler;
+import io.storageprobe.operator.labels.NodeTaints;
 import io.storageprobe.operator.labels.VerdictEvents;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +18,18 @@ import java.util.concurrent.Future;
 
 /**
  * Puts each targeted node's verdict on it, and takes this probe's entries off every other node:
- * plans each node once, has {@link NodeLabeler} patch the changed ones and {@link VerdictEvents}
+ * plans each node once (on its taints as {@link NodeTaints} knows them: the informer holds Nodes
+ * without their spec), has {@link NodeLabeler} patch the changed ones and {@link VerdictEvents}
  * note each verdict as its node is done.
  */
 final class NodeLabelStep {
     private final NodeLabeler labeler;
+    private final NodeTaints taints;
     private final VerdictEvents events;
 
-    NodeLabelStep(NodeLabeler labeler, VerdictEvents events) {
+    NodeLabelStep(NodeLabeler labeler, NodeTaints taints, VerdictEvents events) {
         this.labeler = labeler;
+        this.taints = taints;
         this.events = events;
     }
 
@@ -44,13 +49,14 @@ final class NodeLabelStep {
         List<Callable<Boolean>> work = new ArrayList<>();
         for (Node node : snapshot.nodes().values()) {
             Verdict verdict = verdicts.get(node.getMetadata().getName());
-            NodeLabelPlan plan = NodeLabelPlan.plan(node, name, verdict, actions);
-            if (!plan.changed()) {
+            Node planned = taints.forPlanning(node, name, verdict, actions);
+            NodeLabelPlan plan = planned == null ? null : NodeLabelPlan.plan(planned, name, verdict, actions);
+            if (plan != null && !plan.changed()) {
                 events.observe(node, name, verdict); // nothing to patch
             } else if (work.size() < budget) {
                 work.add(() -> {
                     events.observe(node, name, verdict);
-                    return labeler.apply(node, plan, name, verdict, actions);
+                    return patch(planned, plan, node, name, verdict, actions);
                 });
             } else {
                 runAll(work, patches);
@@ -65,13 +71,26 @@ final class NodeLabelStep {
         List<Callable<Boolean>> work = new ArrayList<>();
         String name = probe.getMetadata().getName();
         for (Node node : snapshot.nodes().values()) {
-            NodeLabelPlan plan = NodeLabelPlan.plan(node, name, null, null);
+            Node planned = taints.forPlanning(node, name, null, null);
+            NodeLabelPlan plan = planned == null ? null : NodeLabelPlan.plan(planned, name, null, null);
             work.add(() -> {
                 events.observe(node, name, null);
-                return labeler.apply(node, plan, name, null, null);
+                return patch(planned, plan, node, name, null, null);
             });
         }
         runAll(work, patches);
+    }
+
+    /**
+     * Patches {@code planned} by {@code plan}; where a taint must change on a node known without its
+     * taints (both null), reads the node whole first and plans on that.
+     */
+    private boolean patch(Node planned, NodeLabelPlan plan, Node node, String probe, Verdict verdict, NodeActions actions) {
+        if (planned != null) {
+            return labeler.apply(planned, plan, probe, verdict, actions);
+        }
+        Node whole = taints.read(node.getMetadata().getName());
+        return whole != null && labeler.apply(whole, NodeLabelPlan.plan(whole, probe, verdict, actions), probe, verdict, actions);
     }
 
     /** Waits for every patch; the first failure fails the reconcile, as a sequential loop would. */

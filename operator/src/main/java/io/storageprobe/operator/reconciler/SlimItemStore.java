@@ -49,13 +49,31 @@ final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
         return new SlimItemStore<>(SlimItemStore::slim);
     }
 
-    /** Name, uid, resourceVersion (a node patch's precondition), labels, annotations and taints. */
+    /** The nodes of {@link NodeTaintsSource}: name, resourceVersion and taints. */
+    static SlimItemStore<Node> nodeTaints() {
+        return new SlimItemStore<>(SlimItemStore::taintsOnly);
+    }
+
+    /**
+     * Name, uid, resourceVersion (a node patch's precondition), labels and annotations: the
+     * metadata the Node informer receives ({@link NodeMetadataOnly}). Never the taints, also where
+     * the API server sent a whole Node (the fabric8 mock server of the tests ignores the metadata-only
+     * Accept header): what the operator reads must not depend on the server.
+     */
     static Node slim(Node node) {
         var meta = node.getMetadata();
-        NodeBuilder slim = new NodeBuilder().withApiVersion(node.getApiVersion()).withKind(node.getKind())
+        // kind: the API server calls these PartialObjectMetadata.
+        return new NodeBuilder().withApiVersion("v1").withKind("Node")
                 .withNewMetadata().withName(meta.getName()).withUid(meta.getUid())
                 .withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels())
-                .withAnnotations(meta.getAnnotations()).endMetadata();
+                .withAnnotations(meta.getAnnotations()).endMetadata().build();
+    }
+
+    static Node taintsOnly(Node node) {
+        var meta = node.getMetadata();
+        NodeBuilder slim = new NodeBuilder().withApiVersion("v1").withKind("Node")
+                .withNewMetadata().withName(meta.getName()).withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion()).endMetadata();
         if (node.getSpec() != null && node.getSpec().getTaints() != null) {
             slim.withNewSpec().withTaints(node.getSpec().getTaints()).endSpec();
         }

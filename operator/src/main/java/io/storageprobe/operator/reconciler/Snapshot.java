@@ -37,14 +37,15 @@ record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targete
     static Snapshot of(StorageProbe probe, Context<StorageProbe> context, OperatorSettings settings) {
         var retriever = context.eventSourceRetriever();
         var dsSource = (InformerEventSource<DaemonSet, StorageProbe>) retriever.getEventSourceFor(DaemonSet.class);
-        var nodeSource = (InformerEventSource<Node, StorageProbe>) retriever.getEventSourceFor(Node.class);
+        var nodeSource = (InformerEventSource<Node, StorageProbe>) retriever.getEventSourceFor(Node.class, StorageProbeReconciler.NODES);
+        var withTaints = NodeTaintsSource.withTaints(retriever);
         var resultSource = (InformerEventSource<StorageProbeResult, StorageProbe>) retriever.getEventSourceFor(StorageProbeResult.class);
         String name = probe.getMetadata().getName();
         DaemonSet ds = dsSource.get(new ResourceID(AgentDaemonSet.name(probe), settings.namespace())).orElse(null);
         Map<String, Node> nodes = nodeSource.list(n -> true)
                 .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
         List<Node> targeted = nodes.values().stream()
-                .filter(n -> NodeTargeting.targets(probe.getSpec(), n, settings.agentArchitectures()))
+                .filter(n -> NodeTargeting.targets(probe.getSpec(), withTaints.apply(n), settings.agentArchitectures()))
                 .sorted(Comparator.comparing(n -> n.getMetadata().getName()))
                 .toList();
         List<StorageProbeResult> results = resultSource

@@ -29,6 +29,7 @@ import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.events.ProbeEvents;
 import io.storageprobe.operator.labels.NodeLabeler;
+import io.storageprobe.operator.labels.NodeTaints;
 import io.storageprobe.operator.labels.VerdictEvents;
 import io.storageprobe.operator.metrics.NodeVerdictGauges;
 import io.storageprobe.operator.metrics.ProbeStateGauges;
@@ -50,6 +51,7 @@ import io.storageprobe.operator.trust.CheckedWriters;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +74,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
      * server's --max-mutating-requests-inflight (200 by default, shared by every client) to others.
      */
     private static final int NODE_PATCHES_AT_ONCE = 16;
+    /** The name of the metadata-only Node informer ({@link NodeTaintsSource} is the other one). */
+    static final String NODES = "nodes";
 
     private final OperatorSettings settings;
     private final NodeVerdictGauges gauges;
@@ -91,6 +95,10 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     private VerdictEvents verdictEvents;
     /** Whether each result was written by its node's agent Pod, checked once per version of it. */
     private CheckedWriters checkedWriters;
+    /** The taints read of nodes where a taint had to change (the Node informer has none). */
+    private NodeTaints nodeTaints;
+    /** The Node informer's own client ({@link NodeMetadataOnly}); closed with the reconciler. */
+    private KubernetesClient nodeMetadataClient;
 
     public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges, StorageClassGauges storageClassGauges,
                                   ProbeStateGauges probeStateGauges) {
@@ -112,9 +120,16 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 .withSecondaryToPrimaryMapper(r -> probeOf(r).map(p -> Set.of(new ResourceID(p))).orElse(Set.of()))
                 .build(), context);
         // Every probe cares about every node: a node coming or going changes nodesTargeted.
+        // Metadata only: a Node's spec and status are most of its bytes and the operator reads neither.
+        nodeMetadataClient = NodeMetadataOnly.client(context.getClient());
         var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, StorageProbe.class)
+                .withName(NODES)
+                .withKubernetesClient(nodeMetadataClient)
                 .withItemStore(SlimItemStore.nodes())
                 .withSecondaryToPrimaryMapper(n -> everyProbe(context))
+                // kubelet's status updates change no label or annotation: no reconcile for them.
+                .withOnUpdateFilter((next, before) -> !Objects.equals(next.getMetadata().getLabels(), before.getMetadata().getLabels())
+                        || !Objects.equals(next.getMetadata().getAnnotations(), before.getMetadata().getAnnotations()))
                 .build(), context);
         // Volumes name their PersistentVolume; its StorageClass is looked up here. Both change rarely.
         var volumes = new InformerEventSource<>(InformerEventSourceConfiguration.from(PersistentVolume.class, StorageProbe.class)
@@ -155,6 +170,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 // Polled for every probe; a probe newer than the last poll looks it up itself.
                 context.getSecondaryResource(KubeVirtRelease.class).orElseGet(() -> KubeVirtLookup.find(client)),
                 probe.getStatus() == null ? null : probe.getStatus().qemu(), Instant.now());
+        NodeTaintsSource.ensureFor(probe, context);
         Snapshot snapshot = Snapshot.of(probe, context, settings);
         CountedResults counted = CountedResults.count(name, snapshot, qemu == null ? null : qemu.inForce(),
                 volumesCount(probe), settings.checkWriters() ? writers(client) : null);
@@ -182,7 +198,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         boolean statusChanged = !StatusAggregator.sameStatus(status, probe.getStatus());
         new UnreadableReleaseEvent(client, settings.eventNamespace())
                 .recordIfNew(probe, probe.getStatus() == null ? null : probe.getStatus().conditions(), status.conditions());
-        boolean nodesDone = problem.isPresent() || new NodeLabelStep(new NodeLabeler(client), events(client))
+        boolean nodesDone = problem.isPresent() || new NodeLabelStep(new NodeLabeler(client), nodeTaints(client), events(client))
                 .apply(probe, snapshot, counted.verdicts(), ReconcilePacing.nodePatchBudget(statusChanged), nodePatches);
         gauges.update(name, status.summary());
         storageClassGauges.update(name, status.storageClasses());
@@ -201,7 +217,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     public DeleteControl cleanup(StorageProbe probe, Context<StorageProbe> context) {
         Snapshot snapshot = Snapshot.of(probe, context, settings);
         KubernetesClient client = context.getClient();
-        new NodeLabelStep(new NodeLabeler(client), events(client)).removeAll(probe, snapshot, nodePatches);
+        new NodeLabelStep(new NodeLabeler(client), nodeTaints(client), events(client)).removeAll(probe, snapshot, nodePatches);
         // Owner references let the garbage collector remove these too; deleting them here makes
         // the cleanup immediate and independent of the collector.
         new DaemonSetStep(client).remove(snapshot.daemonSet());
@@ -229,6 +245,9 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     @Override
     public void close() {
         nodePatches.shutdownNow();
+        if (nodeMetadataClient != null) {
+            nodeMetadataClient.close();
+        }
     }
 
     /** One for the life of the reconciler: it remembers each result's verdict. */
@@ -237,6 +256,13 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
             checkedWriters = new CheckedWriters(client, settings.namespace(), settings.agentServiceAccount());
         }
         return checkedWriters;
+    }
+
+    private synchronized NodeTaints nodeTaints(KubernetesClient client) {
+        if (nodeTaints == null) {
+            nodeTaints = new NodeTaints(client);
+        }
+        return nodeTaints;
     }
 
     private synchronized VerdictEvents events(KubernetesClient client) {

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class RealFleetBench {
     private static final String PROBE = "vmdisks";
+    /** As the operator's StorageProbeReconciler.NODE_PATCHES_AT_ONCE. */
+    private static final int PATCHES_AT_ONCE = 16;
     private static final Pattern REQUEST_TOTAL = Pattern.compile("(?m)^apiserver_request_total\\{([^}]*)\\} (\\S+)$");
 
     private RealFleetBench() {
@@ -48,6 +50,17 @@ public final class RealFleetBench {
             out.printf("loaded %d Nodes (%d bytes of JSON each) and %d results into the real API server in %.1f s; mix %s%n",
                     nodes, admin.getKubernetesSerialization().asJson(admin.nodes().withName(FleetData.nodeName(0)).get()).length(),
                     nodes, loaded.seconds(), expected);
+
+            // The server's speed for the same patches, in the same run (a ratio holds on a busy machine).
+            NodeLabelWatch labels = new NodeLabelWatch(admin, StorageProbe.verdictLabel(PROBE), nodes);
+            long settling = System.nanoTime();
+            List<io.fabric8.kubernetes.api.model.Node> settled = labels.settled(BenchSupport.QUIET_MILLIS);
+            out.printf("nodes settled (no change for %d s) %.1f s after loading; load before the plain client's patches: %s%n",
+                    BenchSupport.QUIET_MILLIS / 1000, (System.nanoTime() - settling) / 1e9, load());
+            PlainNodePatches.Result plain = PlainNodePatches.run(admin, settled, PATCHES_AT_ONCE);
+            out.printf("plain fabric8 client: %d node patches, %d at once, in %.1f s (%d refused with 409, read and patched again); load %s%n",
+                    plain.patches(), PATCHES_AT_ONCE, plain.seconds(), plain.conflicts(), load());
+            labels.start();
 
             Map<String, Double> totalsBefore = requestTotals(admin);
             int mark = cluster.auditLog().size();
@@ -79,17 +92,22 @@ public final class RealFleetBench {
                     if (converged == null && BenchSupport.matches(admin.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
                         converged = (System.nanoTime() - start) / 1e9;
                     }
-                    if (labelled == null && admin.nodes().withLabel(StorageProbe.verdictLabel(PROBE)).list().getItems().size() == nodes) {
-                        labelled = (System.nanoTime() - start) / 1e9;
+                    if (labelled == null && labels.all() != 0) {
+                        labelled = (labels.all() - start) / 1e9;
                     }
                     Thread.sleep(250);
                 }
                 out.printf("status converged after %s s, all %d nodes labelled after %s s (from operator JVM start)%n",
                         converged == null ? "never" : String.format("%.1f", converged), nodes,
-                        labelled == null ? "never" : String.format("%.1f", labelled));
+                        labelled == null ? "never (" + labels.labelled() + " labelled)" : String.format("%.1f", labelled));
+                if (labelled != null) {
+                    double span = (labels.all() - labels.first()) / 1e9;
+                    out.printf("operator labelling: first node labelled at %.1f s, all %d %.1f s later = %.2fx the plain client's %.1f s; load %s%n",
+                            (labels.first() - start) / 1e9, nodes, span, span / plain.seconds(), plain.seconds(), load());
+                }
                 double quiet = BenchSupport.waitQuiet(() -> operatorRequestsButWatches(cluster, chart, mark), 500, start);
                 out.printf("operator requests quiet (none for %d s) at %.1f s%n", BenchSupport.QUIET_MILLIS / 1000, quiet);
-                out.println("operator " + BenchSupport.stats(toOperator, lines));
+                out.println("operator " + BenchSupport.stats(toOperator, lines) + " load " + load());
                 AuditLog byOperator = cluster.auditLog().since(mark).by(chart.operatorUser());
                 out.println("operator requests by verb and resource (kube-apiserver audit log), start to quiet:");
                 countByVerb(byOperator).forEach((k, v) -> out.printf("  %-48s %6d%n", k, v));
@@ -115,6 +133,7 @@ public final class RealFleetBench {
                 countByVerb(cluster.auditLog().since(changeMark).by(chart.operatorUser())).forEach((k, v) -> out.printf("  %-48s %d%n", k, v));
                 out.println("operator " + BenchSupport.stats(toOperator, lines));
             } finally {
+                labels.close();
                 toOperator.println("quit");
                 if (!operator.waitFor(20, TimeUnit.SECONDS)) {
                     operator.destroyForcibly();
@@ -161,5 +180,10 @@ public final class RealFleetBench {
 
     private static long operatorRequestsButWatches(TestCluster cluster, ChartInstall chart, int mark) {
         return cluster.auditLog().since(mark).by(chart.operatorUser()).filter(e -> !e.verb().equals("watch")).size();
+    }
+
+    private static String load() throws java.io.IOException {
+        String[] avg = java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return avg[0] + " " + avg[1] + " " + avg[2];
     }
 }

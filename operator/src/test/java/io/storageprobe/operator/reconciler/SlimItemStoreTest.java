@@ -42,9 +42,10 @@ class SlimItemStoreTest {
         assertThat(slim.getMetadata().getResourceVersion()).isEqualTo("42");
         assertThat(slim.getMetadata().getLabels()).isEqualTo(real.getMetadata().getLabels());
         assertThat(slim.getMetadata().getAnnotations()).isEqualTo(real.getMetadata().getAnnotations());
-        assertThat(slim.getSpec().getTaints()).isEqualTo(real.getSpec().getTaints());
+        // The taints are read by GET where a taint must change, or cached apart (nodeTaints).
+        assertThat(slim.getSpec()).isNull();
         assertThat(slim.getStatus()).isNull();
-        assertThat(slim.getSpec().getPodCIDR()).isNull();
+        assertThat(slim.getKind()).isEqualTo("Node");
         int before = JSON.asJson(real).length();
         int after = JSON.asJson(slim).length();
         System.out.printf("node JSON: %d bytes as listed, %d bytes cached%n", before, after);
@@ -103,6 +104,17 @@ class SlimItemStoreTest {
         System.out.printf("result JSON: %d bytes as listed, %d bytes cached%n", before, after);
         // 2.5 KB -> 1.5 KB for a node with one disk; the facts grow with every probe read recorded.
         assertThat(before - after).isGreaterThanOrEqualTo(JSON.asJson(real.getSpec().targets().get(0).facts()).length());
+    }
+
+    @Test
+    void keepsOnlyTheTaintsForTheTaintInformer() {
+        Node real = realNode();
+        Node taints = SlimItemStore.taintsOnly(real);
+        assertThat(taints.getMetadata().getName()).isEqualTo("worker-1");
+        assertThat(taints.getSpec().getTaints()).isEqualTo(real.getSpec().getTaints());
+        assertThat(taints.getSpec().getPodCIDR()).isNull();
+        assertThat(taints.getMetadata().getLabels()).isNullOrEmpty();
+        assertThat(taints.getStatus()).isNull();
     }
 
     @Test
