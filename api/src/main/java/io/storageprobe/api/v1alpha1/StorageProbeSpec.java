@@ -28,7 +28,7 @@ public record StorageProbeSpec(
         @JsonPropertyDescription("Labels a node must carry to run the agent, as in a Pod's nodeSelector. Default: every node.")
         Map<String, @Size(max = 63) String> nodeSelector,
 
-        @JsonPropertyDescription("Taints the agent tolerates, as in a Pod's tolerations. Default: tolerate every taint, so that every node is probed.")
+        @JsonPropertyDescription("Taints the agent tolerates, as in a Pod's tolerations; storageprobe.io/affected is always tolerated, so a tainted node keeps its agent and can recover. Default: tolerate every taint, so that every node is probed.")
         @Size(max = 64)
         List<ProbeToleration> tolerations,
 

@@ -130,18 +130,24 @@ public final class AgentDaemonSet {
                 .build();
     }
 
-    /** Default: tolerate every taint, so that tainted nodes are probed too. */
+    /**
+     * Default: tolerate every taint, so that tainted nodes are probed too. Given ones always gain
+     * the probes' own taint: an agent kept off the node its verdict tainted could never see the
+     * node recover, and the node would lose its label and taint and gain them back, over and over.
+     */
     private static List<Toleration> tolerations(List<ProbeToleration> tolerations) {
         if (tolerations == null) {
             return List.of(new TolerationBuilder().withOperator("Exists").build());
         }
-        return tolerations.stream().map(t -> new TolerationBuilder()
+        List<Toleration> given = new ArrayList<>(tolerations.stream().map(t -> new TolerationBuilder()
                 .withKey(t.key())
                 .withOperator(t.operator() == null ? null : t.operator().name())
                 .withValue(t.value())
                 .withEffect(t.effect() == null ? null : t.effect().name())
                 .withTolerationSeconds(t.tolerationSeconds())
-                .build()).toList();
+                .build()).toList());
+        given.add(new TolerationBuilder().withKey(StorageProbe.AFFECTED_TAINT).withOperator("Exists").build());
+        return given;
     }
 
     private static final String HOST_TO_CONTAINER = "HostToContainer";

@@ -3,6 +3,7 @@ package io.storageprobe.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.storageprobe.api.v1alpha1.ProbeToleration;
+import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Objects;
 /**
  * Which nodes the agent DaemonSet runs on, as the DaemonSet controller decides it: a Linux node
  * (kubernetes.io/os) of an architecture the agent image exists for (kubernetes.io/arch), the
- * nodeSelector matches and every NoSchedule/NoExecute taint is tolerated. Used to count
+ * nodeSelector matches and every NoSchedule/NoExecute taint is tolerated (the probes' own always is). Used to count
  * nodesTargeted, and so to know when every node has reported.
  */
 public final class NodeTargeting {
@@ -53,8 +54,10 @@ public final class NodeTargeting {
         if (tolerations == null || node.getSpec() == null || node.getSpec().getTaints() == null) {
             return true; // no tolerations given means tolerate everything
         }
+        // The agent always tolerates the probes' own taint (AgentDaemonSet).
         return node.getSpec().getTaints().stream()
                 .filter(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
+                .filter(t -> !StorageProbe.AFFECTED_TAINT.equals(t.getKey()))
                 .allMatch(t -> tolerations.stream().anyMatch(tol -> tolerates(tol, t)));
     }
 

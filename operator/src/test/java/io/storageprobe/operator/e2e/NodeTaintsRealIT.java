@@ -82,11 +82,10 @@ class NodeTaintsRealIT {
                 .build()).create();
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
-        // The API server's own taints on new nodes are tolerated, as a DaemonSet's pods tolerate them,
-        // and the probe's own: untolerated, it would take its tainted node out of its targets (and so
-        // off its verdict and taint again: found here, a matter of NodeTargeting, not of this test).
+        // The API server's own taints on new nodes are tolerated, as a DaemonSet's pods tolerate them.
+        // Not the probe's own taint: the operator always tolerates that one (else the tainted node
+        // would leave the probe's targets, lose its verdict and taint, and gain them back, over and over).
         List<ProbeToleration> tolerations = List.of(
-                new ProbeToleration(TAINT, ProbeToleration.TolerationOperator.Exists, null, null, null),
                 new ProbeToleration("node.kubernetes.io/not-ready", ProbeToleration.TolerationOperator.Exists, null, null, null),
                 new ProbeToleration("node.kubernetes.io/unreachable", ProbeToleration.TolerationOperator.Exists, null, null, null));
         probe.setSpec(new StorageProbeSpec(SELECTOR, tolerations, null, null, "1h",

@@ -191,12 +191,18 @@ class AgentDaemonSetTest {
                 SETTINGS);
         var pod = ds.getSpec().getTemplate().getSpec();
         assertThat(pod.getNodeSelector()).containsExactly(Map.entry("kubernetes.io/os", "linux"), Map.entry("disk", "ssd"));
-        assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
+        assertThat(pod.getTolerations()).hasSize(2).first().satisfies(t -> {
             assertThat(t.getKey()).isEqualTo("dedicated");
             assertThat(t.getOperator()).isEqualTo("Equal");
             assertThat(t.getValue()).isEqualTo("vms");
             assertThat(t.getEffect()).isEqualTo("NoSchedule");
         });
+        assertThat(pod.getTolerations().get(1)).as("the probes' own taint, always: the agent must see its node recover")
+                .satisfies(t -> {
+                    assertThat(t.getKey()).isEqualTo("storageprobe.io/affected");
+                    assertThat(t.getOperator()).isEqualTo("Exists");
+                    assertThat(t.getEffect()).isNull();
+                });
         assertThat(pod.getPriorityClassName()).isEqualTo("high");
         assertThat(pod.getContainers().get(0).getImage()).isEqualTo("img:custom");
         assertThat(pod.getContainers().get(0).getResources().getLimits()).containsEntry("memory", new Quantity("128Mi"));

@@ -37,6 +37,15 @@ class NodeTargetingTest {
     }
 
     @Test
+    void theProbesOwnTaintNeverTakesANodeOffItsTargets() {
+        // Else a node Affected and tainted would lose its agent, its label and its taint, then gain them back, over and over.
+        StorageProbeSpec other = spec(null, List.of(new ProbeToleration("gpu", ProbeToleration.TolerationOperator.Exists, null, null, null)));
+        Node tainted = node(Map.of(), null);
+        tainted.getSpec().setTaints(List.of(new TaintBuilder().withKey("storageprobe.io/affected").withValue("vmdisks").withEffect("NoSchedule").build()));
+        assertThat(targets(other, tainted)).isTrue();
+    }
+
+    @Test
     void onlyLinuxNodesOfAnArchitectureTheImageHas() {
         assertThat(NodeTargeting.targets(null, node(Map.of("kubernetes.io/os", "windows", "kubernetes.io/arch", "amd64"), null), AMD64))
                 .as("a Windows node").isFalse();
