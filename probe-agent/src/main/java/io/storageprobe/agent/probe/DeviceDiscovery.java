@@ -27,7 +27,7 @@ public final class DeviceDiscovery {
 
     /** This host's /sys/block, and kubelet under {@code $STORAGEPROBE_HOST_ROOT}. */
     public DeviceDiscovery() {
-        this(Path.of("/sys/block"), VolumeDiscovery.fromEnvironment());
+        this(SysFs.path("block"), VolumeDiscovery.fromEnvironment());
     }
 
     public DeviceDiscovery(Path sysBlock, VolumeDiscovery volumeDiscovery) {
