@@ -371,14 +371,14 @@ class AgentPodOnNodeRealIT {
         }
         try {
             NodeEvidence.section("agent on the node: before helm uninstall", on.kubectl("get", "storageprobes,storageproberesults", "-o", "wide")
-                    + on.kubectl("get", "daemonsets", "-A") + on.nodeLabelsAndTaints() + on.kubectl("get", "crds"));
+                    + on.kubectl("get", "daemonsets", "-A") + on.nodeLabelsAndTaints() + on.kubectl("api-resources", "--api-group=storageprobe.io"));
             Command.Result uninstall = on.helm(6, "uninstall", RELEASE, "--namespace", NAMESPACE, "--timeout", "6m");
             if (uninstall.exitCode() != 0) {
                 System.out.println(on.podLogs());
                 on.helm(2, "uninstall", RELEASE, "--namespace", NAMESPACE, "--no-hooks");
             }
             NodeEvidence.section("agent on the node: after helm uninstall", on.kubectl("get", "storageprobes,storageproberesults", "-o", "wide")
-                    + on.kubectl("get", "daemonsets", "-A") + on.nodeLabelsAndTaints() + on.kubectl("get", "crds"));
+                    + on.kubectl("get", "daemonsets", "-A") + on.nodeLabelsAndTaints() + on.kubectl("api-resources", "--api-group=storageprobe.io"));
         } finally {
             try {
                 // Gone while the node still runs: its kubelet unmaps the volumes and confirms the Pods' end.

@@ -92,7 +92,7 @@ class ChartOnNodeRealIT {
                     .limit(20).reduce("", (a, b) -> a + b + "\n"));
 
             NodeEvidence.section("before helm uninstall", on.kubectl("get", "storageprobes,storageproberesults", "-o", "wide")
-                    + on.kubectl("get", "daemonsets", "-n", NAMESPACE) + on.nodeLabelsAndTaints() + on.kubectl("get", "crds"));
+                    + on.kubectl("get", "daemonsets", "-n", NAMESPACE) + on.nodeLabelsAndTaints() + on.kubectl("api-resources", "--api-group=storageprobe.io"));
             int auditMark = cluster.auditLog().size();
             Command.Result uninstall = on.helm(6, "uninstall", RELEASE, "--namespace", NAMESPACE, "--timeout", "6m");
             assertThat(uninstall.exitCode()).as(uninstall.stdout() + uninstall.stderr()).isZero();
@@ -107,7 +107,7 @@ class ChartOnNodeRealIT {
                         assertThat(e.code()).isIn(200, 202); // 202: accepted, finalizers pending
                     });
             NodeEvidence.section("after helm uninstall", on.kubectl("get", "storageprobes,storageproberesults", "-o", "wide")
-                    + on.kubectl("get", "daemonsets", "-n", NAMESPACE) + on.kubectl("get", "crds"));
+                    + on.kubectl("get", "daemonsets", "-n", NAMESPACE) + on.kubectl("api-resources", "--api-group=storageprobe.io"));
             NodeEvidence.section("uninstalled: pods", on.kubectl("get", "pods", "-A", "-o", "wide"));
             NodeEvidence.section("uninstalled: node labels and taints", on.nodeLabelsAndTaints());
             assertThat(admin.resources(StorageProbe.class).list().getItems()).as("StorageProbes").isEmpty();
