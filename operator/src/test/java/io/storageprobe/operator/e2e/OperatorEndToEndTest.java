@@ -121,7 +121,7 @@ class OperatorEndToEndTest {
         assertThat(container.getCommand()).containsExactly("storageprobe", "agent", "--probe", PROBE);
         assertThat(container.getImage()).isEqualTo("registry.example/storageprobe:test");
         assertThat(container.getSecurityContext().getPrivileged()).isTrue();
-        assertThat(container.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/dev", "/sys");
+        assertThat(container.getVolumeMounts()).extracting(m -> m.getMountPath()).contains("/dev", "/host/sys/block", "/host/sys/devices");
         assertThat(container.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("NODE_NAME");
             assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");

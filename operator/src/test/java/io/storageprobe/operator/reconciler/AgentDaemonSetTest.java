@@ -160,6 +160,24 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void agentReadsOnlyTheHostsBlockSysfsReadOnlyUnderTheHostRootNeverItsCgroupTree() {
+        DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)),
+                SETTINGS);
+        var pod = ds.getSpec().getTemplate().getSpec();
+        List<String> sysPaths = pod.getVolumes().stream().filter(v -> v.getHostPath() != null)
+                .map(v -> v.getHostPath().getPath()).filter(p -> p.equals("/sys") || p.startsWith("/sys/")).toList();
+        assertThat(sysPaths).containsExactlyInAnyOrder("/sys/block", "/sys/class", "/sys/dev", "/sys/devices");
+        List<String> sysVolumes = pod.getVolumes().stream()
+                .filter(v -> v.getHostPath() != null && sysPaths.contains(v.getHostPath().getPath())).map(v -> v.getName()).toList();
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).filteredOn(m -> sysVolumes.contains(m.getName()))
+                .hasSize(4).allSatisfy(m -> {
+                    assertThat(m.getReadOnly()).isTrue();
+                    assertThat(m.getMountPath()).startsWith("/host/sys/");
+                });
+        assertThat(pod.getContainers().get(0).getVolumeMounts()).noneSatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/sys"));
+    }
+
+    @Test
     void agentWithoutResourcesInTheSpecGetsTheMeasuredAgentAndChildrenFootprint() {
         DaemonSet ds = AgentDaemonSet.desired(probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)),
                 SETTINGS);

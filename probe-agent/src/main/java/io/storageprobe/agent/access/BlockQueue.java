@@ -13,12 +13,12 @@ import java.util.Optional;
 public record BlockQueue(String device, Integer logicalBlockSize, Integer physicalBlockSize, Integer dmaAlignment) {
 
     public static Optional<BlockQueue> ofName(String name) {
-        return of(Path.of("/sys/class/block", name));
+        return of(SysFs.path("class/block", name));
     }
 
     /** The device holding a file, from its st_dev; absent for anonymous devices (btrfs, overlayfs, tmpfs, NFS). */
     public static Optional<BlockQueue> ofDev(int major, int minor) {
-        return of(Path.of("/sys/dev/block", major + ":" + minor));
+        return of(SysFs.path("dev/block", major + ":" + minor));
     }
 
     private static Optional<BlockQueue> of(Path sysfsEntry) {
@@ -40,7 +40,7 @@ public record BlockQueue(String device, Integer logicalBlockSize, Integer physic
      * own and uses its disk's, one directory up.
      */
     public static Integer dmaAlignment(String name) {
-        Path device = Path.of("/sys/class/block", name);
+        Path device = SysFs.path("class/block", name);
         Integer mask = readInt(device.resolve("queue/dma_alignment"));
         if (mask == null) {
             mask = readInt(device.resolve("../queue/dma_alignment"));
@@ -54,7 +54,7 @@ public record BlockQueue(String device, Integer logicalBlockSize, Integer physic
      * 6.18's relaxed segment lengths do not lift. Null where the kernel has no such file.
      */
     public static Long virtBoundaryMask(String name) {
-        Path device = Path.of("/sys/class/block", name);
+        Path device = SysFs.path("class/block", name);
         Long mask = readLong(device.resolve("queue/virt_boundary_mask"));
         return mask != null ? mask : readLong(device.resolve("../queue/virt_boundary_mask"));
     }
@@ -69,7 +69,7 @@ public record BlockQueue(String device, Integer logicalBlockSize, Integer physic
 
     /** /sys/class/block/NAME is named after the device; /sys/dev/block/MAJ:MIN links to it. */
     private static String deviceName(Path sysfsEntry) {
-        if (sysfsEntry.startsWith("/sys/class/block")) {
+        if (sysfsEntry.startsWith(SysFs.path("class/block"))) {
             return sysfsEntry.getFileName().toString();
         }
         try {

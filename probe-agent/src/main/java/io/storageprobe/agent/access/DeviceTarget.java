@@ -61,11 +61,11 @@ final class DeviceTarget implements TargetAccess {
      */
     private static String sysfsName(Path real, Statx stat) {
         String own = real.getFileName().toString();
-        if (Files.exists(Path.of("/sys/class/block", own))) {
+        if (Files.exists(SysFs.path("class/block", own))) {
             return own;
         }
         try {
-            return Path.of("/sys/dev/block", stat.rdevMajor() + ":" + stat.rdevMinor()).toRealPath().getFileName().toString();
+            return SysFs.path("dev/block", stat.rdevMajor() + ":" + stat.rdevMinor()).toRealPath().getFileName().toString();
         } catch (IOException e) {
             return own;
         }

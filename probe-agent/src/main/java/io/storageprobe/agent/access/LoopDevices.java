@@ -23,7 +23,7 @@ public final class LoopDevices {
     }
 
     public static LoopDevices system() {
-        return new LoopDevices(Path.of("/sys/class/block"));
+        return new LoopDevices(SysFs.path("class/block"));
     }
 
     /** The first loop device beneath NAME that runs buffered, else the first one, else null. */

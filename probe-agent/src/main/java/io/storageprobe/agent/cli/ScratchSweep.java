@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import io.storageprobe.agent.nativeio.Abi;
 import io.storageprobe.agent.nativeio.Errno;
 import io.storageprobe.agent.nativeio.LibC;
+import io.storageprobe.agent.access.SysFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,7 +124,7 @@ final class ScratchSweep {
     /** /dev/loopN of every loop device whose backing file is (or was, before deletion) in {@code dir}. */
     static List<String> loopsBackedIn(Path dir) {
         String prefix = dir + "/";
-        try (Stream<Path> blocks = Files.list(Path.of("/sys/block"))) {
+        try (Stream<Path> blocks = Files.list(SysFs.path("block"))) {
             return blocks.filter(b -> b.getFileName().toString().startsWith("loop"))
                     .filter(b -> backingFile(b).startsWith(prefix))
                     .map(b -> "/dev/" + b.getFileName())

@@ -1,5 +1,6 @@
 package io.storageprobe.agent.discovery;
 
+import io.storageprobe.agent.access.SysFs;
 import io.storageprobe.agent.target.Target;
 import java.io.IOException;
 import java.nio.file.FileSystems;
@@ -28,7 +29,7 @@ public final class DeviceDiscovery {
 
     /** This host's /sys/block, and kubelet under {@code $STORAGEPROBE_HOST_ROOT}. */
     public DeviceDiscovery() {
-        this(Path.of("/sys/block"), VolumeDiscovery.fromEnvironment());
+        this(SysFs.path("block"), VolumeDiscovery.fromEnvironment());
     }
 
     public DeviceDiscovery(Path sysBlock, VolumeDiscovery volumeDiscovery) {

@@ -1,5 +1,6 @@
 package io.storageprobe.agent.discovery;
 
+import io.storageprobe.agent.access.HostRoot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.storageprobe.agent.nativeio.Errno;
@@ -61,7 +62,6 @@ import org.slf4j.event.Level;
  * /proc/self/mountinfo without touching the mount points.
  */
 public final class VolumeDiscovery {
-    public static final String HOST_ROOT_ENV = "STORAGEPROBE_HOST_ROOT";
     /** The kubelet's root directory on the host (kubelet's --root-dir), read under the host root. */
     public static final String KUBELET_ROOT_ENV = "STORAGEPROBE_KUBELET_ROOT";
     public static final String DEFAULT_KUBELET_ROOT = "/var/lib/kubelet";
@@ -97,12 +97,12 @@ public final class VolumeDiscovery {
     }
 
     /**
-     * Under the host root the agent already uses ({@value #HOST_ROOT_ENV}, default /), in the
+     * Under the host root the agent already uses ({@value HostRoot#ENV}, default /), in the
      * kubelet root it is told ({@value #KUBELET_ROOT_ENV}, default {@value #DEFAULT_KUBELET_ROOT}).
      */
     public static VolumeDiscovery fromEnvironment() {
         Map<String, String> env = System.getenv();
-        return new VolumeDiscovery(Path.of(env.getOrDefault(HOST_ROOT_ENV, "/")),
+        return new VolumeDiscovery(HostRoot.of(env),
                 env.getOrDefault(KUBELET_ROOT_ENV, DEFAULT_KUBELET_ROOT));
     }
 

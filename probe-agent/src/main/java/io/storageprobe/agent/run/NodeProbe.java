@@ -1,5 +1,6 @@
 package io.storageprobe.agent.run;
 
+import io.storageprobe.agent.access.HostRoot;
 import io.storageprobe.agent.discovery.NodeInfo;
 import io.storageprobe.agent.target.Measurement;
 import io.storageprobe.agent.target.NodeMeasurement;
@@ -77,7 +78,7 @@ public final class NodeProbe {
     /** Measures each distinct target; no rule looks at them here ({@code RuleSet} judges them). */
     public NodeMeasurement run(String probeName, String nodeName, List<Target> targets) {
         // In the agent's pod the host's files are mounted under STORAGEPROBE_HOST_ROOT.
-        NodeInfo node = NodeInfo.read(Path.of(System.getenv().getOrDefault("STORAGEPROBE_HOST_ROOT", "/")));
+        NodeInfo node = NodeInfo.read(HostRoot.of(System.getenv()));
         List<Measurement> measured = probeAll(TargetIdentity.distinct(targets));
         return new NodeMeasurement(probeName, nodeName != null ? nodeName : node.hostname(), node.kernelRelease(),
                 node.bootId(), node.osImage(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
