@@ -30,7 +30,8 @@ public final class ClusterConfig {
         return resolve(env, SERVICE_ACCOUNT);
     }
 
-    static ApiEndpoint resolve(Map<String, String> env, Path serviceAccount) {
+    /** As {@link #resolve(Map)}, with the ServiceAccount directory elsewhere (tests). */
+    public static ApiEndpoint resolve(Map<String, String> env, Path serviceAccount) {
         String master = env.get("KUBERNETES_MASTER");
         if (master != null && !master.isBlank()) {
             return fromVariables(master, env);
