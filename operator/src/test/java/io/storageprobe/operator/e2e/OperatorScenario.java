@@ -105,7 +105,7 @@ final class OperatorScenario implements AutoCloseable {
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
         probe.setSpec(new StorageProbeSpec(null, null,
-                new Targets(new DeviceTargets(loops.stream().map(LoopDevice::name).toList(), List.of()), null, null),
+                new Targets(new DeviceTargets(loops.stream().map(LoopDevice::name).toList(), List.of()), null, null, null, null),
                 null, "1h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
         admin.resource(probe).create();
     }

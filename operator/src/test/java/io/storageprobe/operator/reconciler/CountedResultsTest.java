@@ -71,7 +71,7 @@ class CountedResultsTest {
     private static TargetResult device(Verdict verdict) {
         List<RuleOutcome> rules = List.of(
                 new RuleOutcome("qemu-legacy-dio", verdict == Verdict.Affected ? RuleStatus.Fail : RuleStatus.Pass, "test"));
-        return new TargetResult(TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, rules, verdict, null, null);
+        return new TargetResult(TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, rules, verdict, null, null, null);
     }
 
     private static StorageProbeResult result(String node, Verdict verdict, TargetResult... targets) {
