@@ -85,7 +85,7 @@ public final class AgentWriteBench {
         AgentTimings timings = new AgentTimings(Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1));
         KubernetesClient client = client(url, null);
         dispatcher.resetCounts();
-        AgentDaemon daemon = new AgentDaemon(client, PROBE, FleetData.nodeName(0), runner,
+        AgentDaemon daemon = new AgentDaemon(io.storageprobe.agent.kube.Fabric8Endpoint.apiOf(client), PROBE, FleetData.nodeName(0), runner,
                 new AgentMetrics(new SimpleMeterRegistry(), PROBE, FleetData.nodeName(0)), timings, Clock.systemUTC());
         Thread thread = new Thread(daemon, "agent");
         thread.start();

@@ -46,7 +46,7 @@ final class SimulatedAgent implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentMetrics metrics = new AgentMetrics(registry, probe, node);
         this.http = AgentHttpServer.start(0, registry);
-        this.daemon = new AgentDaemon(client, probe, node, runner, metrics, timings, Clock.systemUTC(), writerToken);
+        this.daemon = new AgentDaemon(io.storageprobe.agent.kube.Fabric8Endpoint.apiOf(client), probe, node, runner, metrics, timings, Clock.systemUTC(), writerToken);
         this.thread = new Thread(daemon, "agent-" + node);
         thread.setDaemon(true);
         thread.start();

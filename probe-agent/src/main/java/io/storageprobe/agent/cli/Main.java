@@ -75,7 +75,7 @@ public final class Main {
                 return check <= CheckCommand.RULE_FAILED ? child : check;
             }
             case "agent" -> {
-                // Decided here, before AgentCommand (and with it the fabric8 client) is loaded:
+                // Decided here, before AgentCommand (and with it the API client) is loaded:
                 // a standalone agent must not look for a kubeconfig or a service account.
                 return java.util.Arrays.asList(rest).contains("--standalone")
                         ? io.storageprobe.agent.standalone.StandaloneCommand.run(rest)

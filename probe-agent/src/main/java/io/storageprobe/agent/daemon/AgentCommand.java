@@ -1,11 +1,10 @@
 package io.storageprobe.agent.daemon;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.storageprobe.agent.kube.ApiEndpoint;
+import io.storageprobe.agent.kube.ClusterConfig;
+import io.storageprobe.agent.kube.KubeApi;
 import io.storageprobe.agent.metrics.AgentHttpServer;
 import io.storageprobe.agent.metrics.AgentMetrics;
 import java.io.IOException;
@@ -35,11 +34,16 @@ public final class AgentCommand {
             System.err.print(AgentOptions.USAGE);
             return USAGE;
         }
+        ApiEndpoint endpoint;
+        try {
+            endpoint = ClusterConfig.resolve(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("storageprobe agent: " + e.getMessage());
+            return FAILED;
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentMetrics metrics = new AgentMetrics(registry, options.probe(), options.node());
-        // Few retries inside the client: the daemon has its own backoff, and must not sit in one call for minutes.
-        Config config = new ConfigBuilder(Config.autoConfigure(null)).withRequestRetryBackoffLimit(2).build();
-        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+        try (KubeApi client = new KubeApi(endpoint);
              AgentHttpServer http = AgentHttpServer.start(options.metricsPort(), registry);
              AgentDaemon daemon = new AgentDaemon(client, options.probe(), options.node(), new EngineProbeRunner(),
                      metrics, AgentTimings.PRODUCTION, Clock.systemUTC(), tokenFile(System.getenv()))) {

@@ -1,6 +1,6 @@
 package io.storageprobe.agent.daemon;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.storageprobe.agent.kube.KubeApi;
 import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.agent.metrics.WriteFailure;
 import io.storageprobe.api.result.NodeResult;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class AgentDaemon implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentDaemon.class);
 
-    private final KubernetesClient client;
+    private final KubeApi client;
     private final String probe;
     private final String node;
     private final ProbeRunner runner;
@@ -51,13 +51,13 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
      */
     private static final Duration TOKEN_CHECK = Duration.ofMinutes(1);
 
-    public AgentDaemon(KubernetesClient client, String probe, String node, ProbeRunner runner, AgentMetrics metrics,
+    public AgentDaemon(KubeApi client, String probe, String node, ProbeRunner runner, AgentMetrics metrics,
                        AgentTimings timings, Clock clock) {
         this(client, probe, node, runner, metrics, timings, clock, null);
     }
 
     /** @param tokenFile the writer token the kubelet keeps current (WriterToken), or null for none */
-    public AgentDaemon(KubernetesClient client, String probe, String node, ProbeRunner runner, AgentMetrics metrics,
+    public AgentDaemon(KubeApi client, String probe, String node, ProbeRunner runner, AgentMetrics metrics,
                        AgentTimings timings, Clock clock, java.nio.file.Path tokenFile) {
         this.client = client;
         this.probe = probe;
@@ -97,7 +97,7 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
 
     private void readSpec(Instant now) {
         try {
-            StorageProbe current = client.resources(StorageProbe.class).withName(probe).get();
+            StorageProbe current = client.get(KubeApi.path(StorageProbe.GROUP, StorageProbe.VERSION, "storageprobes", probe), StorageProbe.class);
             // Being deleted counts as gone: the operator is removing the results, do not write new ones.
             if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
                 if (!probeGone) {
@@ -122,7 +122,7 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
             LOG.warn("StorageProbe {} has an unusable spec ({}); keeping the last usable one", probe, e.getMessage());
             nextSpecRead = now.plus(timings.specRefresh());
         } catch (RuntimeException e) {
-            // KubernetesClientException mostly; anything else is retried the same way, never fatal.
+            // ApiException mostly; anything else is retried the same way, never fatal.
             Duration wait = readBackoff.failed();
             LOG.warn("reading StorageProbe {} failed ({}); retrying in {} s", probe, ApiCause.of(e), wait.toSeconds());
             nextSpecRead = now.plus(wait);

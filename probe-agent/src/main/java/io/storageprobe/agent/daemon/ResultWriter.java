@@ -6,11 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.storageprobe.agent.kube.ApiException;
+import io.storageprobe.agent.kube.KubeApi;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
@@ -31,7 +28,8 @@ import java.util.Objects;
  * agent (a new Pod, a new token) writes once at its first result, whatever is stored.
  */
 final class ResultWriter {
-    private final KubernetesClient client;
+    private static final String PLURAL = "storageproberesults";
+    private final KubeApi client;
     private final String probe;
     private final String node;
     private final WriterToken token;
@@ -40,11 +38,11 @@ final class ResultWriter {
     private String lastToken;
     private boolean exists;
 
-    ResultWriter(KubernetesClient client, String probe, String node) {
+    ResultWriter(KubeApi client, String probe, String node) {
         this(client, probe, node, WriterToken.NONE);
     }
 
-    ResultWriter(KubernetesClient client, String probe, String node, WriterToken token) {
+    ResultWriter(KubeApi client, String probe, String node, WriterToken token) {
         this.client = client;
         this.probe = probe;
         this.node = node;
@@ -60,7 +58,7 @@ final class ResultWriter {
         return lastWritten != null && !Objects.equals(lastToken, token.current());
     }
 
-    /** @return whether a write was made; throws KubernetesClientException when the API server cannot be reached */
+    /** @return whether a write was made; throws ApiException when the API server cannot be reached */
     boolean writeIfNeeded(NodeResult result, ProbeSettings settings, Duration interval, Instant now) {
         String currentToken = token.current();
         boolean changed = lastWritten == null || !withoutTime(lastWritten).equals(withoutTime(result))
@@ -99,10 +97,10 @@ final class ResultWriter {
             } else {
                 create(object);
             }
-        } catch (KubernetesClientException e) {
-            if (exists && e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        } catch (ApiException e) {
+            if (exists && e.code() == HttpURLConnection.HTTP_NOT_FOUND) {
                 create(object); // deleted meanwhile (by the operator, or with its probe)
-            } else if (!exists && e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+            } else if (!exists && e.code() == HttpURLConnection.HTTP_CONFLICT) {
                 patch(object); // written before this process started
             } else {
                 throw e;
@@ -112,27 +110,26 @@ final class ResultWriter {
     }
 
     private void create(StorageProbeResult object) {
-        client.resources(StorageProbeResult.class).resource(object).create();
+        client.create(KubeApi.path(StorageProbe.GROUP, StorageProbe.VERSION, PLURAL, null), object);
     }
 
     private void patch(StorageProbeResult object) {
         ObjectMeta meta = object.getMetadata();
         ArrayNode ops = JsonNodeFactory.instance.arrayNode();
-        add(ops, "/spec", object.getSpec());
-        add(ops, "/metadata/labels", meta.getLabels());
-        add(ops, "/metadata/ownerReferences", meta.getOwnerReferences());
+        add(client, ops, "/spec", object.getSpec());
+        add(client, ops, "/metadata/labels", meta.getLabels());
+        add(client, ops, "/metadata/ownerReferences", meta.getOwnerReferences());
         // Replaces every annotation: a token of an earlier Pod must not stay behind.
-        add(ops, "/metadata/annotations", meta.getAnnotations() == null ? java.util.Map.of() : meta.getAnnotations());
-        // On resource(object), not withName(): fabric8 would GET the object first, which the agent may not.
-        client.resources(StorageProbeResult.class).resource(object).patch(PatchContext.of(PatchType.JSON), ops.toString());
+        add(client, ops, "/metadata/annotations", meta.getAnnotations() == null ? java.util.Map.of() : meta.getAnnotations());
+        client.jsonPatch(KubeApi.path(StorageProbe.GROUP, StorageProbe.VERSION, PLURAL, name()), ops.toString());
     }
 
     /** "add" sets a member whether or not it exists (RFC 6902), so no read is needed first. */
-    private static void add(ArrayNode ops, String path, Object value) {
+    private static void add(KubeApi client, ArrayNode ops, String path, Object value) {
         ObjectNode op = ops.addObject();
         op.put("op", "add");
         op.put("path", path);
-        op.set("value", Serialization.jsonMapper().valueToTree(value));
+        op.set("value", client.json().valueToTree(value));
     }
 
     private static NodeResult withoutTime(NodeResult r) {

@@ -1,6 +1,6 @@
 package io.storageprobe.agent.metrics;
 
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.storageprobe.agent.kube.ApiException;
 
 /**
  * Why a result write failed, in the few kinds an operator of the cluster acts on differently:
@@ -23,10 +23,10 @@ public enum WriteFailure {
     }
 
     public static WriteFailure of(RuntimeException e) {
-        if (!(e instanceof KubernetesClientException k)) {
+        if (!(e instanceof ApiException k)) {
             return OTHER;
         }
-        int code = k.getCode();
+        int code = k.code();
         if (code == 403) {
             return FORBIDDEN;
         }
@@ -37,7 +37,7 @@ public enum WriteFailure {
             return CONFLICT;
         }
         if (code <= 0) {
-            return UNREACHABLE; // no HTTP answer at all (fabric8 says 0 or -1): connection refused, timeout
+            return UNREACHABLE; // no HTTP answer at all: connection refused, timeout, TLS failure
         }
         return code >= 500 ? SERVER_ERROR : OTHER;
     }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code storageprobe agent --standalone}: the agent on a host without Kubernetes. This class and
- * everything it uses never touch the fabric8 client: Main sends {@code --standalone} here before
+ * everything it uses never touch the API client: Main sends {@code --standalone} here before
  * the cluster agent's classes are loaded, so no kubeconfig or service account is ever looked for.
  */
 public final class StandaloneCommand {

@@ -3,6 +3,8 @@ package io.storageprobe.agent.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.storageprobe.agent.kube.Fabric8Endpoint;
+import io.storageprobe.agent.kube.KubeApi;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -39,6 +41,8 @@ class AgentDaemonTest {
 
     private KubernetesMockServer server;
     private KubernetesClient client;
+    /** The agent's own client, on the same server. */
+    private KubeApi api;
     private final List<ProbeSettings> runs = new CopyOnWriteArrayList<>();
     private AgentDaemon daemon;
     private Thread thread;
@@ -48,12 +52,13 @@ class AgentDaemonTest {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
         server.init();
         client = server.createClient();
+        api = Fabric8Endpoint.apiOf(client);
         ProbeRunner recorder = (probe, node, settings) -> {
             runs.add(settings);
             return new NodeResult(probe, node, "6.18.44", "boot", "Debian", Instant.now().toString(), "test", List.of(),
                     settings.deviceInclude().contains("bad*") ? Verdict.Affected : Verdict.Compatible, null);
         };
-        daemon = new AgentDaemon(client, "vmdisks", "worker-1", recorder,
+        daemon = new AgentDaemon(api, "vmdisks", "worker-1", recorder,
                 new AgentMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "vmdisks", "worker-1"), TIMINGS, Clock.systemUTC());
         thread = new Thread(daemon, "agent");
         thread.start();
@@ -63,6 +68,7 @@ class AgentDaemonTest {
     void stop() throws InterruptedException {
         daemon.close();
         thread.join(5_000);
+        api.close();
         client.close();
         server.destroy();
     }

@@ -2,25 +2,23 @@ package io.storageprobe.agent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.StatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.storageprobe.agent.kube.ApiException;
 import java.io.IOException;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
 
 class ApiCauseTest {
-    private static final String FABRIC8 = "Operation: [get]  for kind: [StorageProbe]  with name: [default]  in namespace: [null]  failed.";
-
     @Test
-    void saysTheNetworkErrorBeneathFabric8sWrapper() {
-        var e = new KubernetesClientException(FABRIC8, new IOException(new ConnectException("Connection refused")));
+    void saysTheNetworkErrorBeneathTheWrapper() {
+        var e = new ApiException("GET /apis/storageprobe.io/v1alpha1/storageprobes/default",
+                new IOException(new ConnectException("Connection refused")));
         assertThat(ApiCause.of(e)).isEqualTo("IOException: java.net.ConnectException: Connection refused");
     }
 
     @Test
     void saysTheServersAnswer() {
-        var e = new KubernetesClientException(new StatusBuilder().withCode(403)
-                .withMessage("storageprobes.storageprobe.io \"default\" is forbidden: User \"system:serviceaccount:sp:agent\" cannot get resource").build());
+        var e = new ApiException("GET /apis/storageprobe.io/v1alpha1/storageprobes/default", 403,
+                "storageprobes.storageprobe.io \"default\" is forbidden: User \"system:serviceaccount:sp:agent\" cannot get resource");
         assertThat(ApiCause.of(e)).startsWith("HTTP 403: storageprobes.storageprobe.io \"default\" is forbidden");
     }
 }

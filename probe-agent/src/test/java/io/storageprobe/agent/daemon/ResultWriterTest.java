@@ -3,6 +3,8 @@ package io.storageprobe.agent.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.storageprobe.agent.kube.Fabric8Endpoint;
+import io.storageprobe.agent.kube.KubeApi;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -35,23 +37,27 @@ class ResultWriterTest {
 
     private KubernetesMockServer server;
     private KubernetesClient client;
+    /** The agent's own client, on the same server. */
+    private KubeApi api;
 
     @BeforeEach
     void start() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
         server.init();
         client = server.createClient();
+        api = Fabric8Endpoint.apiOf(client);
     }
 
     @AfterEach
     void stop() {
+        api.close();
         client.close();
         server.destroy();
     }
 
     @Test
     void firstResultIsWrittenNamedLabelledAndOwnedByTheProbe() {
-        ResultWriter writer = new ResultWriter(client, "vmdisks", "worker-1");
+        ResultWriter writer = new ResultWriter(api, "vmdisks", "worker-1");
         assertThat(writer.writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0)).isTrue();
         StorageProbeResult stored = client.resources(StorageProbeResult.class).withName("vmdisks.worker-1").get();
         assertThat(stored.getMetadata().getLabels())
@@ -67,7 +73,7 @@ class ResultWriterTest {
 
     @Test
     void sameResultWithinTheIntervalIsNotRewritten() {
-        ResultWriter writer = new ResultWriter(client, "vmdisks", "worker-1");
+        ResultWriter writer = new ResultWriter(api, "vmdisks", "worker-1");
         writer.writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0);
         Instant later = T0.plus(Duration.ofHours(1));
         assertThat(writer.writeIfNeeded(result(Verdict.Compatible, later), SETTINGS, INTERVAL, later)).isFalse();
@@ -76,7 +82,7 @@ class ResultWriterTest {
 
     @Test
     void changedResultIsWrittenAtOnce() {
-        ResultWriter writer = new ResultWriter(client, "vmdisks", "worker-1");
+        ResultWriter writer = new ResultWriter(api, "vmdisks", "worker-1");
         writer.writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0);
         Instant later = T0.plus(Duration.ofMinutes(5));
         assertThat(writer.writeIfNeeded(result(Verdict.Affected, later), SETTINGS, INTERVAL, later)).isTrue();
@@ -85,7 +91,7 @@ class ResultWriterTest {
 
     @Test
     void sameResultIsRewrittenOnceTheLastWriteIsOlderThanTheInterval() {
-        ResultWriter writer = new ResultWriter(client, "vmdisks", "worker-1");
+        ResultWriter writer = new ResultWriter(api, "vmdisks", "worker-1");
         writer.writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0);
         Instant later = T0.plus(INTERVAL);
         assertThat(writer.writeIfNeeded(result(Verdict.Compatible, later), SETTINGS, INTERVAL, later)).isTrue();
@@ -94,9 +100,9 @@ class ResultWriterTest {
 
     @Test
     void aRestartedAgentWritesOnceOverWhatIsStoredWithoutReadingIt() throws Exception {
-        new ResultWriter(client, "vmdisks", "worker-1").writeIfNeeded(result(Verdict.Affected, T0), SETTINGS, INTERVAL, T0);
+        new ResultWriter(api, "vmdisks", "worker-1").writeIfNeeded(result(Verdict.Affected, T0), SETTINGS, INTERVAL, T0);
         // A new Pod has a new token: its first result is written over the old one, however recent.
-        ResultWriter restarted = new ResultWriter(client, "vmdisks", "worker-1");
+        ResultWriter restarted = new ResultWriter(api, "vmdisks", "worker-1");
         Instant later = T0.plus(Duration.ofMinutes(10));
         assertThat(restarted.writeIfNeeded(result(Verdict.Compatible, later), SETTINGS, INTERVAL, later)).isTrue();
         // The writes were a POST, a POST answered 409 and a PATCH: never a read (the agent may not).
@@ -114,7 +120,7 @@ class ResultWriterTest {
     @Test
     void theWriterTokenGoesIntoTheAnnotationAndANewTokenIsWrittenAtOnce(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("token"), "token-1\n");
-        ResultWriter writer = new ResultWriter(client, "vmdisks", "worker-1", new WriterToken(file));
+        ResultWriter writer = new ResultWriter(api, "vmdisks", "worker-1", new WriterToken(file));
         writer.writeIfNeeded(result(Verdict.Compatible, T0), SETTINGS, INTERVAL, T0);
         assertThat(annotations()).containsExactly(Map.entry(StorageProbeResult.WRITER_TOKEN_ANNOTATION, "token-1"));
         assertThat(writer.tokenChanged()).isFalse();
