@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class PackageCyclesTest {
     @Test
     void apiPackagesAreFreeOfCycles() {
-        JavaClasses api = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses api = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.storageprobe.api");
         slices().matching("io.storageprobe.api.(*)..").should().beFreeOfCycles().check(api);
     }

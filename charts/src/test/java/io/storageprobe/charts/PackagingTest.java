@@ -19,58 +19,73 @@ import org.junit.jupiter.api.Test;
  * units must pass systemd-analyze verify.
  */
 class PackagingTest {
-  private static final Path PACKAGING = Chart.REPO_ROOT.resolve("packaging");
-  private static final Path RULES = PACKAGING.resolve("prometheus/storageprobe-rules.yaml");
-  private static final Path WORK = Chart.MODULE_DIR.resolve("target/packaging");
-  private static final Path ALERT_TESTS = Chart.MODULE_DIR.resolve("src/test/promtool/storageprobe-alerts.test.yaml");
+    private static final Path PACKAGING = Chart.REPO_ROOT.resolve("packaging");
+    private static final Path RULES = PACKAGING.resolve("prometheus/storageprobe-rules.yaml");
+    private static final Path WORK = Chart.MODULE_DIR.resolve("target/packaging");
+    private static final Path ALERT_TESTS = Chart.MODULE_DIR.resolve("src/test/promtool/storageprobe-alerts.test.yaml");
 
-  @Test
-  void checkedInRuleFileIsWhatTheScriptGeneratesFromTheChart() throws IOException {
-    Path fresh = WORK.resolve("generated/storageprobe-rules.yaml");
-    Files.createDirectories(fresh.getParent());
-    Tools.Result r = Tools.run(List.of("env", "HELM_BIN=" + Tools.helm(),
-        PACKAGING.resolve("prometheus/generate-rules.sh").toString(), fresh.toString()), null);
-    assertThat(r.exitCode()).as(r.all()).isZero();
-    assertThat(Files.readString(RULES)).as("%s is stale: run packaging/prometheus/generate-rules.sh", RULES)
-        .isEqualTo(Files.readString(fresh));
-  }
-
-  @Test
-  void ruleFileHasTheSameGroupsAsTheRenderedPrometheusRule() throws IOException {
-    // Independent of the script's text handling: parsed, it is exactly the rendered spec.
-    Map<?, ?> file = new ObjectMapper(new YAMLFactory()).readValue(RULES.toFile(), Map.class);
-    assertThat(file).isEqualTo(PrometheusRules.spec());
-  }
-
-  @Test
-  void promtoolChecksTheRuleFileAndItPassesTheChartsAlertTests() throws IOException {
-    Path dir = Files.createDirectories(WORK.resolve("promtool"));
-    // The alert tests name their rule file storageprobe-rules.yaml, relative to themselves.
-    Files.copy(RULES, dir.resolve("storageprobe-rules.yaml"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(ALERT_TESTS, dir.resolve(ALERT_TESTS.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-    Tools.Result check = Tools.run(List.of(Tools.promtool().toString(), "check", "rules", RULES.toString()), null);
-    assertThat(check.exitCode()).as(check.all()).isZero();
-    assertThat(check.stdout()).contains("SUCCESS: 7 rules found");
-    Tools.Result test = Tools.run(List.of(Tools.promtool().toString(), "test", "rules",
-        ALERT_TESTS.getFileName().toString()), dir);
-    assertThat(test.exitCode()).as(test.all()).isZero();
-  }
-
-  @Test
-  void systemdUnitsPassSystemdAnalyzeVerify() throws IOException {
-    Path units = PACKAGING.resolve("systemd");
-    List<String> files;
-    try (var list = Files.list(units)) {
-      files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".service") || n.endsWith(".timer"))
-          .sorted().toList();
+    @Test
+    void checkedInRuleFileIsWhatTheScriptGeneratesFromTheChart() throws IOException {
+        Path fresh = WORK.resolve("generated/storageprobe-rules.yaml");
+        Files.createDirectories(fresh.getParent());
+        Tools.Result r = Tools.run(
+                List.of(
+                        "env",
+                        "HELM_BIN=" + Tools.helm(),
+                        PACKAGING.resolve("prometheus/generate-rules.sh").toString(),
+                        fresh.toString()),
+                null);
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(Files.readString(RULES))
+                .as("%s is stale: run packaging/prometheus/generate-rules.sh", RULES)
+                .isEqualTo(Files.readString(fresh));
     }
-    assertThat(files).containsExactly("storageprobe-agent.service", "storageprobe-textfile.service",
-        "storageprobe-textfile.timer");
-    // --man=no: the Documentation= links are URLs, not man pages to look up. Any complaint counts.
-    List<String> command = new java.util.ArrayList<>(List.of(Tools.systemdAnalyze().toString(), "verify", "--man=no"));
-    command.addAll(files);
-    Tools.Result r = Tools.run(command, units);
-    assertThat(r.exitCode()).as(r.all()).isZero();
-    assertThat(r.all()).isEmpty();
-  }
+
+    @Test
+    void ruleFileHasTheSameGroupsAsTheRenderedPrometheusRule() throws IOException {
+        // Independent of the script's text handling: parsed, it is exactly the rendered spec.
+        Map<?, ?> file = new ObjectMapper(new YAMLFactory()).readValue(RULES.toFile(), Map.class);
+        assertThat(file).isEqualTo(PrometheusRules.spec());
+    }
+
+    @Test
+    void promtoolChecksTheRuleFileAndItPassesTheChartsAlertTests() throws IOException {
+        Path dir = Files.createDirectories(WORK.resolve("promtool"));
+        // The alert tests name their rule file storageprobe-rules.yaml, relative to themselves.
+        Files.copy(RULES, dir.resolve("storageprobe-rules.yaml"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(ALERT_TESTS, dir.resolve(ALERT_TESTS.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        Tools.Result check = Tools.run(List.of(Tools.promtool().toString(), "check", "rules", RULES.toString()), null);
+        assertThat(check.exitCode()).as(check.all()).isZero();
+        assertThat(check.stdout()).contains("SUCCESS: 7 rules found");
+        Tools.Result test = Tools.run(
+                List.of(
+                        Tools.promtool().toString(),
+                        "test",
+                        "rules",
+                        ALERT_TESTS.getFileName().toString()),
+                dir);
+        assertThat(test.exitCode()).as(test.all()).isZero();
+    }
+
+    @Test
+    void systemdUnitsPassSystemdAnalyzeVerify() throws IOException {
+        Path units = PACKAGING.resolve("systemd");
+        List<String> files;
+        try (var list = Files.list(units)) {
+            files = list.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".service") || n.endsWith(".timer"))
+                    .sorted()
+                    .toList();
+        }
+        assertThat(files)
+                .containsExactly(
+                        "storageprobe-agent.service", "storageprobe-textfile.service", "storageprobe-textfile.timer");
+        // --man=no: the Documentation= links are URLs, not man pages to look up. Any complaint counts.
+        List<String> command =
+                new java.util.ArrayList<>(List.of(Tools.systemdAnalyze().toString(), "verify", "--man=no"));
+        command.addAll(files);
+        Tools.Result r = Tools.run(command, units);
+        assertThat(r.exitCode()).as(r.all()).isZero();
+        assertThat(r.all()).isEmpty();
+    }
 }

@@ -15,53 +15,55 @@ import java.util.Map;
  * otherwise parse, render and be ignored by the API server.
  */
 final class UnknownFields {
-  private UnknownFields() {}
+    private UnknownFields() {}
 
-  static List<String> in(Object root) {
-    List<String> found = new ArrayList<>();
-    walk(root, root.getClass().getSimpleName(), found);
-    return found;
-  }
+    static List<String> in(Object root) {
+        List<String> found = new ArrayList<>();
+        walk(root, root.getClass().getSimpleName(), found);
+        return found;
+    }
 
-  private static void walk(Object value, String path, List<String> found) {
-    if (value == null || value instanceof GenericKubernetesResource) {
-      return;
-    }
-    if (value instanceof Collection<?> list) {
-      int i = 0;
-      for (Object item : list) {
-        walk(item, path + "[" + i++ + "]", found);
-      }
-      return;
-    }
-    if (value instanceof Map<?, ?> map) {
-      map.forEach((k, v) -> walk(v, path + "." + k, found));
-      return;
-    }
-    if (!value.getClass().getPackageName().startsWith("io.fabric8.")) {
-      return;
-    }
-    for (Method getter : value.getClass().getMethods()) {
-      if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-          || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
-        continue;
-      }
-      Object child = invoke(getter, value);
-      if (getter.getName().equals("getAdditionalProperties")) {
-        if (child instanceof Map<?, ?> extra && !extra.isEmpty()) {
-          found.add(path + ": " + extra.keySet());
+    private static void walk(Object value, String path, List<String> found) {
+        if (value == null || value instanceof GenericKubernetesResource) {
+            return;
         }
-      } else {
-        walk(child, path + "." + getter.getName().substring(3), found);
-      }
+        if (value instanceof Collection<?> list) {
+            int i = 0;
+            for (Object item : list) {
+                walk(item, path + "[" + i++ + "]", found);
+            }
+            return;
+        }
+        if (value instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> walk(v, path + "." + k, found));
+            return;
+        }
+        if (!value.getClass().getPackageName().startsWith("io.fabric8.")) {
+            return;
+        }
+        for (Method getter : value.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0
+                    || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get")
+                    || getter.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            Object child = invoke(getter, value);
+            if (getter.getName().equals("getAdditionalProperties")) {
+                if (child instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    found.add(path + ": " + extra.keySet());
+                }
+            } else {
+                walk(child, path + "." + getter.getName().substring(3), found);
+            }
+        }
     }
-  }
 
-  private static Object invoke(Method getter, Object target) {
-    try {
-      return getter.invoke(target);
-    } catch (IllegalAccessException | InvocationTargetException e) {
-      return null;
+    private static Object invoke(Method getter, Object target) {
+        try {
+            return getter.invoke(target);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            return null;
+        }
     }
-  }
 }

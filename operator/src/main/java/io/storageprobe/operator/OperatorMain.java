@@ -16,8 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * the chart's pre-delete hook instead ({@link DeleteProbesCommand}).
  */
 public final class OperatorMain {
-    private OperatorMain() {
-    }
+    private OperatorMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals(DeleteProbesCommand.NAME)) {
@@ -42,8 +41,8 @@ public final class OperatorMain {
         }
         StorageProbeOperator[] operator = new StorageProbeOperator[1];
         // Serve /healthz before the operator starts: a slow informer sync must not get the pod killed.
-        OperatorHttpServer http = OperatorHttpServer.start(settings.httpPort(), registry,
-                () -> operator[0] != null && operator[0].ready());
+        OperatorHttpServer http = OperatorHttpServer.start(
+                settings.httpPort(), registry, () -> operator[0] != null && operator[0].ready());
         try {
             operator[0] = StorageProbeOperator.start(client, settings, registry);
         } catch (RuntimeException e) {
@@ -54,12 +53,15 @@ public final class OperatorMain {
             System.exit(1);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            operator[0].close();
-            http.close();
-            client.close();
-            stopped.countDown();
-        }, "shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            operator[0].close();
+                            http.close();
+                            client.close();
+                            stopped.countDown();
+                        },
+                        "shutdown"));
         stopped.await();
     }
 }

@@ -25,8 +25,9 @@ public final class StorageProbeOperator implements AutoCloseable {
         this.reconciler = reconciler;
     }
 
-    public static StorageProbeOperator start(KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
-        return start(client, settings, registry, o -> { });
+    public static StorageProbeOperator start(
+            KubernetesClient client, OperatorSettings settings, MeterRegistry registry) {
+        return start(client, settings, registry, o -> {});
     }
 
     /**
@@ -34,23 +35,30 @@ public final class StorageProbeOperator implements AutoCloseable {
      * handle (OperatorOnRealClusterRealIT). {@code apiServerQuirks} exists for the fabric8 mock
      * server of the fast tests, which answers SSA with 415; production passes nothing.
      */
-    public static StorageProbeOperator start(KubernetesClient client, OperatorSettings settings, MeterRegistry registry,
-                                             Consumer<ConfigurationServiceOverrider> apiServerQuirks) {
+    public static StorageProbeOperator start(
+            KubernetesClient client,
+            OperatorSettings settings,
+            MeterRegistry registry,
+            Consumer<ConfigurationServiceOverrider> apiServerQuirks) {
         Operator operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
             apiServerQuirks.accept(o);
         });
-        StorageProbeReconciler reconciler = new StorageProbeReconciler(settings, new NodeVerdictGauges(registry),
-                new StorageClassGauges(registry), new ProbeStateGauges(registry));
+        StorageProbeReconciler reconciler = new StorageProbeReconciler(
+                settings,
+                new NodeVerdictGauges(registry),
+                new StorageClassGauges(registry),
+                new ProbeStateGauges(registry));
         operator.register(reconciler);
         operator.start();
         return new StorageProbeOperator(operator, reconciler);
     }
 
     public boolean ready() {
-        return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+        return operator.getRuntimeInfo().isStarted()
+                && operator.getRuntimeInfo().allEventSourcesAreHealthy();
     }
 
     @Override

@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 class PackageCyclesTest {
     @Test
     void agentPackagesAreFreeOfCycles() {
-        JavaClasses agent = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses agent = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.storageprobe.agent");
-        slices().matching("io.storageprobe.agent.(*)..").should().beFreeOfCycles().check(agent);
+        slices().matching("io.storageprobe.agent.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(agent);
     }
 }

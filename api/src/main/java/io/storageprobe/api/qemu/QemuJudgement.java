@@ -16,17 +16,28 @@ import java.util.List;
  * KubeVirt turns nodes Compatible without a new probe.
  */
 public final class QemuJudgement {
-    private QemuJudgement() {
-    }
+    private QemuJudgement() {}
 
     /** The node's targets judged for {@code qemu}, the node verdict their worst. */
     public static NodeResult judge(NodeResult node, QemuInForce qemu) {
-        List<TargetResult> targets = node.targets() == null ? List.of() : node.targets().stream().map(t -> judge(t, qemu)).toList();
-        Verdict verdict = targets.stream().map(TargetResult::verdict).filter(v -> v != null)
+        List<TargetResult> targets = node.targets() == null
+                ? List.of()
+                : node.targets().stream().map(t -> judge(t, qemu)).toList();
+        Verdict verdict = targets.stream()
+                .map(TargetResult::verdict)
+                .filter(v -> v != null)
                 .reduce(Verdict.Compatible, Verdict::worst);
-        return new NodeResult(node.probe(), node.node(), node.kernelRelease(), node.bootId(), node.osImage(),
-                node.probeTime(), node.agentVersion(), node.targets() == null ? null : targets,
-                node.verdict() == null ? null : verdict, qemu);
+        return new NodeResult(
+                node.probe(),
+                node.node(),
+                node.kernelRelease(),
+                node.bootId(),
+                node.osImage(),
+                node.probeTime(),
+                node.agentVersion(),
+                node.targets() == null ? null : targets,
+                node.verdict() == null ? null : verdict,
+                qemu);
     }
 
     /**
@@ -47,11 +58,14 @@ public final class QemuJudgement {
             if (RuleCatalog.breaks(o.rule(), version)) {
                 failures.add(o.rule() + ": " + o.reason());
             } else {
-                latent.add(o.rule() + " fails, but " + RuleCatalog.find(o.rule()).orElseThrow()
-                        .latentBecause(qemu == null ? null : qemu.version()) + ": " + o.reason());
+                latent.add(o.rule() + " fails, but "
+                        + RuleCatalog.find(o.rule()).orElseThrow().latentBecause(qemu == null ? null : qemu.version())
+                        + ": " + o.reason());
             }
         }
-        return t.judged(failures.isEmpty() ? Verdict.Compatible : Verdict.Affected,
-                failures.isEmpty() ? null : String.join("; ", failures), latent.isEmpty() ? null : latent);
+        return t.judged(
+                failures.isEmpty() ? Verdict.Compatible : Verdict.Affected,
+                failures.isEmpty() ? null : String.join("; ", failures),
+                latent.isEmpty() ? null : latent);
     }
 }

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public record QemuVersion(int major, int minor, int micro) implements Comparable<QemuVersion> {
     /** What spec.qemu and --qemu accept besides "auto": 7.2, 9.1.0. */
     public static final String PATTERN = "^[0-9]{1,3}\\.[0-9]{1,3}(\\.[0-9]{1,3})?$";
+
     private static final Pattern SYNTAX = Pattern.compile(PATTERN);
     /** The first "N.N[.N]" in a --version line such as "qemu-img version 7.2.0 (Debian 1:7.2+dfsg-7)". */
     private static final Pattern IN_TEXT = Pattern.compile("version ([0-9]{1,3})\\.([0-9]{1,3})(?:\\.([0-9]{1,3}))?");
@@ -21,10 +22,13 @@ public record QemuVersion(int major, int minor, int micro) implements Comparable
     /** Throws IllegalArgumentException saying what is accepted. */
     public static QemuVersion parse(String text) {
         if (text == null || !SYNTAX.matcher(text).matches()) {
-            throw new IllegalArgumentException("a QEMU version is major.minor[.micro] such as 7.2 or 9.1.0, not '" + text + "'");
+            throw new IllegalArgumentException(
+                    "a QEMU version is major.minor[.micro] such as 7.2 or 9.1.0, not '" + text + "'");
         }
         String[] parts = text.split("\\.");
-        return new QemuVersion(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
+        return new QemuVersion(
+                Integer.parseInt(parts[0]),
+                Integer.parseInt(parts[1]),
                 parts.length > 2 ? Integer.parseInt(parts[2]) : 0);
     }
 
@@ -43,7 +47,9 @@ public record QemuVersion(int major, int minor, int micro) implements Comparable
         if (!m.find()) {
             return null;
         }
-        return new QemuVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+        return new QemuVersion(
+                Integer.parseInt(m.group(1)),
+                Integer.parseInt(m.group(2)),
                 m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
     }
 

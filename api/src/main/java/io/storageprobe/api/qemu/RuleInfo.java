@@ -42,7 +42,8 @@ public record RuleInfo(String name, String checks, boolean breaksVms, QemuVersio
 
     /** Why a failure of this rule is latent for {@code qemu}, e.g. "QEMU 9.1 is not affected (fixed in 7.2)". */
     public String latentBecause(String qemu) {
-        return breaksVms ? "QEMU " + qemu + " is not affected (fixed in " + fixedIn + ")"
+        return breaksVms
+                ? "QEMU " + qemu + " is not affected (fixed in " + fixedIn + ")"
                 : "it breaks no QEMU (informational: VMs with cache=none run here)";
     }
 }

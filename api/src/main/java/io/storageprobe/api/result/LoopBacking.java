@@ -16,8 +16,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record LoopBacking(
         @JsonPropertyDescription("The loop device's name, for example loop0.")
         String device,
-        @JsonPropertyDescription("Loop/dio: true where the loop device does O_DIRECT on its backing file; false where it runs buffered, so O_DIRECT above it is served from the page cache.")
+
+        @JsonPropertyDescription(
+                "Loop/dio: true where the loop device does O_DIRECT on its backing file; false where it runs buffered, so O_DIRECT above it is served from the page cache.")
         boolean directIo,
+
         @JsonPropertyDescription("Loop/backing_file: the file behind the loop device, or null where unreadable.")
-        String backingFile) {
-}
+        String backingFile) {}

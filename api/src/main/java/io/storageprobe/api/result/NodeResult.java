@@ -23,22 +23,30 @@ import java.util.List;
 public record NodeResult(
         @JsonPropertyDescription("Name of the StorageProbe this result belongs to (check for the command line).")
         String probe,
-        @JsonPropertyDescription("The node's name.")
-        String node,
+
+        @JsonPropertyDescription("The node's name.") String node,
+
         @JsonPropertyDescription("uname -r of the node (informative only: vendor kernels backport).")
         String kernelRelease,
+
         @JsonPropertyDescription("/proc/sys/kernel/random/boot_id, which changes on every reboot.")
         String bootId,
+
         @JsonPropertyDescription("PRETTY_NAME from /etc/os-release.")
         String osImage,
+
         @JsonPropertyDescription("When the probes finished (RFC 3339).")
         String probeTime,
+
         @JsonPropertyDescription("Version of the agent that measured.")
         String agentVersion,
+
         @JsonPropertyDescription("One entry per probed target.")
         List<TargetResult> targets,
+
         @JsonPropertyDescription("The worst of the targets' verdicts.")
         Verdict verdict,
-        @JsonPropertyDescription("The QEMU the verdicts were judged for; rules that cannot break it are latent findings.")
-        QemuInForce qemu) {
-}
+
+        @JsonPropertyDescription(
+                "The QEMU the verdicts were judged for; rules that cannot break it are latent findings.")
+        QemuInForce qemu) {}

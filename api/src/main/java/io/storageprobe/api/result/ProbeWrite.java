@@ -10,10 +10,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * @param result       {@code OK}, or the errno name of the failure (e.g. {@code EINVAL})
  */
 public record ProbeWrite(
-        @JsonPropertyDescription("Bytes written.")
-        int length,
+        @JsonPropertyDescription("Bytes written.") int length,
+
         @JsonPropertyDescription("Offset of the user buffer from a 4096-aligned address.")
         int bufferOffset,
+
         @JsonPropertyDescription("OK, or the errno name of the failure (e.g. EINVAL).")
         String result) {
 

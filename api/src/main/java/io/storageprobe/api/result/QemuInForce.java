@@ -13,10 +13,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QemuInForce(
-        @JsonPropertyDescription("The QEMU version verdicts are judged for (e.g. 9.1.0); absent when unknown, and then every rule counts.")
+        @JsonPropertyDescription(
+                "The QEMU version verdicts are judged for (e.g. 9.1.0); absent when unknown, and then every rule counts.")
         String version,
-        @JsonPropertyDescription("Where the version came from: Spec (spec.qemu), KubeVirt (the installed KubeVirt's release), Flag (check --qemu), Local (the host's qemu-img), or None.")
+
+        @JsonPropertyDescription(
+                "Where the version came from: Spec (spec.qemu), KubeVirt (the installed KubeVirt's release), Flag (check --qemu), Local (the host's qemu-img), or None.")
         String source,
+
         @JsonPropertyDescription("How the version was found, or why it is unknown.")
         String message) {
     public static final String SPEC = "Spec", KUBEVIRT = "KubeVirt", FLAG = "Flag", LOCAL = "Local", NONE = "None";
@@ -27,7 +31,7 @@ public record QemuInForce(
 
     /** For tables and logs: "QEMU 9.1.0 (KubeVirt: ...)". */
     public String describe() {
-        return (version == null ? "QEMU unknown, every rule counts" : "QEMU " + version)
-                + " (" + source + (message == null ? "" : ": " + message) + ")";
+        return (version == null ? "QEMU unknown, every rule counts" : "QEMU " + version) + " (" + source
+                + (message == null ? "" : ": " + message) + ")";
     }
 }

@@ -12,8 +12,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record RuleOutcome(
         @JsonPropertyDescription("The rule's name, e.g. qemu-legacy-dio.")
         String rule,
+
         @JsonPropertyDescription("Pass, Fail or NotApplicable.")
         RuleStatus status,
+
         @JsonPropertyDescription("Why, naming the numbers that decided it.")
-        String reason) {
-}
+        String reason) {}

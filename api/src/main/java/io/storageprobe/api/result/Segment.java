@@ -11,8 +11,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record Segment(
         @JsonPropertyDescription("Offset of the segment's buffer from a 4096-aligned address.")
         int pageOffset,
-        @JsonPropertyDescription("Bytes in the segment.")
-        int length) {
+
+        @JsonPropertyDescription("Bytes in the segment.") int length) {
     @Override
     public String toString() {
         return length + "@0x" + Integer.toHexString(pageOffset);

@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
  * @param result   {@code OK}, or the errno name of the failure
  */
 public record SplitVectorRead(
-        @JsonPropertyDescription("The iovec, in order.")
-        List<Segment> segments,
+        @JsonPropertyDescription("The iovec, in order.") List<Segment> segments,
+
         @JsonPropertyDescription("OK, or the errno name of the failure.")
         String result) {
     public boolean ok() {

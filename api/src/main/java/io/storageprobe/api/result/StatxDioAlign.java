@@ -12,8 +12,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record StatxDioAlign(
         @JsonPropertyDescription("Stx_dio_mem_align: required alignment of user buffers, in bytes.")
         int memAlign,
+
         @JsonPropertyDescription("Stx_dio_offset_align: required alignment of file offsets and lengths.")
         int offsetAlign,
+
         @JsonPropertyDescription("Stx_dio_read_offset_align (Linux 6.14+, xfs only), or null where not reported.")
         Integer readOffsetAlign) {
     @Override

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * volume kubelet attached to the node (a PersistentVolume, read through its device or its disk image).
  */
 public enum TargetKind {
-    DEVICE, PATH, FILE, VOLUME;
+    DEVICE,
+    PATH,
+    FILE,
+    VOLUME;
 
     @JsonValue
     public String json() {

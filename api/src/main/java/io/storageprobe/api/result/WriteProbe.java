@@ -16,12 +16,16 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WriteProbe(
-        @JsonPropertyDescription("Statx(STATX_DIOALIGN) of the written file just before the writes, or null where not reported.")
+        @JsonPropertyDescription(
+                "Statx(STATX_DIOALIGN) of the written file just before the writes, or null where not reported.")
         StatxDioAlign statx,
-        @JsonPropertyDescription("Pwrites at offset 0 of 1, 512, 1024, 2048, 4096, 8192 bytes, then of 4096 bytes at buffer offsets 1..4096.")
+
+        @JsonPropertyDescription(
+                "Pwrites at offset 0 of 1, 512, 1024, 2048, 4096, 8192 bytes, then of 4096 bytes at buffer offsets 1..4096.")
         List<ProbeWrite> writes,
+
         @JsonPropertyDescription("The smallest write length that succeeded, or null if none did.")
         Integer requestAlignment,
+
         @JsonPropertyDescription("The smallest buffer offset a 4096-byte write succeeded from, or null if none did.")
-        Integer bufferAlignment) {
-}
+        Integer bufferAlignment) {}

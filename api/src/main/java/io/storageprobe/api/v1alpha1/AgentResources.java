@@ -14,6 +14,7 @@ import java.util.Map;
 public record AgentResources(
         @JsonPropertyDescription("Resources the scheduler reserves for the agent, e.g. {cpu: 10m, memory: 96Mi}.")
         Map<String, Quantity> requests,
-        @JsonPropertyDescription("Most the agent may use, e.g. {memory: 128Mi}; above the memory limit the kernel kills it.")
-        Map<String, Quantity> limits) {
-}
+
+        @JsonPropertyDescription(
+                "Most the agent may use, e.g. {memory: 128Mi}; above the memory limit the kernel kills it.")
+        Map<String, Quantity> limits) {}

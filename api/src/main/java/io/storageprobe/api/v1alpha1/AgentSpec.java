@@ -9,8 +9,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** How the agent pods of a probe run. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.kubeletRoot) || (!self.kubeletRoot.contains('/../') && !self.kubeletRoot.endsWith('/..'))",
-        fieldPath = ".kubeletRoot", message = "spec.agent.kubeletRoot must not contain '..' segments")
+@ValidationRule(
+        value = "!has(self.kubeletRoot) || (!self.kubeletRoot.contains('/../') && !self.kubeletRoot.endsWith('/..'))",
+        fieldPath = ".kubeletRoot",
+        message = "spec.agent.kubeletRoot must not contain '..' segments")
 public record AgentSpec(
         @JsonPropertyDescription("Container image of the agent. Default: the image the operator was installed with.")
         @Pattern("^[^\\s]{1,512}$")
@@ -19,7 +21,8 @@ public record AgentSpec(
         @JsonPropertyDescription("CPU and memory requests and limits of the agent container.")
         AgentResources resources,
 
-        @JsonPropertyDescription("PriorityClass of the agent pods, e.g. system-node-critical (virt-handler runs as kubevirt-cluster-critical). Default: none.")
+        @JsonPropertyDescription(
+                "PriorityClass of the agent pods, e.g. system-node-critical (virt-handler runs as kubevirt-cluster-critical). Default: none.")
         @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
         String priorityClassName,
 
@@ -44,7 +47,10 @@ public record AgentSpec(
 
     /** spec.agent.kubeletRoot, or its default. */
     public static String kubeletRootOf(AgentSpec agent) {
-        return agent == null || agent.kubeletRoot() == null || agent.kubeletRoot().isEmpty()
-                ? DEFAULT_KUBELET_ROOT : agent.kubeletRoot();
+        return agent == null
+                        || agent.kubeletRoot() == null
+                        || agent.kubeletRoot().isEmpty()
+                ? DEFAULT_KUBELET_ROOT
+                : agent.kubeletRoot();
     }
 }

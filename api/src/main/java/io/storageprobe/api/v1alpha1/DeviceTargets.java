@@ -9,11 +9,13 @@ import java.util.List;
 /** Globs over the block device names in /sys/block (e.g. {@code nvme*n*}); no slashes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceTargets(
-        @JsonPropertyDescription("Globs of device names to probe (*, ? and [...] as in a shell). Default: whole disks nvme*n*, sd*, vd*, xvd*, dm-*.")
+        @JsonPropertyDescription(
+                "Globs of device names to probe (*, ? and [...] as in a shell). Default: whole disks nvme*n*, sd*, vd*, xvd*, dm-*.")
         @Size(max = 32)
         List<@Pattern(GLOB) String> include,
 
-        @JsonPropertyDescription("Globs of device names never probed, even when included. Default: loop*, ram*, zram*, sr*.")
+        @JsonPropertyDescription(
+                "Globs of device names never probed, even when included. Default: loop*, ram*, zram*, sr*.")
         @Size(max = 32)
         List<@Pattern(GLOB) String> exclude) {
 

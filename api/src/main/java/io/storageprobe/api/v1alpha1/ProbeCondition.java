@@ -8,14 +8,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record ProbeCondition(
         @JsonPropertyDescription("Ready, Conformant or QemuResolved.")
         String type,
-        @JsonPropertyDescription("True, False or Unknown.")
-        String status,
+
+        @JsonPropertyDescription("True, False or Unknown.") String status,
+
         @JsonPropertyDescription("A CamelCase word saying why, e.g. InvalidSpec, AwaitingResults, NodesAffected.")
         String reason,
-        @JsonPropertyDescription("A sentence for humans.")
-        String message,
+
+        @JsonPropertyDescription("A sentence for humans.") String message,
+
         @JsonPropertyDescription("When status last changed (RFC 3339).")
         String lastTransitionTime,
+
         @JsonPropertyDescription("The metadata.generation this condition was computed for.")
         Long observedGeneration) {
 

@@ -14,8 +14,7 @@ public final class ProbeInterval {
     private static final Pattern WHOLE = Pattern.compile("^([0-9]{1,6}(h|m|s))+$");
     private static final Pattern PART = Pattern.compile("([0-9]{1,6})(h|m|s)");
 
-    private ProbeInterval() {
-    }
+    private ProbeInterval() {}
 
     /** The interval, or the 6h default when absent; throws IllegalArgumentException saying what is wrong. */
     public static Duration parse(String interval) {
@@ -29,11 +28,12 @@ public final class ProbeInterval {
         Matcher m = PART.matcher(interval);
         while (m.find()) {
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "h" -> Duration.ofHours(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofSeconds(n);
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "h" -> Duration.ofHours(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        default -> Duration.ofSeconds(n);
+                    });
         }
         if (total.compareTo(MINIMUM) < 0) {
             throw new IllegalArgumentException("'" + interval + "' is shorter than the minimum of 1m");

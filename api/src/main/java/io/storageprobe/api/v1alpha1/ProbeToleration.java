@@ -11,9 +11,11 @@ import io.fabric8.generator.annotation.ValidationRule;
  * documented and validated in the StorageProbe schema.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.operator) || self.operator != 'Exists' || !has(self.value) || self.value == ''",
+@ValidationRule(
+        value = "!has(self.operator) || self.operator != 'Exists' || !has(self.value) || self.value == ''",
         message = "spec.tolerations[].value must be empty when operator is Exists")
-@ValidationRule(value = "has(self.key) || (has(self.operator) && self.operator == 'Exists')",
+@ValidationRule(
+        value = "has(self.key) || (has(self.operator) && self.operator == 'Exists')",
         message = "spec.tolerations[].operator must be Exists when key is empty")
 public record ProbeToleration(
         @JsonPropertyDescription("Taint key the toleration applies to; empty with operator Exists matches every taint.")
@@ -29,15 +31,24 @@ public record ProbeToleration(
         @Size(max = 63)
         String value,
 
-        @JsonPropertyDescription("Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches all effects.")
+        @JsonPropertyDescription(
+                "Taint effect to match: NoSchedule, PreferNoSchedule or NoExecute; empty matches all effects.")
         TaintEffect effect,
 
-        @JsonPropertyDescription("For NoExecute taints: how long the pod stays bound after the taint appears, in seconds; unset means forever.")
+        @JsonPropertyDescription(
+                "For NoExecute taints: how long the pod stays bound after the taint appears, in seconds; unset means forever.")
         Long tolerationSeconds) {
 
     /** Operators of a toleration, as in the core API. */
-    public enum TolerationOperator { Exists, Equal }
+    public enum TolerationOperator {
+        Exists,
+        Equal
+    }
 
     /** Effects of a taint, as in the core API. */
-    public enum TaintEffect { NoSchedule, PreferNoSchedule, NoExecute }
+    public enum TaintEffect {
+        NoSchedule,
+        PreferNoSchedule,
+        NoExecute
+    }
 }

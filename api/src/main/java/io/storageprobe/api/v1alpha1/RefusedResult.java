@@ -12,6 +12,6 @@ public record RefusedResult(
         @JsonPropertyDescription("The node the result claims to be about (its spec.node), if it names one.")
         String node,
 
-        @JsonPropertyDescription("Why it is not counted: malformed, or not written by the probe's agent Pod on that node.")
-        String reason) {
-}
+        @JsonPropertyDescription(
+                "Why it is not counted: malformed, or not written by the probe's agent Pod on that node.")
+        String reason) {}

@@ -25,8 +25,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
         + "O_DIRECT alignment behaviour of the node's disks, directories, files and attached volumes, judges it by "
         + "conformance rules for the QEMU in force, and labels (or taints) nodes whose storage breaks VM disk I/O. "
         + "Each node's answer is a StorageProbeResult named <probe>.<node>; the status sums them up.")
-@ValidationRule(value = "self.metadata.name.size() <= 63",
-        message = "metadata.name must be at most 63 characters: it is used in the node label key verdict.storageprobe.io/<name>",
+@ValidationRule(
+        value = "self.metadata.name.size() <= 63",
+        message =
+                "metadata.name must be at most 63 characters: it is used in the node label key verdict.storageprobe.io/<name>",
         reason = "FieldValueInvalid")
 @AdditionalPrinterColumn(name = "Nodes", jsonPath = ".status.summary.nodesTargeted", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Reported", jsonPath = ".status.summary.nodesReported", type = Type.INTEGER)
@@ -34,7 +36,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Latent", jsonPath = ".status.summary.latent", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Errors", jsonPath = ".status.summary.error", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "QEMU", jsonPath = ".status.qemu.version", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class StorageProbe extends CustomResource<StorageProbeSpec, StorageProbeStatus> {
     public static final String GROUP = "storageprobe.io";
@@ -51,9 +56,9 @@ public class StorageProbe extends CustomResource<StorageProbeSpec, StorageProbeS
     /** Node annotation listing the label and taint keys the operator owns on that node. */
     public static final String MANAGED_LABELS_ANNOTATION = GROUP + "/managed-labels";
 
-
     @Override
-    @JsonPropertyDescription("What to probe, how often, and what to do with the nodes that fail. Every field is optional.")
+    @JsonPropertyDescription(
+            "What to probe, how often, and what to do with the nodes that fail. Every field is optional.")
     public StorageProbeSpec getSpec() {
         return super.getSpec();
     }

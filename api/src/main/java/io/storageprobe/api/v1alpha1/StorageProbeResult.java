@@ -35,7 +35,8 @@ import java.util.HexFormat;
 public class StorageProbeResult extends CustomResource<NodeResult, Void> {
 
     @Override
-    @JsonPropertyDescription("What the agent measured on this node, each rule's outcome per target, and the node's verdict.")
+    @JsonPropertyDescription(
+            "What the agent measured on this node, each rule's outcome per target, and the node's verdict.")
     public NodeResult getSpec() {
         return super.getSpec();
     }
@@ -77,7 +78,8 @@ public class StorageProbeResult extends CustomResource<NodeResult, Void> {
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

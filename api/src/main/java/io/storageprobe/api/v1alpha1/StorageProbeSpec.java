@@ -16,19 +16,29 @@ import java.util.Map;
  * so that a missing field means the same everywhere.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@ValidationRule(value = "!has(self.nodeSelector) || self.nodeSelector.all(k, k.size() <= 317)",
-        fieldPath = ".nodeSelector", message = "spec.nodeSelector keys must be at most 317 characters")
-@ValidationRule(value = "!has(self.rules) || self.rules.all(r, r in " + RuleCatalog.NAMES_CEL + ")",
-        fieldPath = ".rules", message = "spec.rules may only name " + RuleCatalog.NAMES_TEXT)
-@ValidationRule(value = "!has(self.rules) || self.rules.all(r, self.rules.exists_one(x, x == r))",
-        fieldPath = ".rules", message = "spec.rules must not name a rule twice")
-@ValidationRule(value = "!has(self.interval) || duration(self.interval) >= duration('1m')",
-        fieldPath = ".interval", message = "spec.interval must be at least 1m")
+@ValidationRule(
+        value = "!has(self.nodeSelector) || self.nodeSelector.all(k, k.size() <= 317)",
+        fieldPath = ".nodeSelector",
+        message = "spec.nodeSelector keys must be at most 317 characters")
+@ValidationRule(
+        value = "!has(self.rules) || self.rules.all(r, r in " + RuleCatalog.NAMES_CEL + ")",
+        fieldPath = ".rules",
+        message = "spec.rules may only name " + RuleCatalog.NAMES_TEXT)
+@ValidationRule(
+        value = "!has(self.rules) || self.rules.all(r, self.rules.exists_one(x, x == r))",
+        fieldPath = ".rules",
+        message = "spec.rules must not name a rule twice")
+@ValidationRule(
+        value = "!has(self.interval) || duration(self.interval) >= duration('1m')",
+        fieldPath = ".interval",
+        message = "spec.interval must be at least 1m")
 public record StorageProbeSpec(
-        @JsonPropertyDescription("Labels a node must carry to run the agent, as in a Pod's nodeSelector. Default: every node.")
+        @JsonPropertyDescription(
+                "Labels a node must carry to run the agent, as in a Pod's nodeSelector. Default: every node.")
         Map<String, @Size(max = 63) String> nodeSelector,
 
-        @JsonPropertyDescription("Taints the agent tolerates, as in a Pod's tolerations; storageprobe.io/affected is always tolerated, so a tainted node keeps its agent and can recover. Default: tolerate every taint, so that every node is probed.")
+        @JsonPropertyDescription(
+                "Taints the agent tolerates, as in a Pod's tolerations; storageprobe.io/affected is always tolerated, so a tainted node keeps its agent and can recover. Default: tolerate every taint, so that every node is probed.")
         @Size(max = 64)
         List<ProbeToleration> tolerations,
 
@@ -44,7 +54,8 @@ public record StorageProbeSpec(
         @Size(max = 16)
         List<@Size(max = 63) String> rules,
 
-        @JsonPropertyDescription("How often each node re-probes, as a duration of hours, minutes and seconds (e.g. 30m, 6h, 1h30m), at least 1m. A node also re-probes after a reboot. Default: 6h.")
+        @JsonPropertyDescription(
+                "How often each node re-probes, as a duration of hours, minutes and seconds (e.g. 30m, 6h, 1h30m), at least 1m. A node also re-probes after a reboot. Default: 6h.")
         @Default("6h")
         @Pattern("^([0-9]{1,6}(h|m|s))+$")
         String interval,
@@ -55,10 +66,11 @@ public record StorageProbeSpec(
         @JsonPropertyDescription("How the agent pods run: image, resources, priority class, kubelet's root directory.")
         AgentSpec agent,
 
-        @JsonPropertyDescription("The QEMU whose VMs this probe protects: auto, or a version such as 7.2 or 9.1.0. "
-                + "auto reads the installed KubeVirt (status.observedKubeVirtVersion of the KubeVirt resource, group kubevirt.io) "
-                + "and maps its release to the QEMU it ships; without KubeVirt, or for a release the operator does not know, "
-                + "every rule counts. Set a version where a distribution backported the QEMU 7.2 fix. status.qemu shows what is in force. Default: auto.")
+        @JsonPropertyDescription(
+                "The QEMU whose VMs this probe protects: auto, or a version such as 7.2 or 9.1.0. "
+                        + "auto reads the installed KubeVirt (status.observedKubeVirtVersion of the KubeVirt resource, group kubevirt.io) "
+                        + "and maps its release to the QEMU it ships; without KubeVirt, or for a release the operator does not know, "
+                        + "every rule counts. Set a version where a distribution backported the QEMU 7.2 fix. status.qemu shows what is in force. Default: auto.")
         @Default("auto")
         @Pattern("^(auto|[0-9]{1,3}\\.[0-9]{1,3}(\\.[0-9]{1,3})?)$")
         String qemu) {

@@ -11,7 +11,8 @@ public record StorageProbeStatus(
         @JsonPropertyDescription("The metadata.generation of the spec this status describes.")
         Long observedGeneration,
 
-        @JsonPropertyDescription("Ready: agents rolled out and every targeted node reported. Conformant: False when any node fails a selected rule.")
+        @JsonPropertyDescription(
+                "Ready: agents rolled out and every targeted node reported. Conformant: False when any node fails a selected rule.")
         List<ProbeCondition> conditions,
 
         @JsonPropertyDescription("Node counts: targeted, reported, and per verdict.")
@@ -26,19 +27,23 @@ public record StorageProbeStatus(
         @JsonPropertyDescription("The newest probeTime among the results (RFC 3339).")
         String lastProbeTime,
 
-        @JsonPropertyDescription("The QEMU the verdicts are judged for, and where it came from (spec.qemu, or the installed KubeVirt).")
+        @JsonPropertyDescription(
+                "The QEMU the verdicts are judged for, and where it came from (spec.qemu, or the installed KubeVirt).")
         QemuInForce qemu,
 
-        @JsonPropertyDescription("Nodes that are not Affected but fail a rule that cannot break the QEMU in force (latent findings), sorted by name, at most 50; summary.latent counts them all.")
+        @JsonPropertyDescription(
+                "Nodes that are not Affected but fail a rule that cannot break the QEMU in force (latent findings), sorted by name, at most 50; summary.latent counts them all.")
         List<AffectedNode> latentNodes,
 
-        @JsonPropertyDescription("Per StorageClass, the volumes the agents probed (spec.targets.volumes), sorted by class, at most 100.")
+        @JsonPropertyDescription(
+                "Per StorageClass, the volumes the agents probed (spec.targets.volumes), sorted by class, at most 100.")
         List<StorageClassSummary> storageClasses,
 
         @JsonPropertyDescription("True when more StorageClasses had volumes probed than storageClasses lists.")
         Boolean storageClassesTruncated,
 
-        @JsonPropertyDescription("Results that are not counted (they label, taint and alert nothing), sorted by name, at most 50: malformed ones, and those the probe's agent on their node did not write (the writer check, docs/design.md).")
+        @JsonPropertyDescription(
+                "Results that are not counted (they label, taint and alert nothing), sorted by name, at most 50: malformed ones, and those the probe's agent on their node did not write (the writer check, docs/design.md).")
         List<RefusedResult> refusedResults) {
 
     /** How many affected nodes the status lists; the rest are counted, not named. */
@@ -48,7 +53,17 @@ public record StorageProbeStatus(
 
     /** This status listing {@code refused} (already sorted and cut to {@link #MAX_REFUSED_RESULTS}). */
     public StorageProbeStatus withRefusedResults(List<RefusedResult> refused) {
-        return new StorageProbeStatus(observedGeneration, conditions, summary, affectedNodes, affectedNodesTruncated,
-                lastProbeTime, qemu, latentNodes, storageClasses, storageClassesTruncated, refused);
+        return new StorageProbeStatus(
+                observedGeneration,
+                conditions,
+                summary,
+                affectedNodes,
+                affectedNodesTruncated,
+                lastProbeTime,
+                qemu,
+                latentNodes,
+                storageClasses,
+                storageClassesTruncated,
+                refused);
     }
 }

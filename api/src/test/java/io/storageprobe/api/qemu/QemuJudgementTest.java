@@ -14,10 +14,14 @@ import org.junit.jupiter.api.Test;
 
 /** Which failures count is a function of the rule's QEMU range and the QEMU in force. */
 class QemuJudgementTest {
-    private static final RuleOutcome LEGACY_FAILS = new RuleOutcome(RuleCatalog.QEMU_LEGACY_DIO, RuleStatus.Fail,
+    private static final RuleOutcome LEGACY_FAILS = new RuleOutcome(
+            RuleCatalog.QEMU_LEGACY_DIO,
+            RuleStatus.Fail,
             "buffer alignment 512 < request alignment 4096 and preadv {512@0xc00, 3584@0x200} failed with EINVAL");
-    private static final RuleOutcome HONEST_PASSES = new RuleOutcome(RuleCatalog.DIO_ALIGNMENT_HONEST, RuleStatus.Pass, "ok");
-    private static final RuleOutcome PROBE_FAILS = new RuleOutcome(RuleCatalog.QEMU_ALIGNMENT_PROBE, RuleStatus.Fail, "EIO");
+    private static final RuleOutcome HONEST_PASSES =
+            new RuleOutcome(RuleCatalog.DIO_ALIGNMENT_HONEST, RuleStatus.Pass, "ok");
+    private static final RuleOutcome PROBE_FAILS =
+            new RuleOutcome(RuleCatalog.QEMU_ALIGNMENT_PROBE, RuleStatus.Fail, "EIO");
 
     @Test
     void theLegacyFailureBreaksQemuBefore72Only() {
@@ -26,7 +30,9 @@ class QemuJudgementTest {
         TargetResult fixed = judge(qemu("7.2"), LEGACY_FAILS, HONEST_PASSES);
         assertThat(fixed.verdict()).isEqualTo(Verdict.Compatible);
         assertThat(fixed.reason()).isNull();
-        assertThat(fixed.latentFindings()).singleElement().asString()
+        assertThat(fixed.latentFindings())
+                .singleElement()
+                .asString()
                 .startsWith("qemu-legacy-dio fails, but QEMU 7.2 is not affected (fixed in 7.2): buffer alignment 512");
         assertThat(judge(qemu("10.1"), LEGACY_FAILS, HONEST_PASSES).verdict()).isEqualTo(Verdict.Compatible);
     }
@@ -53,18 +59,25 @@ class QemuJudgementTest {
         RuleOutcome lies = new RuleOutcome(RuleCatalog.DIO_ALIGNMENT_HONEST, RuleStatus.Fail, "a 512-byte read failed");
         TargetResult t = judge(QemuInForce.unknown("no KubeVirt"), lies);
         assertThat(t.verdict()).isEqualTo(Verdict.Compatible);
-        assertThat(t.latentFindings()).singleElement().asString().startsWith("dio-alignment-honest fails, but it breaks no QEMU");
+        assertThat(t.latentFindings())
+                .singleElement()
+                .asString()
+                .startsWith("dio-alignment-honest fails, but it breaks no QEMU");
     }
 
     @Test
     void anInformationalRuleIsLatentEvenForAnUnknownQemu() {
         // btrfs: O_DIRECT falls back to the page cache, and qemu-io of every QEMU works there.
-        RuleOutcome buffered = new RuleOutcome(RuleCatalog.DIO_NOT_BUFFERED, RuleStatus.Fail, "a 1-byte read succeeded");
-        for (QemuInForce qemu : new QemuInForce[]{null, QemuInForce.unknown("no KubeVirt"), qemu("5.2")}) {
+        RuleOutcome buffered =
+                new RuleOutcome(RuleCatalog.DIO_NOT_BUFFERED, RuleStatus.Fail, "a 1-byte read succeeded");
+        for (QemuInForce qemu : new QemuInForce[] {null, QemuInForce.unknown("no KubeVirt"), qemu("5.2")}) {
             TargetResult t = judge(qemu, buffered);
             assertThat(t.verdict()).isEqualTo(Verdict.Compatible);
-            assertThat(t.latentFindings()).singleElement().asString().isEqualTo(
-                    "dio-not-buffered fails, but it breaks no QEMU (informational: VMs with cache=none run here): a 1-byte read succeeded");
+            assertThat(t.latentFindings())
+                    .singleElement()
+                    .asString()
+                    .isEqualTo(
+                            "dio-not-buffered fails, but it breaks no QEMU (informational: VMs with cache=none run here): a 1-byte read succeeded");
         }
     }
 
@@ -76,10 +89,29 @@ class QemuJudgementTest {
 
     @Test
     void targetsWithoutRulesKeepTheirVerdictAndTheNodeTakesTheWorst() {
-        TargetResult unsupported = new TargetResult(TargetKind.PATH, "/dev/shm", null, "tmpfs", null, null, List.of(),
-                Verdict.Unsupported, "tmpfs has no direct I/O", null, null);
-        NodeResult node = new NodeResult("p", "n", "6.1.0", null, null, null, null,
-                List.of(target(Verdict.Affected, LEGACY_FAILS), unsupported), Verdict.Affected, null);
+        TargetResult unsupported = new TargetResult(
+                TargetKind.PATH,
+                "/dev/shm",
+                null,
+                "tmpfs",
+                null,
+                null,
+                List.of(),
+                Verdict.Unsupported,
+                "tmpfs has no direct I/O",
+                null,
+                null);
+        NodeResult node = new NodeResult(
+                "p",
+                "n",
+                "6.1.0",
+                null,
+                null,
+                null,
+                null,
+                List.of(target(Verdict.Affected, LEGACY_FAILS), unsupported),
+                Verdict.Affected,
+                null);
         NodeResult judged = QemuJudgement.judge(node, qemu("9.1.0"));
         assertThat(judged.verdict()).isEqualTo(Verdict.Unsupported);
         assertThat(judged.targets().get(1)).isEqualTo(unsupported);
@@ -89,8 +121,18 @@ class QemuJudgementTest {
 
     @Test
     void judgingKeepsTheVolumesPersistentVolume() {
-        TargetResult volume = new TargetResult(TargetKind.VOLUME, "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/pv-1/mount",
-                null, "ext4", null, null, List.of(LEGACY_FAILS), Verdict.Compatible, null, null, "pv-1");
+        TargetResult volume = new TargetResult(
+                TargetKind.VOLUME,
+                "/var/lib/kubelet/pods/u/volumes/kubernetes.io~csi/pv-1/mount",
+                null,
+                "ext4",
+                null,
+                null,
+                List.of(LEGACY_FAILS),
+                Verdict.Compatible,
+                null,
+                null,
+                "pv-1");
         TargetResult judged = QemuJudgement.judge(volume, qemu("5.2"));
         assertThat(judged.verdict()).isEqualTo(Verdict.Affected);
         assertThat(judged.persistentVolume()).isEqualTo("pv-1");
@@ -101,7 +143,8 @@ class QemuJudgementTest {
     }
 
     private static TargetResult target(Verdict verdict, RuleOutcome... outcomes) {
-        return new TargetResult(TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, List.of(outcomes), verdict, null, null, null);
+        return new TargetResult(
+                TargetKind.DEVICE, "vda", "/dev/vda", null, "vda", null, List.of(outcomes), verdict, null, null, null);
     }
 
     private static QemuInForce qemu(String version) {

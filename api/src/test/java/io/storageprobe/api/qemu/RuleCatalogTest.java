@@ -11,7 +11,8 @@ class RuleCatalogTest {
     void theCelListAndItsMessageNameEveryRuleInTheCatalogsOrder() {
         List<String> names = RuleCatalog.names();
         assertThat(RuleCatalog.NAMES_CEL).isEqualTo("['" + String.join("', '", names) + "']");
-        assertThat(RuleCatalog.NAMES_TEXT).isEqualTo(String.join(", ", names.subList(0, names.size() - 1))
-                + " and " + names.get(names.size() - 1));
+        assertThat(RuleCatalog.NAMES_TEXT)
+                .isEqualTo(
+                        String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1));
     }
 }

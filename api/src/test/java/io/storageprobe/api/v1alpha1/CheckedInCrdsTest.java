@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * drift; {@code -Dstorageprobe.updateCrds=true} rewrites them instead.
  */
 class CheckedInCrdsTest {
-    private static final Path GENERATED = Path.of(System.getProperty("storageprobe.generated.dir", "target/classes/META-INF/fabric8"));
+    private static final Path GENERATED =
+            Path.of(System.getProperty("storageprobe.generated.dir", "target/classes/META-INF/fabric8"));
     private static final Path CHECKED_IN = Path.of(System.getProperty("storageprobe.crds.dir", "../crds"));
 
     @Test
@@ -28,21 +29,29 @@ class CheckedInCrdsTest {
         for (Path source : generated) {
             Path target = CHECKED_IN.resolve(checkedInName(source));
             Class<?> resource = resourceOf(source);
-            String expected = TopLevelSchema.edit(PrinterColumnOrder.reorder(Files.readString(source), resource), resource,
+            String expected = TopLevelSchema.edit(
+                    PrinterColumnOrder.reorder(Files.readString(source), resource),
+                    resource,
                     resource != StorageProbeResult.class);
             if (update) {
                 Files.createDirectories(CHECKED_IN);
                 Files.writeString(target, expected);
             }
-            assertThat(target).as("%s is missing: build once with -Dstorageprobe.updateCrds=true", target).exists();
+            assertThat(target)
+                    .as("%s is missing: build once with -Dstorageprobe.updateCrds=true", target)
+                    .exists();
             assertThat(Files.readString(target))
-                    .as("%s differs from the generated CRD: build with -Dstorageprobe.updateCrds=true and commit it", target)
+                    .as(
+                            "%s differs from the generated CRD: build with -Dstorageprobe.updateCrds=true and commit it",
+                            target)
                     .isEqualTo(expected);
         }
     }
 
     private static Class<?> resourceOf(Path generated) {
-        return generated.getFileName().toString().startsWith("storageproberesults.") ? StorageProbeResult.class : StorageProbe.class;
+        return generated.getFileName().toString().startsWith("storageproberesults.")
+                ? StorageProbeResult.class
+                : StorageProbe.class;
     }
 
     /** {@code storageprobes.storageprobe.io-v1.yml} becomes {@code storageprobes.storageprobe.io.yaml}. */

@@ -27,8 +27,13 @@ class CrdDocumentationTest {
     void everyFieldIsDocumented(String file) throws IOException {
         JSONSchemaProps root;
         try (InputStream in = Files.newInputStream(CHECKED_IN.resolve(file))) {
-            root = new KubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)
-                    .getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
+            root = new KubernetesSerialization()
+                    .unmarshal(in, CustomResourceDefinition.class)
+                    .getSpec()
+                    .getVersions()
+                    .get(0)
+                    .getSchema()
+                    .getOpenAPIV3Schema();
         }
         List<String> undocumented = new ArrayList<>();
         walk(root, "", undocumented);
@@ -39,7 +44,9 @@ class CrdDocumentationTest {
         if (props.getProperties() != null) {
             props.getProperties().forEach((name, child) -> {
                 String childPath = path + "." + name;
-                boolean emptyPlaceholder = childPath.equals(".status") && (child.getProperties() == null || child.getProperties().isEmpty());
+                boolean emptyPlaceholder = childPath.equals(".status")
+                        && (child.getProperties() == null
+                                || child.getProperties().isEmpty());
                 if ((child.getDescription() == null || child.getDescription().isBlank()) && !emptyPlaceholder) {
                     undocumented.add(childPath.substring(1));
                 }

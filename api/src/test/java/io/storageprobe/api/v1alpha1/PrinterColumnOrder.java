@@ -16,12 +16,12 @@ final class PrinterColumnOrder {
     private static final String BLOCK_START = "  - additionalPrinterColumns:\n";
     private static final String ENTRY_START = "    - jsonPath: ";
 
-    private PrinterColumnOrder() {
-    }
+    private PrinterColumnOrder() {}
 
     static String reorder(String crdYaml, Class<?> resource) {
         List<String> declared = Arrays.stream(resource.getAnnotationsByType(AdditionalPrinterColumn.class))
-                .map(AdditionalPrinterColumn::name).toList();
+                .map(AdditionalPrinterColumn::name)
+                .toList();
         int start = crdYaml.indexOf(BLOCK_START);
         if (start < 0 || declared.isEmpty()) {
             return crdYaml;

@@ -13,14 +13,16 @@ final class TopLevelSchema {
     private static final String ROOT = "      openAPIV3Schema:\n";
     private static final String EMPTY_STATUS = "          status:\n            type: \"object\"\n";
 
-    private TopLevelSchema() {
-    }
+    private TopLevelSchema() {}
 
     static String edit(String crdYaml, Class<?> resource, boolean hasStatus) {
         String yaml = crdYaml;
         JsonClassDescription description = resource.getAnnotation(JsonClassDescription.class);
         if (description != null && yaml.contains(ROOT)) {
-            yaml = yaml.replace(ROOT, ROOT + "        description: \"" + description.value().replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n");
+            yaml = yaml.replace(
+                    ROOT,
+                    ROOT + "        description: \""
+                            + description.value().replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n");
         }
         if (!hasStatus) {
             yaml = yaml.replace(EMPTY_STATUS, "");

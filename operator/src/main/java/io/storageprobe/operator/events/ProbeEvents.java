@@ -30,23 +30,36 @@ public final class ProbeEvents {
     public void record(String probe, ObjectReference about, String reason, String type, String message) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try {
-            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                    .withNewMetadata()
-                        .withGenerateName("storageprobe-" + probe + "-")
-                        .withNamespace(namespace)
-                        .addToLabels(StorageProbe.PROBE_LABEL, probe)
-                    .endMetadata()
-                    .withInvolvedObject(about)
-                    .withReason(reason)
-                    .withMessage(message)
-                    .withType(type)
-                    .withNewSource().withComponent(COMPONENT).endSource()
-                    .withReportingComponent(COMPONENT)
-                    .withReportingInstance(COMPONENT)
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .build()).create();
+            client.v1()
+                    .events()
+                    .inNamespace(namespace)
+                    .resource(new EventBuilder()
+                            .withNewMetadata()
+                            .withGenerateName("storageprobe-" + probe + "-")
+                            .withNamespace(namespace)
+                            .addToLabels(StorageProbe.PROBE_LABEL, probe)
+                            .endMetadata()
+                            .withInvolvedObject(about)
+                            .withReason(reason)
+                            .withMessage(message)
+                            .withType(type)
+                            .withNewSource()
+                            .withComponent(COMPONENT)
+                            .endSource()
+                            .withReportingComponent(COMPONENT)
+                            .withReportingInstance(COMPONENT)
+                            .withFirstTimestamp(now)
+                            .withLastTimestamp(now)
+                            .withCount(1)
+                            .build())
+                    .create();
         } catch (KubernetesClientException e) {
-            LOG.warn("could not record event {} for {} {}: {}", reason, about.getKind(), about.getName(), e.getMessage());
+            LOG.warn(
+                    "could not record event {} for {} {}: {}",
+                    reason,
+                    about.getKind(),
+                    about.getName(),
+                    e.getMessage());
         }
     }
 }

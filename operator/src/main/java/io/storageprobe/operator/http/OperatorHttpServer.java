@@ -17,9 +17,11 @@ public final class OperatorHttpServer implements AutoCloseable {
         this.server = server;
     }
 
-    public static OperatorHttpServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier ready) throws IOException {
+    public static OperatorHttpServer start(int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext(
+                "/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/healthz", ex -> reply(ex, 200, "text/plain", "ok\n"));
         server.createContext("/readyz", ex -> {
             boolean ok = ready.getAsBoolean();

@@ -16,7 +16,10 @@ public record ManagedKeys(Set<String> entries) {
     public static ManagedKeys parse(String annotation) {
         Set<String> entries = new TreeSet<>();
         if (annotation != null) {
-            Arrays.stream(annotation.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(entries::add);
+            Arrays.stream(annotation.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .forEach(entries::add);
         }
         return new ManagedKeys(entries);
     }

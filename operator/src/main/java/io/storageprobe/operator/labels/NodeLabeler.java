@@ -87,7 +87,8 @@ public final class NodeLabeler {
                     ops.add(op("add", "/metadata/labels/" + escape(k), v));
                 }
             });
-            before.keySet().stream().filter(k -> !plan.labels().containsKey(k))
+            before.keySet().stream()
+                    .filter(k -> !plan.labels().containsKey(k))
                     .forEach(k -> ops.add(op("remove", "/metadata/labels/" + escape(k), null)));
         }
         Map<String, String> annotations = node.getMetadata().getAnnotations();
@@ -97,19 +98,27 @@ public final class NodeLabeler {
             if (plan.annotation() == null) {
                 ops.add(op("remove", path, null));
             } else if (annotations == null || annotations.isEmpty()) {
-                ops.add(op("add", "/metadata/annotations", Map.of(StorageProbe.MANAGED_LABELS_ANNOTATION, plan.annotation())));
+                ops.add(op(
+                        "add",
+                        "/metadata/annotations",
+                        Map.of(StorageProbe.MANAGED_LABELS_ANNOTATION, plan.annotation())));
             } else {
                 ops.add(op("add", path, plan.annotation()));
             }
         }
-        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints();
+        List<Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null
+                ? List.of()
+                : node.getSpec().getTaints();
         if (!taints.equals(plan.taints())) {
             if (plan.taints().isEmpty()) {
                 ops.add(op("remove", "/spec/taints", null));
             } else if (node.getSpec() == null) {
                 ops.add(op("add", "/spec", Map.of("taints", plan.taints())));
             } else {
-                ops.add(op("add", "/spec/taints", plan.taints())); // replaces the list whole: the resourceVersion guards it
+                ops.add(op(
+                        "add",
+                        "/spec/taints",
+                        plan.taints())); // replaces the list whole: the resourceVersion guards it
             }
         }
         try {
@@ -139,7 +148,10 @@ public final class NodeLabeler {
             // Re-plan on the node as the server has it now: another probe may have written in between.
             NodeLabelPlan fresh = NodeLabelPlan.plan(n, probe, verdict, actions);
             n.getMetadata().setLabels(fresh.labels());
-            Map<String, String> annotations = new HashMap<>(n.getMetadata().getAnnotations() == null ? Map.of() : n.getMetadata().getAnnotations());
+            Map<String, String> annotations = new HashMap<>(
+                    n.getMetadata().getAnnotations() == null
+                            ? Map.of()
+                            : n.getMetadata().getAnnotations());
             if (fresh.annotation() == null) {
                 annotations.remove(StorageProbe.MANAGED_LABELS_ANNOTATION);
             } else {

@@ -39,22 +39,36 @@ public final class NodeTaints {
             return node;
         }
         Node known = read.get(node.getMetadata().getName());
-        if (known != null && Objects.equals(known.getMetadata().getResourceVersion(), node.getMetadata().getResourceVersion())) {
-            return withTaints(node, known.getSpec() == null ? null : known.getSpec().getTaints());
+        if (known != null
+                && Objects.equals(
+                        known.getMetadata().getResourceVersion(),
+                        node.getMetadata().getResourceVersion())) {
+            return withTaints(
+                    node, known.getSpec() == null ? null : known.getSpec().getTaints());
         }
         if (known != null) {
             read.remove(node.getMetadata().getName(), known); // the node changed since: what was read may be wrong
         }
         List<String> owned = ManagedKeys.parse(annotation(node)).entries().stream()
-                .filter(e -> e.startsWith(ManagedKeys.taintEntry(StorageProbe.AFFECTED_TAINT, probe, ""))).toList();
+                .filter(e -> e.startsWith(ManagedKeys.taintEntry(StorageProbe.AFFECTED_TAINT, probe, "")))
+                .toList();
         String effect = NodeLabelPlan.taintEffect(verdict, actions);
-        List<String> wanted = effect == null ? List.of() : List.of(ManagedKeys.taintEntry(StorageProbe.AFFECTED_TAINT, probe, effect));
+        List<String> wanted = effect == null
+                ? List.of()
+                : List.of(ManagedKeys.taintEntry(StorageProbe.AFFECTED_TAINT, probe, effect));
         if (!owned.equals(wanted)) {
             return null;
         }
         // The plan keeps this probe's own taint and touches no other: these stand for the node's taints.
-        return withTaints(node, effect == null ? null
-                : List.of(new TaintBuilder().withKey(StorageProbe.AFFECTED_TAINT).withValue(probe).withEffect(effect).build()));
+        return withTaints(
+                node,
+                effect == null
+                        ? null
+                        : List.of(new TaintBuilder()
+                                .withKey(StorageProbe.AFFECTED_TAINT)
+                                .withValue(probe)
+                                .withEffect(effect)
+                                .build()));
     }
 
     /** The node as the API server has it now, or null if it is gone; its taints are kept for planning. */
@@ -64,8 +78,18 @@ public final class NodeTaints {
             read.remove(name);
             return null;
         }
-        read.put(name, new NodeBuilder().withNewMetadata().withName(name).withResourceVersion(node.getMetadata().getResourceVersion())
-                .endMetadata().withNewSpec().withTaints(node.getSpec() == null ? null : node.getSpec().getTaints()).endSpec().build());
+        read.put(
+                name,
+                new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withResourceVersion(node.getMetadata().getResourceVersion())
+                        .endMetadata()
+                        .withNewSpec()
+                        .withTaints(
+                                node.getSpec() == null ? null : node.getSpec().getTaints())
+                        .endSpec()
+                        .build());
         return node;
     }
 
@@ -79,7 +103,13 @@ public final class NodeTaints {
             return node;
         }
         // A copy: the informer's node is shared by every reconcile.
-        return new NodeBuilder().withApiVersion(node.getApiVersion()).withKind(node.getKind()).withMetadata(node.getMetadata())
-                .withNewSpec().withTaints(taints).endSpec().build();
+        return new NodeBuilder()
+                .withApiVersion(node.getApiVersion())
+                .withKind(node.getKind())
+                .withMetadata(node.getMetadata())
+                .withNewSpec()
+                .withTaints(taints)
+                .endSpec()
+                .build();
     }
 }

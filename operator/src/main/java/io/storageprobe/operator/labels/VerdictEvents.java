@@ -36,11 +36,20 @@ public final class VerdictEvents {
         if (before == verdict || before == null && verdict == Verdict.Compatible) {
             return;
         }
-        String message = String.format("StorageProbe %s: node verdict %s", probe,
-                before == null ? "is " + verdict : "changed from " + before + " to " + verdict);
-        events.record(probe, new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node")
-                        .withName(node.getMetadata().getName()).withUid(node.getMetadata().getUid()).build(),
-                "Verdict" + verdict, verdict == Verdict.Affected || verdict == Verdict.Error ? "Warning" : "Normal", message);
+        String message = String.format(
+                "StorageProbe %s: node verdict %s",
+                probe, before == null ? "is " + verdict : "changed from " + before + " to " + verdict);
+        events.record(
+                probe,
+                new ObjectReferenceBuilder()
+                        .withApiVersion("v1")
+                        .withKind("Node")
+                        .withName(node.getMetadata().getName())
+                        .withUid(node.getMetadata().getUid())
+                        .build(),
+                "Verdict" + verdict,
+                verdict == Verdict.Affected || verdict == Verdict.Error ? "Warning" : "Normal",
+                message);
     }
 
     private static Verdict fromLabel(Node node, String probe) {

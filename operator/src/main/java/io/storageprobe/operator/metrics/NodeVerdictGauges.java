@@ -42,11 +42,13 @@ public final class NodeVerdictGauges {
         for (Verdict v : Verdict.values()) {
             AtomicInteger value = new AtomicInteger();
             values.put(v, value);
-            meters.put(v, Gauge.builder("storageprobe.nodes", value, AtomicInteger::get)
-                    .description("Reported nodes of a StorageProbe per verdict")
-                    .tag("probe", probe)
-                    .tag("verdict", v.name())
-                    .register(registry));
+            meters.put(
+                    v,
+                    Gauge.builder("storageprobe.nodes", value, AtomicInteger::get)
+                            .description("Reported nodes of a StorageProbe per verdict")
+                            .tag("probe", probe)
+                            .tag("verdict", v.name())
+                            .register(registry));
         }
         gauges.put(probe, meters);
         return values;

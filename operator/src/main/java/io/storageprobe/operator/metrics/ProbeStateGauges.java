@@ -18,11 +18,9 @@ public final class ProbeStateGauges {
     private final Map<String, Ready> ready = new ConcurrentHashMap<>();
     private final Map<String, Interval> intervals = new ConcurrentHashMap<>();
 
-    private record Ready(String reason, AtomicLong value, Gauge gauge) {
-    }
+    private record Ready(String reason, AtomicLong value, Gauge gauge) {}
 
-    private record Interval(AtomicLong seconds, Gauge gauge) {
-    }
+    private record Interval(AtomicLong seconds, Gauge gauge) {}
 
     public ProbeStateGauges(MeterRegistry registry) {
         this.registry = registry;
@@ -44,21 +42,35 @@ public final class ProbeStateGauges {
                 registry.remove(old.gauge());
             }
             AtomicLong v = new AtomicLong(value);
-            return new Ready(reason, v, Gauge.builder("storageprobe.probe.ready", v, AtomicLong::get)
-                    .description("Whether the StorageProbe's Ready condition is True (1) or not (0): all targeted nodes "
-                            + "run an agent and reported; reason is the condition's reason, e.g. AgentPodsRefused")
-                    .tag("probe", p).tag("reason", reason).register(registry));
+            return new Ready(
+                    reason,
+                    v,
+                    Gauge.builder("storageprobe.probe.ready", v, AtomicLong::get)
+                            .description(
+                                    "Whether the StorageProbe's Ready condition is True (1) or not (0): all targeted nodes "
+                                            + "run an agent and reported; reason is the condition's reason, e.g. AgentPodsRefused")
+                            .tag("probe", p)
+                            .tag("reason", reason)
+                            .register(registry));
         });
         if (interval == null) {
             removeInterval(probe);
             return;
         }
-        intervals.computeIfAbsent(probe, p -> {
-            AtomicLong s = new AtomicLong();
-            return new Interval(s, Gauge.builder("storageprobe.probe.interval", s, AtomicLong::get)
-                    .description("The StorageProbe's probe interval (spec.interval) in seconds: each node re-probes this often")
-                    .baseUnit("seconds").tag("probe", p).register(registry));
-        }).seconds().set(interval.toSeconds());
+        intervals
+                .computeIfAbsent(probe, p -> {
+                    AtomicLong s = new AtomicLong();
+                    return new Interval(
+                            s,
+                            Gauge.builder("storageprobe.probe.interval", s, AtomicLong::get)
+                                    .description(
+                                            "The StorageProbe's probe interval (spec.interval) in seconds: each node re-probes this often")
+                                    .baseUnit("seconds")
+                                    .tag("probe", p)
+                                    .register(registry));
+                })
+                .seconds()
+                .set(interval.toSeconds());
     }
 
     /** A deleted probe's series disappear rather than freeze at their last value. */

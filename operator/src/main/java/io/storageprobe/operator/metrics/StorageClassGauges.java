@@ -48,7 +48,9 @@ public final class StorageClassGauges {
         volumes.register(rowsByProbe.values().stream().flatMap(List::stream).toList(), true);
     }
 
-    private static void add(List<MultiGauge.Row<?>> rows, String probe, String storageClass, Verdict verdict, int count) {
-        rows.add(MultiGauge.Row.of(Tags.of("probe", probe, "storage_class", storageClass, "verdict", verdict.name()), count));
+    private static void add(
+            List<MultiGauge.Row<?>> rows, String probe, String storageClass, Verdict verdict, int count) {
+        rows.add(MultiGauge.Row.of(
+                Tags.of("probe", probe, "storage_class", storageClass, "verdict", verdict.name()), count));
     }
 }

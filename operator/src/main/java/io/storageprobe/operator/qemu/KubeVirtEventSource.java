@@ -19,8 +19,7 @@ import java.util.stream.Collectors;
  * an informer cannot start on, and one LIST per period is all this costs.
  */
 public final class KubeVirtEventSource {
-    private KubeVirtEventSource() {
-    }
+    private KubeVirtEventSource() {}
 
     public static PollingEventSource<KubeVirtRelease, StorageProbe, String> create(
             EventSourceContext<StorageProbe> context, Duration period) {
@@ -28,11 +27,14 @@ public final class KubeVirtEventSource {
         PollingEventSource.GenericResourceFetcher<KubeVirtRelease> fetcher = () -> {
             KubeVirtRelease release = KubeVirtLookup.find(client);
             // The same finding for every probe: each one's cached copy changes, each one reconciles.
-            Map<ResourceID, Set<KubeVirtRelease>> perProbe = context.getPrimaryCache().list()
+            Map<ResourceID, Set<KubeVirtRelease>> perProbe = context.getPrimaryCache()
+                    .list()
                     .collect(Collectors.toMap(ResourceID::fromResource, p -> Set.of(release)));
             return perProbe;
         };
-        return new PollingEventSource<>(KubeVirtRelease.class,
-                new PollingConfiguration<>("kubevirt-release", fetcher, period, ResourceIDMapper.singleResourceResourceIDMapper()));
+        return new PollingEventSource<>(
+                KubeVirtRelease.class,
+                new PollingConfiguration<>(
+                        "kubevirt-release", fetcher, period, ResourceIDMapper.singleResourceResourceIDMapper()));
     }
 }

@@ -24,7 +24,9 @@ public record KubeVirtQemuState(QemuInForce known, KubeVirtRelease trouble, Inst
 
     /** The state after a lookup found {@code finding} at {@code now}. */
     public KubeVirtQemuState after(KubeVirtRelease finding, Instant now) {
-        var answer = finding.version() == null ? null : KubeVirtQemuTable.qemuOf(finding.version()).orElse(null);
+        var answer = finding.version() == null
+                ? null
+                : KubeVirtQemuTable.qemuOf(finding.version()).orElse(null);
         if (answer != null) {
             return new KubeVirtQemuState(answer, null, null);
         }
@@ -38,26 +40,35 @@ public record KubeVirtQemuState(QemuInForce known, KubeVirtRelease trouble, Inst
      * Only a KubeVirt answer with a version counts; spec.qemu's says nothing about KubeVirt.
      */
     public KubeVirtQemuState readBack(QemuInForce inStatus) {
-        if (known != null || inStatus == null || inStatus.version() == null || !QemuInForce.KUBEVIRT.equals(inStatus.source())) {
+        if (known != null
+                || inStatus == null
+                || inStatus.version() == null
+                || !QemuInForce.KUBEVIRT.equals(inStatus.source())) {
             return this;
         }
         String message = Objects.requireNonNullElse(inStatus.message(), "");
         int kept = message.indexOf(KEPT);
-        return new KubeVirtQemuState(new QemuInForce(inStatus.version(), inStatus.source(),
-                kept < 0 ? message : message.substring(0, kept)), trouble, troubleSince);
+        return new KubeVirtQemuState(
+                new QemuInForce(inStatus.version(), inStatus.source(), kept < 0 ? message : message.substring(0, kept)),
+                trouble,
+                troubleSince);
     }
 
     /** The QEMU to judge for now, its message saying when it is a kept one and why. */
     public QemuInForce inForce() {
         if (trouble == null) {
-            return known != null ? known : QemuInForce.unknown("KubeVirt has not been looked up yet: every rule counts");
+            return known != null
+                    ? known
+                    : QemuInForce.unknown("KubeVirt has not been looked up yet: every rule counts");
         }
         if (known == null) {
             return QemuInForce.unknown(detail(trouble) + ": every rule counts"
                     + (unreadable(trouble) ? "; set spec.qemu to the QEMU its virt-launcher runs" : ""));
         }
-        return new QemuInForce(known.version(), known.source(), known.message() + KEPT + headline(trouble)
-                + " at " + troubleSince + ": " + detail(trouble) + ")");
+        return new QemuInForce(
+                known.version(),
+                known.source(),
+                known.message() + KEPT + headline(trouble) + " at " + troubleSince + ": " + detail(trouble) + ")");
     }
 
     /** Whether the last lookup read a release (True for the QemuResolved condition). */
@@ -70,7 +81,9 @@ public record KubeVirtQemuState(QemuInForce known, KubeVirtRelease trouble, Inst
         if (trouble == null) {
             return known == null ? "NotLookedUp" : null;
         }
-        return unreadable(trouble) ? "KubeVirtReleaseUnreadable" : trouble.failed() ? "KubeVirtLookupFailed" : "NoKubeVirtRelease";
+        return unreadable(trouble)
+                ? "KubeVirtReleaseUnreadable"
+                : trouble.failed() ? "KubeVirtLookupFailed" : "NoKubeVirtRelease";
     }
 
     static boolean unreadable(KubeVirtRelease finding) {
@@ -78,7 +91,8 @@ public record KubeVirtQemuState(QemuInForce known, KubeVirtRelease trouble, Inst
     }
 
     private static String headline(KubeVirtRelease finding) {
-        return unreadable(finding) ? "the KubeVirt release cannot be read"
+        return unreadable(finding)
+                ? "the KubeVirt release cannot be read"
                 : finding.failed() ? "the KubeVirt lookup failed" : "the KubeVirt lookup found no release";
     }
 

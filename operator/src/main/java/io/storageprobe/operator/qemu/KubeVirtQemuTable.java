@@ -27,8 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class KubeVirtQemuTable {
     /** The first release of a row of KubeVirt minors and the QEMU they ship; sorted by release. */
-    private record Row(QemuVersion firstRelease, String qemu, String how) {
-    }
+    private record Row(QemuVersion firstRelease, String qemu, String how) {}
 
     private static final List<Row> ROWS = List.of(
             new Row(new QemuVersion(0, 59, 0), "7.2", "7.2 or newer (7.2 since v0.59, kubevirt#9267)"),
@@ -40,10 +39,10 @@ public final class KubeVirtQemuTable {
             new Row(new QemuVersion(1, 9, 0), "10.1", "10.1 (rpm/BUILD.bazel at v1.9.0-rc.2)"));
     /** The newest KubeVirt minor the table knows. */
     static final QemuVersion NEWEST_KNOWN = ROWS.get(ROWS.size() - 1).firstRelease();
+
     private static final Pattern RELEASE = Pattern.compile("^v?([0-9]+)\\.([0-9]+)(?:\\.([0-9]+))?");
 
-    private KubeVirtQemuTable() {
-    }
+    private KubeVirtQemuTable() {}
 
     /**
      * The QEMU a KubeVirt release runs VMs with; {@code release} is e.g. v1.5.2. Empty when the
@@ -57,16 +56,24 @@ public final class KubeVirtQemuTable {
         }
         String known = "KubeVirt " + release + " ships QEMU ";
         if (kv.isOlderThan(ROWS.get(0).firstRelease())) {
-            return Optional.of(QemuInForce.unknown(known + "older than 7.2 (7.2 came with v0.59, kubevirt#9267): every rule counts"));
+            return Optional.of(QemuInForce.unknown(
+                    known + "older than 7.2 (7.2 came with v0.59, kubevirt#9267): every rule counts"));
         }
         Row newest = ROWS.get(ROWS.size() - 1);
         if (new QemuVersion(kv.major(), kv.minor(), 0).compareTo(NEWEST_KNOWN) > 0) {
-            return Optional.of(new QemuInForce(newest.qemu(), QemuInForce.KUBEVIRT, "KubeVirt " + release
-                    + " is newer than this operator's table (up to " + minor(NEWEST_KNOWN) + "); judged for QEMU "
-                    + newest.qemu() + ", the newest it knows (virt-launcher's QEMU never went backwards);"
-                    + " set spec.qemu to the QEMU it ships to judge for exactly that"));
+            return Optional.of(new QemuInForce(
+                    newest.qemu(),
+                    QemuInForce.KUBEVIRT,
+                    "KubeVirt " + release
+                            + " is newer than this operator's table (up to " + minor(NEWEST_KNOWN)
+                            + "); judged for QEMU "
+                            + newest.qemu() + ", the newest it knows (virt-launcher's QEMU never went backwards);"
+                            + " set spec.qemu to the QEMU it ships to judge for exactly that"));
         }
-        Row row = ROWS.stream().filter(r -> !kv.isOlderThan(r.firstRelease())).reduce((a, b) -> b).orElseThrow();
+        Row row = ROWS.stream()
+                .filter(r -> !kv.isOlderThan(r.firstRelease()))
+                .reduce((a, b) -> b)
+                .orElseThrow();
         return Optional.of(new QemuInForce(row.qemu(), QemuInForce.KUBEVIRT, known + row.how()));
     }
 
@@ -77,7 +84,9 @@ public final class KubeVirtQemuTable {
             return null;
         }
         try {
-            return new QemuVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+            return new QemuVersion(
+                    Integer.parseInt(m.group(1)),
+                    Integer.parseInt(m.group(2)),
                     m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
         } catch (NumberFormatException e) {
             return null; // more digits than an int: not a release anyone ships

@@ -36,10 +36,15 @@ public final class QemuResolver {
         if (s.current()) {
             return new ResolvedQemu(qemu, true, "KubeVirtRelease", qemu.message());
         }
-        String why = s.trouble() == null ? "KubeVirt has not been looked up yet" : KubeVirtQemuState.detail(s.trouble());
-        String judged = s.known() == null ? "every rule counts"
+        String why =
+                s.trouble() == null ? "KubeVirt has not been looked up yet" : KubeVirtQemuState.detail(s.trouble());
+        String judged = s.known() == null
+                ? "every rule counts"
                 : "still judged for the last known answer (" + s.known().message() + ")";
-        return new ResolvedQemu(qemu, false, s.troubleReason(),
+        return new ResolvedQemu(
+                qemu,
+                false,
+                s.troubleReason(),
                 why + ": " + judged + "; set spec.qemu to the QEMU the VMs run to judge for that instead");
     }
 }

@@ -27,10 +27,17 @@ public final class UnreadableReleaseEvent {
             return;
         }
         ProbeCondition now = find(after);
-        events.record(probe.getMetadata().getName(), new ObjectReferenceBuilder().withApiVersion(probe.getApiVersion())
-                        .withKind(probe.getKind()).withName(probe.getMetadata().getName())
-                        .withUid(probe.getMetadata().getUid()).build(),
-                ResolvedQemu.UNREADABLE, "Warning", now.message());
+        events.record(
+                probe.getMetadata().getName(),
+                new ObjectReferenceBuilder()
+                        .withApiVersion(probe.getApiVersion())
+                        .withKind(probe.getKind())
+                        .withName(probe.getMetadata().getName())
+                        .withUid(probe.getMetadata().getUid())
+                        .build(),
+                ResolvedQemu.UNREADABLE,
+                "Warning",
+                now.message());
     }
 
     /** Whether {@code after} reports an unreadable release that {@code before} did not report (or named another). */
@@ -44,7 +51,11 @@ public final class UnreadableReleaseEvent {
     }
 
     private static ProbeCondition find(List<ProbeCondition> conditions) {
-        return conditions == null ? null : conditions.stream()
-                .filter(c -> ResolvedQemu.CONDITION.equals(c.type())).findFirst().orElse(null);
+        return conditions == null
+                ? null
+                : conditions.stream()
+                        .filter(c -> ResolvedQemu.CONDITION.equals(c.type()))
+                        .findFirst()
+                        .orElse(null);
     }
 }

@@ -44,11 +44,12 @@ public final class AgentDaemonSet {
     public static final String SPEC_HASH_ANNOTATION = StorageProbe.GROUP + "/desired-hash";
     /** Pod template annotation holding the StorageProbe's metadata.generation. */
     public static final String PROBE_GENERATION_ANNOTATION = StorageProbe.GROUP + "/probe-generation";
-    private static final String TEMPLATE = "/agent-daemonset.yaml";
-    private static final ObjectMapper CANONICAL_JSON = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
-    private AgentDaemonSet() {
-    }
+    private static final String TEMPLATE = "/agent-daemonset.yaml";
+    private static final ObjectMapper CANONICAL_JSON =
+            new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private AgentDaemonSet() {}
 
     /** What a probe's DaemonSet name starts with; the rest is the probe's name. */
     static final String NAME_PREFIX = "storageprobe-agent-";
@@ -58,51 +59,70 @@ public final class AgentDaemonSet {
     }
 
     public static DaemonSet desired(StorageProbe probe, OperatorSettings settings) {
-        StorageProbeSpec spec = probe.getSpec() == null ? new StorageProbeSpec(null, null, null, null, null, null, null, null) : probe.getSpec();
+        StorageProbeSpec spec = probe.getSpec() == null
+                ? new StorageProbeSpec(null, null, null, null, null, null, null, null)
+                : probe.getSpec();
         String probeName = probe.getMetadata().getName();
-        Map<String, String> selectorLabels = Map.of("app.kubernetes.io/name", "storageprobe-agent", StorageProbe.PROBE_LABEL, probeName);
+        Map<String, String> selectorLabels =
+                Map.of("app.kubernetes.io/name", "storageprobe-agent", StorageProbe.PROBE_LABEL, probeName);
         DaemonSet template = load();
-        Container agent = template.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container agent =
+                template.getSpec().getTemplate().getSpec().getContainers().get(0);
         AgentSpec agentSpec = spec.agent();
         ContainerBuilder container = new ContainerBuilder(agent)
-                .withImage(agentSpec != null && agentSpec.image() != null && !agentSpec.image().isEmpty()
-                        ? agentSpec.image() : settings.agentImage())
+                .withImage(
+                        agentSpec != null
+                                        && agentSpec.image() != null
+                                        && !agentSpec.image().isEmpty()
+                                ? agentSpec.image()
+                                : settings.agentImage())
                 .addToCommand("--probe", probeName)
                 .addAllToVolumeMounts(targetMounts(spec.targets()))
                 .addToVolumeMounts(kubeletMount(AgentSpec.kubeletRootOf(agentSpec)))
-                .addToEnv(new EnvVarBuilder().withName(KUBELET_ROOT_ENV).withValue(AgentSpec.kubeletRootOf(agentSpec)).build())
+                .addToEnv(new EnvVarBuilder()
+                        .withName(KUBELET_ROOT_ENV)
+                        .withValue(AgentSpec.kubeletRootOf(agentSpec))
+                        .build())
                 .addToVolumeMounts(WriterTokenVolume.mount())
                 .addToEnv(WriterTokenVolume.env());
         if (agentSpec != null && agentSpec.resources() != null) {
             container.withResources(new ResourceRequirementsBuilder()
-                    .withRequests(agentSpec.resources().requests()).withLimits(agentSpec.resources().limits()).build());
+                    .withRequests(agentSpec.resources().requests())
+                    .withLimits(agentSpec.resources().limits())
+                    .build());
         }
         DaemonSet desired = new DaemonSetBuilder(template)
                 .editMetadata()
-                    .withName(name(probe))
-                    .withNamespace(settings.namespace())
-                    .addToLabels(StorageProbe.PROBE_LABEL, probeName)
-                    .withOwnerReferences(ownerReference(probe))
+                .withName(name(probe))
+                .withNamespace(settings.namespace())
+                .addToLabels(StorageProbe.PROBE_LABEL, probeName)
+                .withOwnerReferences(ownerReference(probe))
                 .endMetadata()
                 .editSpec()
-                    .withNewSelector().withMatchLabels(selectorLabels).endSelector()
-                    .editTemplate()
-                        .editMetadata().addToLabels(selectorLabels).addToAnnotations(settings.agentPodAnnotations())
-                            .addToAnnotations(podAnnotations(probe)).endMetadata()
-                        .editSpec()
-                            .withServiceAccountName(settings.agentServiceAccount())
-                            .withNodeSelector(NodeTargeting.nodeSelector(spec))
-                            .withAffinity(architectureAffinity(settings.agentArchitectures()))
-                            .withImagePullSecrets(settings.agentImagePullSecrets().stream()
-                                    .map(n -> new LocalObjectReferenceBuilder().withName(n).build()).toList())
-                            .withTolerations(tolerations(spec.tolerations()))
-                            .withPriorityClassName(agentSpec == null ? null : agentSpec.priorityClassName())
-                            .withContainers(container.build())
-                            .addAllToVolumes(targetVolumes(spec.targets()))
-                            .addToVolumes(kubeletVolume(AgentSpec.kubeletRootOf(agentSpec)))
-                            .addToVolumes(WriterTokenVolume.volume())
-                        .endSpec()
-                    .endTemplate()
+                .withNewSelector()
+                .withMatchLabels(selectorLabels)
+                .endSelector()
+                .editTemplate()
+                .editMetadata()
+                .addToLabels(selectorLabels)
+                .addToAnnotations(settings.agentPodAnnotations())
+                .addToAnnotations(podAnnotations(probe))
+                .endMetadata()
+                .editSpec()
+                .withServiceAccountName(settings.agentServiceAccount())
+                .withNodeSelector(NodeTargeting.nodeSelector(spec))
+                .withAffinity(architectureAffinity(settings.agentArchitectures()))
+                .withImagePullSecrets(settings.agentImagePullSecrets().stream()
+                        .map(n -> new LocalObjectReferenceBuilder().withName(n).build())
+                        .toList())
+                .withTolerations(tolerations(spec.tolerations()))
+                .withPriorityClassName(agentSpec == null ? null : agentSpec.priorityClassName())
+                .withContainers(container.build())
+                .addAllToVolumes(targetVolumes(spec.targets()))
+                .addToVolumes(kubeletVolume(AgentSpec.kubeletRootOf(agentSpec)))
+                .addToVolumes(WriterTokenVolume.volume())
+                .endSpec()
+                .endTemplate()
                 .endSpec()
                 .build();
         desired.getMetadata().setAnnotations(Map.of(SPEC_HASH_ANNOTATION, hash(desired)));
@@ -139,14 +159,19 @@ public final class AgentDaemonSet {
         if (tolerations == null) {
             return List.of(new TolerationBuilder().withOperator("Exists").build());
         }
-        List<Toleration> given = new ArrayList<>(tolerations.stream().map(t -> new TolerationBuilder()
-                .withKey(t.key())
-                .withOperator(t.operator() == null ? null : t.operator().name())
-                .withValue(t.value())
-                .withEffect(t.effect() == null ? null : t.effect().name())
-                .withTolerationSeconds(t.tolerationSeconds())
-                .build()).toList());
-        given.add(new TolerationBuilder().withKey(StorageProbe.AFFECTED_TAINT).withOperator("Exists").build());
+        List<Toleration> given = new ArrayList<>(tolerations.stream()
+                .map(t -> new TolerationBuilder()
+                        .withKey(t.key())
+                        .withOperator(t.operator() == null ? null : t.operator().name())
+                        .withValue(t.value())
+                        .withEffect(t.effect() == null ? null : t.effect().name())
+                        .withTolerationSeconds(t.tolerationSeconds())
+                        .build())
+                .toList());
+        given.add(new TolerationBuilder()
+                .withKey(StorageProbe.AFFECTED_TAINT)
+                .withOperator("Exists")
+                .build());
         return given;
     }
 
@@ -170,12 +195,19 @@ public final class AgentDaemonSet {
         List<String> paths = targets == null || targets.paths() == null ? List.of() : targets.paths();
         List<String> files = targets == null || targets.files() == null ? List.of() : targets.files();
         for (int i = 0; i < paths.size(); i++) {
-            mounts.add(new VolumeMountBuilder().withName("target-path-" + i).withMountPath(paths.get(i))
-                    .withMountPropagation(HOST_TO_CONTAINER).build());
+            mounts.add(new VolumeMountBuilder()
+                    .withName("target-path-" + i)
+                    .withMountPath(paths.get(i))
+                    .withMountPropagation(HOST_TO_CONTAINER)
+                    .build());
         }
         for (int i = 0; i < files.size(); i++) {
-            mounts.add(new VolumeMountBuilder().withName("target-file-" + i).withMountPath(files.get(i)).withReadOnly(true)
-                    .withMountPropagation(HOST_TO_CONTAINER).build());
+            mounts.add(new VolumeMountBuilder()
+                    .withName("target-file-" + i)
+                    .withMountPath(files.get(i))
+                    .withReadOnly(true)
+                    .withMountPropagation(HOST_TO_CONTAINER)
+                    .build());
         }
         return mounts;
     }
@@ -185,12 +217,22 @@ public final class AgentDaemonSet {
         List<String> paths = targets == null || targets.paths() == null ? List.of() : targets.paths();
         List<String> files = targets == null || targets.files() == null ? List.of() : targets.files();
         for (int i = 0; i < paths.size(); i++) {
-            volumes.add(new VolumeBuilder().withName("target-path-" + i)
-                    .withNewHostPath().withPath(paths.get(i)).withType("Directory").endHostPath().build());
+            volumes.add(new VolumeBuilder()
+                    .withName("target-path-" + i)
+                    .withNewHostPath()
+                    .withPath(paths.get(i))
+                    .withType("Directory")
+                    .endHostPath()
+                    .build());
         }
         for (int i = 0; i < files.size(); i++) {
-            volumes.add(new VolumeBuilder().withName("target-file-" + i)
-                    .withNewHostPath().withPath(files.get(i)).withType("File").endHostPath().build());
+            volumes.add(new VolumeBuilder()
+                    .withName("target-file-" + i)
+                    .withNewHostPath()
+                    .withPath(files.get(i))
+                    .withType("File")
+                    .endHostPath()
+                    .build());
         }
         return volumes;
     }
@@ -202,8 +244,12 @@ public final class AgentDaemonSet {
      * in here, or they look unmounted.
      */
     private static VolumeMount kubeletMount(String root) {
-        return new VolumeMountBuilder().withName(KUBELET_VOLUME).withMountPath(HOST_ROOT + root)
-                .withReadOnly(true).withMountPropagation("HostToContainer").build();
+        return new VolumeMountBuilder()
+                .withName(KUBELET_VOLUME)
+                .withMountPath(HOST_ROOT + root)
+                .withReadOnly(true)
+                .withMountPropagation("HostToContainer")
+                .build();
     }
 
     /**
@@ -212,8 +258,13 @@ public final class AgentDaemonSet {
      * an empty directory instead, and the agent reports that it finds no kubelet there.
      */
     private static Volume kubeletVolume(String root) {
-        return new VolumeBuilder().withName(KUBELET_VOLUME)
-                .withNewHostPath().withPath(root).withType("DirectoryOrCreate").endHostPath().build();
+        return new VolumeBuilder()
+                .withName(KUBELET_VOLUME)
+                .withNewHostPath()
+                .withPath(root)
+                .withType("DirectoryOrCreate")
+                .endHostPath()
+                .build();
     }
 
     /**
@@ -225,10 +276,19 @@ public final class AgentDaemonSet {
         if (architectures.isEmpty()) {
             return null;
         }
-        return new AffinityBuilder().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-                .addNewNodeSelectorTerm().addNewMatchExpression().withKey(NodeTargeting.ARCH_LABEL).withOperator("In")
-                .withValues(architectures).endMatchExpression().endNodeSelectorTerm()
-                .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().build();
+        return new AffinityBuilder()
+                .withNewNodeAffinity()
+                .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                .addNewNodeSelectorTerm()
+                .addNewMatchExpression()
+                .withKey(NodeTargeting.ARCH_LABEL)
+                .withOperator("In")
+                .withValues(architectures)
+                .endMatchExpression()
+                .endNodeSelectorTerm()
+                .endRequiredDuringSchedulingIgnoredDuringExecution()
+                .endNodeAffinity()
+                .build();
     }
 
     private static DaemonSet load() {

@@ -22,32 +22,41 @@ final class AgentPodRefusals {
     private static final int MAX_MESSAGE = 600;
 
     /** The informer's field selector: the refusals of DaemonSets (core v1 Events support both fields). */
-    static final FieldSelector FAILED_CREATE = new FieldSelector(new FieldSelector.Field("reason", "FailedCreate"),
+    static final FieldSelector FAILED_CREATE = new FieldSelector(
+            new FieldSelector.Field("reason", "FailedCreate"),
             new FieldSelector.Field("involvedObject.kind", "DaemonSet"));
 
-    private AgentPodRefusals() {
-    }
+    private AgentPodRefusals() {}
 
     /** The latest refusal among these Events that concerns this very DaemonSet. */
     static Optional<String> latest(Stream<Event> events, DaemonSet ds) {
         // The uid, not the name: Events of an earlier DaemonSet of the same name do not count.
         String uid = ds.getMetadata().getUid();
-        return events.filter(e -> e.getInvolvedObject() != null && uid != null && uid.equals(e.getInvolvedObject().getUid()))
+        return events.filter(e -> e.getInvolvedObject() != null
+                        && uid != null
+                        && uid.equals(e.getInvolvedObject().getUid()))
                 .max(Comparator.comparing(AgentPodRefusals::lastSeen))
                 .map(e -> shorten(e.getMessage()));
     }
 
     /** The probe whose agent DaemonSet an Event is about, by the DaemonSet's name ({@link AgentDaemonSet#name}). */
     static Optional<String> probeOf(Event e) {
-        String name = e.getInvolvedObject() == null ? null : e.getInvolvedObject().getName();
-        return name != null && name.startsWith(AgentDaemonSet.NAME_PREFIX) && name.length() > AgentDaemonSet.NAME_PREFIX.length()
-                ? Optional.of(name.substring(AgentDaemonSet.NAME_PREFIX.length())) : Optional.empty();
+        String name =
+                e.getInvolvedObject() == null ? null : e.getInvolvedObject().getName();
+        return name != null
+                        && name.startsWith(AgentDaemonSet.NAME_PREFIX)
+                        && name.length() > AgentDaemonSet.NAME_PREFIX.length()
+                ? Optional.of(name.substring(AgentDaemonSet.NAME_PREFIX.length()))
+                : Optional.empty();
     }
 
     /** Core v1 Events carry their time in one of several fields, depending on the recorder. */
     private static Instant lastSeen(Event e) {
-        return Stream.of(e.getSeries() == null ? null : time(e.getSeries().getLastObservedTime()), time(e.getEventTime()),
-                        e.getLastTimestamp(), e.getMetadata().getCreationTimestamp())
+        return Stream.of(
+                        e.getSeries() == null ? null : time(e.getSeries().getLastObservedTime()),
+                        time(e.getEventTime()),
+                        e.getLastTimestamp(),
+                        e.getMetadata().getCreationTimestamp())
                 .filter(t -> t != null && !t.isEmpty())
                 .map(Instant::parse)
                 .max(Comparator.naturalOrder())

@@ -17,18 +17,26 @@ import java.util.stream.Stream;
  */
 final class AgentPodStates {
     /** kubelet's (pkg/kubelet/images, kuberuntime) waiting reasons of a container that will not start unaided. */
-    static final Set<String> STUCK_REASONS = Set.of("ImagePullBackOff", "ErrImagePull", "ErrImageNeverPull",
-            "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+    static final Set<String> STUCK_REASONS = Set.of(
+            "ImagePullBackOff",
+            "ErrImagePull",
+            "ErrImageNeverPull",
+            "InvalidImageName",
+            "CrashLoopBackOff",
+            "CreateContainerConfigError",
+            "CreateContainerError",
+            "RunContainerError");
     /** The longest kubelet message kept per pod: a condition message is for a sentence. */
     private static final int MAX_MESSAGE = 200;
 
-    private AgentPodStates() {
-    }
+    private AgentPodStates() {}
 
     /** The stuck pods among these, sorted by node. */
     static List<StuckAgentPod> stuck(Stream<Pod> pods) {
-        return pods.map(AgentPodStates::stuck).flatMap(Optional::stream)
-                .sorted(Comparator.comparing(StuckAgentPod::node)).toList();
+        return pods.map(AgentPodStates::stuck)
+                .flatMap(Optional::stream)
+                .sorted(Comparator.comparing(StuckAgentPod::node))
+                .toList();
     }
 
     static Optional<StuckAgentPod> stuck(Pod pod) {
@@ -36,11 +44,15 @@ final class AgentPodStates {
             return Optional.empty();
         }
         String node = pod.getSpec() != null && pod.getSpec().getNodeName() != null
-                ? pod.getSpec().getNodeName() : pod.getMetadata().getName();
+                ? pod.getSpec().getNodeName()
+                : pod.getMetadata().getName();
         return pod.getStatus().getContainerStatuses().stream()
                 .map(ContainerStatus::getState)
-                .filter(s -> s != null && s.getWaiting() != null && STUCK_REASONS.contains(s.getWaiting().getReason()))
-                .map(s -> new StuckAgentPod(node, s.getWaiting().getReason(), shorten(s.getWaiting().getMessage())))
+                .filter(s -> s != null
+                        && s.getWaiting() != null
+                        && STUCK_REASONS.contains(s.getWaiting().getReason()))
+                .map(s -> new StuckAgentPod(
+                        node, s.getWaiting().getReason(), shorten(s.getWaiting().getMessage())))
                 .findFirst();
     }
 

@@ -1,6 +1,5 @@
 package io.storageprobe.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.storageprobe.api.qemu.QemuJudgement;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;
@@ -36,22 +35,26 @@ record CountedResults(List<NodeResult> judged, boolean volumesCount, Map<Storage
     /**
      * @param writers the writer check, or null where none is made (the check off)
      */
-    static CountedResults count(String probe, Snapshot snapshot, QemuInForce qemu, boolean volumesCount,
-                                CheckedWriters writers) {
+    static CountedResults count(
+            String probe, Snapshot snapshot, QemuInForce qemu, boolean volumesCount, CheckedWriters writers) {
         Set<String> targeted = snapshot.targetedNames();
         Map<StorageProbeResult, String> refused = new LinkedHashMap<>();
         List<NodeResult> judged = new ArrayList<>();
         for (StorageProbeResult r : snapshot.results()) {
             Optional<String> why = ResultCheck.problem(r, probe);
             // Only the results that would count are checked: the check costs requests.
-            if (why.isEmpty() && writers != null && snapshot.nodes().containsKey(r.getSpec().node())) {
+            if (why.isEmpty()
+                    && writers != null
+                    && snapshot.nodes().containsKey(r.getSpec().node())) {
                 why = writers.refusal(r, snapshot.daemonSet());
             }
             if (why.isPresent()) {
                 refused.put(r, why.get());
                 // A refused version written over a trusted one changes nothing: the node keeps
                 // the verdict its own agent last gave (a forgery must not take a taint away).
-                Optional<NodeResult> trusted = writers == null ? Optional.empty() : writers.lastTrusted(r.getMetadata().getName());
+                Optional<NodeResult> trusted = writers == null
+                        ? Optional.empty()
+                        : writers.lastTrusted(r.getMetadata().getName());
                 if (trusted.isPresent() && targeted.contains(trusted.get().node())) {
                     judged.add(QemuJudgement.judge(trusted.get(), qemu));
                 }
@@ -80,9 +83,22 @@ record CountedResults(List<NodeResult> judged, boolean volumesCount, Map<Storage
         if (r.targets() == null || r.targets().stream().noneMatch(t -> t.kind() == TargetKind.VOLUME)) {
             return r;
         }
-        List<TargetResult> own = r.targets().stream().filter(t -> t.kind() != TargetKind.VOLUME).toList();
-        Verdict verdict = own.stream().map(TargetResult::verdict).filter(v -> v != null).reduce(Verdict.Compatible, Verdict::worst);
-        return new NodeResult(r.probe(), r.node(), r.kernelRelease(), r.bootId(), r.osImage(), r.probeTime(), r.agentVersion(),
-                own, verdict, r.qemu());
+        List<TargetResult> own =
+                r.targets().stream().filter(t -> t.kind() != TargetKind.VOLUME).toList();
+        Verdict verdict = own.stream()
+                .map(TargetResult::verdict)
+                .filter(v -> v != null)
+                .reduce(Verdict.Compatible, Verdict::worst);
+        return new NodeResult(
+                r.probe(),
+                r.node(),
+                r.kernelRelease(),
+                r.bootId(),
+                r.osImage(),
+                r.probeTime(),
+                r.agentVersion(),
+                own,
+                verdict,
+                r.qemu());
     }
 }

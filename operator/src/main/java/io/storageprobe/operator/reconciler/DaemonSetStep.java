@@ -25,7 +25,10 @@ final class DaemonSetStep {
         // Keep the server's metadata (resourceVersion, uid, other annotations) and swap in our spec.
         actual.getMetadata().setLabels(desired.getMetadata().getLabels());
         actual.getMetadata().setOwnerReferences(desired.getMetadata().getOwnerReferences());
-        actual.getMetadata().setAnnotations(merge(actual.getMetadata().getAnnotations(), desired.getMetadata().getAnnotations()));
+        actual.getMetadata()
+                .setAnnotations(merge(
+                        actual.getMetadata().getAnnotations(),
+                        desired.getMetadata().getAnnotations()));
         actual.setSpec(desired.getSpec());
         client.apps().daemonSets().resource(actual).update();
     }

@@ -24,26 +24,40 @@ final class IgnoredResults {
     static final String EVENT_REASON = "ResultRefused";
     /** A bound, not a policy: past it the set starts over and each is logged once more. */
     private static final int REMEMBERED = 10_000;
+
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
     void report(StorageProbeResult result, String why, String probe, ProbeEvents events) {
         if (logged.size() > REMEMBERED) {
             logged.clear();
         }
-        if (logged.add(result.getMetadata().getName() + "@" + result.getMetadata().getResourceVersion())) {
+        if (logged.add(
+                result.getMetadata().getName() + "@" + result.getMetadata().getResourceVersion())) {
             LOG.warn("ignoring StorageProbeResult {}: {}", result.getMetadata().getName(), why);
-            events.record(probe, new ObjectReferenceBuilder().withApiVersion(result.getApiVersion()).withKind(result.getKind())
-                            .withName(result.getMetadata().getName()).withUid(result.getMetadata().getUid())
-                            .withResourceVersion(result.getMetadata().getResourceVersion()).build(),
-                    EVENT_REASON, "Warning", "not counted: " + why);
+            events.record(
+                    probe,
+                    new ObjectReferenceBuilder()
+                            .withApiVersion(result.getApiVersion())
+                            .withKind(result.getKind())
+                            .withName(result.getMetadata().getName())
+                            .withUid(result.getMetadata().getUid())
+                            .withResourceVersion(result.getMetadata().getResourceVersion())
+                            .build(),
+                    EVENT_REASON,
+                    "Warning",
+                    "not counted: " + why);
         }
     }
 
     /** The status' list of them: sorted by name, at most {@link StorageProbeStatus#MAX_REFUSED_RESULTS}. */
     static List<RefusedResult> inStatus(Map<StorageProbeResult, String> ignored) {
         return ignored.entrySet().stream()
-                .map(e -> new RefusedResult(e.getKey().getMetadata().getName(),
-                        e.getKey().getSpec() == null ? null : e.getKey().getSpec().node(), e.getValue()))
+                .map(e -> new RefusedResult(
+                        e.getKey().getMetadata().getName(),
+                        e.getKey().getSpec() == null
+                                ? null
+                                : e.getKey().getSpec().node(),
+                        e.getValue()))
                 .sorted(Comparator.comparing(RefusedResult::name))
                 .limit(StorageProbeStatus.MAX_REFUSED_RESULTS)
                 .toList();

@@ -43,7 +43,8 @@ final class NodeLabelStep {
      * @param verdicts each counted node's verdict ({@link CountedResults#verdicts}); other nodes lose this probe's entries
      * @return whether every node is as it should be (false: the budget ran out first)
      */
-    boolean apply(StorageProbe probe, Snapshot snapshot, Map<String, Verdict> verdicts, int budget, ExecutorService patches) {
+    boolean apply(
+            StorageProbe probe, Snapshot snapshot, Map<String, Verdict> verdicts, int budget, ExecutorService patches) {
         String name = probe.getMetadata().getName();
         var actions = probe.getSpec() == null ? null : probe.getSpec().nodeActions();
         List<Callable<Boolean>> work = new ArrayList<>();
@@ -85,12 +86,14 @@ final class NodeLabelStep {
      * Patches {@code planned} by {@code plan}; where a taint must change on a node known without its
      * taints (both null), reads the node whole first and plans on that.
      */
-    private boolean patch(Node planned, NodeLabelPlan plan, Node node, String probe, Verdict verdict, NodeActions actions) {
+    private boolean patch(
+            Node planned, NodeLabelPlan plan, Node node, String probe, Verdict verdict, NodeActions actions) {
         if (planned != null) {
             return labeler.apply(planned, plan, probe, verdict, actions);
         }
         Node whole = taints.read(node.getMetadata().getName());
-        return whole != null && labeler.apply(whole, NodeLabelPlan.plan(whole, probe, verdict, actions), probe, verdict, actions);
+        return whole != null
+                && labeler.apply(whole, NodeLabelPlan.plan(whole, probe, verdict, actions), probe, verdict, actions);
     }
 
     /** Waits for every patch; the first failure fails the reconcile, as a sequential loop would. */

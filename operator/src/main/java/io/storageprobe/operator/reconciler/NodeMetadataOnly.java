@@ -31,9 +31,11 @@ final class NodeMetadataOnly implements Interceptor {
 
     /** A client for the Node informer: the operator's configuration, metadata-only node collections. */
     static KubernetesClient client(KubernetesClient operatorClient) {
-        return new KubernetesClientBuilder().withConfig(operatorClient.getConfiguration())
+        return new KubernetesClientBuilder()
+                .withConfig(operatorClient.getConfiguration())
                 .withKubernetesSerialization(serialization())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("node-metadata-only", new NodeMetadataOnly()))
+                .withHttpClientBuilderConsumer(
+                        b -> b.addOrReplaceInterceptor("node-metadata-only", new NodeMetadataOnly()))
                 .build();
     }
 
@@ -50,7 +52,8 @@ final class NodeMetadataOnly implements Interceptor {
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-        String accept = accept(request.method(), request.uri().getPath(), request.uri().getQuery());
+        String accept =
+                accept(request.method(), request.uri().getPath(), request.uri().getQuery());
         if (accept != null) {
             builder.setHeader("Accept", accept);
         }

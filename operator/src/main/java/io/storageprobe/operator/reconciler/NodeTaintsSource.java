@@ -22,8 +22,7 @@ import java.util.stream.Collectors;
 final class NodeTaintsSource {
     static final String NAME = "node-taints";
 
-    private NodeTaintsSource() {
-    }
+    private NodeTaintsSource() {}
 
     /** Starts the taint informer if this probe needs taints and it is not running yet; waits for its first list. */
     static void ensureFor(StorageProbe probe, Context<StorageProbe> context) {
@@ -39,11 +38,15 @@ final class NodeTaintsSource {
                         InformerEventSourceConfiguration.from(Node.class, StorageProbe.class)
                                 .withName(NAME)
                                 .withItemStore(SlimItemStore.nodeTaints())
-                                .withSecondaryToPrimaryMapper(n -> dynamic.getPrimaryCache().list()
-                                        .map(ResourceID::fromResource).collect(Collectors.toSet()))
+                                .withSecondaryToPrimaryMapper(n -> dynamic.getPrimaryCache()
+                                        .list()
+                                        .map(ResourceID::fromResource)
+                                        .collect(Collectors.toSet()))
                                 // Only a change of taints can change what a probe targets.
-                                .withOnUpdateFilter((next, before) -> !java.util.Objects.equals(taints(next), taints(before)))
-                                .build(), dynamic));
+                                .withOnUpdateFilter(
+                                        (next, before) -> !java.util.Objects.equals(taints(next), taints(before)))
+                                .build(),
+                        dynamic));
             }
         }
     }
@@ -59,7 +62,11 @@ final class NodeTaintsSource {
         }
         return node -> source.get(new ResourceID(node.getMetadata().getName()))
                 .filter(t -> t.getSpec() != null && t.getSpec().getTaints() != null)
-                .map(t -> new NodeBuilder(node).withNewSpec().withTaints(t.getSpec().getTaints()).endSpec().build())
+                .map(t -> new NodeBuilder(node)
+                        .withNewSpec()
+                        .withTaints(t.getSpec().getTaints())
+                        .endSpec()
+                        .build())
                 .orElse(node);
     }
 
@@ -70,6 +77,8 @@ final class NodeTaintsSource {
     @SuppressWarnings("unchecked")
     private static InformerEventSource<Node, StorageProbe> find(EventSourceRetriever<StorageProbe> retriever) {
         return (InformerEventSource<Node, StorageProbe>) retriever.getEventSourcesFor(Node.class).stream()
-                .filter(s -> NAME.equals(s.name())).findFirst().orElse(null);
+                .filter(s -> NAME.equals(s.name()))
+                .findFirst()
+                .orElse(null);
     }
 }

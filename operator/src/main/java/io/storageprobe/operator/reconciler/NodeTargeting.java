@@ -19,10 +19,10 @@ import java.util.Objects;
 public final class NodeTargeting {
     /** Set by kubelet on every node; Windows and some virtual-kubelet nodes carry another value. */
     public static final String OS_LABEL = "kubernetes.io/os";
+
     public static final String ARCH_LABEL = "kubernetes.io/arch";
 
-    private NodeTargeting() {
-    }
+    private NodeTargeting() {}
 
     /**
      * The agent pod's nodeSelector: Linux nodes only (the tolerate-all default would otherwise
@@ -41,7 +41,9 @@ public final class NodeTargeting {
      * @param architectures the kubernetes.io/arch values the agent image has; empty: any
      */
     public static boolean targets(StorageProbeSpec spec, Node node, List<String> architectures) {
-        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        Map<String, String> labels = node.getMetadata().getLabels() == null
+                ? Map.of()
+                : node.getMetadata().getLabels();
         for (Map.Entry<String, String> e : nodeSelector(spec).entrySet()) {
             if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
                 return false;

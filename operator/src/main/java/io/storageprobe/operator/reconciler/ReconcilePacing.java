@@ -24,8 +24,7 @@ final class ReconcilePacing {
     /** Results arrive by events; this periodic pass only heals what an event could have missed. */
     static final Duration RESYNC = Duration.ofMinutes(10);
 
-    private ReconcilePacing() {
-    }
+    private ReconcilePacing() {}
 
     /**
      * The status is written when the reconcile returns: while it is news, only a few node patches

@@ -11,8 +11,7 @@ import java.util.Optional;
  * the status and the labels, with its reason logged, and never fails the reconcile.
  */
 final class ResultCheck {
-    private ResultCheck() {
-    }
+    private ResultCheck() {}
 
     /** @return why {@code result} of probe {@code probe} is not counted, or empty when it is sound */
     static Optional<String> problem(StorageProbeResult result, String probe) {

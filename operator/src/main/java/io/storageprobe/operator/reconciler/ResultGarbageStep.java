@@ -18,13 +18,18 @@ final class ResultGarbageStep {
         for (StorageProbeResult r : snapshot.results()) {
             String node = r.getSpec() == null ? null : r.getSpec().node();
             if (node == null || !snapshot.nodes().containsKey(node)) {
-                LOG.info("deleting result {}: node {} no longer exists", r.getMetadata().getName(), node);
+                LOG.info(
+                        "deleting result {}: node {} no longer exists",
+                        r.getMetadata().getName(),
+                        node);
                 client.resources(StorageProbeResult.class).resource(r).delete();
             }
         }
     }
 
     void deleteAll(Snapshot snapshot) {
-        snapshot.results().forEach(r -> client.resources(StorageProbeResult.class).resource(r).delete());
+        snapshot.results()
+                .forEach(r ->
+                        client.resources(StorageProbeResult.class).resource(r).delete());
     }
 }

@@ -63,17 +63,29 @@ final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
     static Node slim(Node node) {
         var meta = node.getMetadata();
         // kind: the API server calls these PartialObjectMetadata.
-        return new NodeBuilder().withApiVersion("v1").withKind("Node")
-                .withNewMetadata().withName(meta.getName()).withUid(meta.getUid())
-                .withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels())
-                .withAnnotations(meta.getAnnotations()).endMetadata().build();
+        return new NodeBuilder()
+                .withApiVersion("v1")
+                .withKind("Node")
+                .withNewMetadata()
+                .withName(meta.getName())
+                .withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion())
+                .withLabels(meta.getLabels())
+                .withAnnotations(meta.getAnnotations())
+                .endMetadata()
+                .build();
     }
 
     static Node taintsOnly(Node node) {
         var meta = node.getMetadata();
-        NodeBuilder slim = new NodeBuilder().withApiVersion("v1").withKind("Node")
-                .withNewMetadata().withName(meta.getName()).withUid(meta.getUid())
-                .withResourceVersion(meta.getResourceVersion()).endMetadata();
+        NodeBuilder slim = new NodeBuilder()
+                .withApiVersion("v1")
+                .withKind("Node")
+                .withNewMetadata()
+                .withName(meta.getName())
+                .withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion())
+                .endMetadata();
         if (node.getSpec() != null && node.getSpec().getTaints() != null) {
             slim.withNewSpec().withTaints(node.getSpec().getTaints()).endSpec();
         }
@@ -86,18 +98,34 @@ final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
      */
     static Pod slim(Pod pod) {
         var meta = pod.getMetadata();
-        PodBuilder slim = new PodBuilder().withApiVersion(pod.getApiVersion()).withKind(pod.getKind())
-                .withNewMetadata().withName(meta.getName()).withNamespace(meta.getNamespace()).withUid(meta.getUid())
-                .withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels()).endMetadata();
+        PodBuilder slim = new PodBuilder()
+                .withApiVersion(pod.getApiVersion())
+                .withKind(pod.getKind())
+                .withNewMetadata()
+                .withName(meta.getName())
+                .withNamespace(meta.getNamespace())
+                .withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion())
+                .withLabels(meta.getLabels())
+                .endMetadata();
         if (pod.getSpec() != null) {
             slim.withNewSpec().withNodeName(pod.getSpec().getNodeName()).endSpec();
         }
         if (pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null) {
-            slim.withNewStatus().withContainerStatuses(pod.getStatus().getContainerStatuses().stream()
-                    .map(c -> new ContainerStatusBuilder().withName(c.getName())
-                            .withState(c.getState() == null || c.getState().getWaiting() == null ? null
-                                    : new ContainerStateBuilder().withWaiting(c.getState().getWaiting()).build())
-                            .build()).toList()).endStatus();
+            slim.withNewStatus()
+                    .withContainerStatuses(pod.getStatus().getContainerStatuses().stream()
+                            .map(c -> new ContainerStatusBuilder()
+                                    .withName(c.getName())
+                                    .withState(
+                                            c.getState() == null || c.getState().getWaiting() == null
+                                                    ? null
+                                                    : new ContainerStateBuilder()
+                                                            .withWaiting(
+                                                                    c.getState().getWaiting())
+                                                            .build())
+                                    .build())
+                            .toList())
+                    .endStatus();
         }
         return slim.build();
     }
@@ -105,14 +133,25 @@ final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
     /** Name, resourceVersion, its StorageClass and the claim bound to it. */
     static PersistentVolume slim(PersistentVolume pv) {
         var meta = pv.getMetadata();
-        PersistentVolumeBuilder slim = new PersistentVolumeBuilder().withApiVersion(pv.getApiVersion()).withKind(pv.getKind())
-                .withNewMetadata().withName(meta.getName()).withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion())
+        PersistentVolumeBuilder slim = new PersistentVolumeBuilder()
+                .withApiVersion(pv.getApiVersion())
+                .withKind(pv.getKind())
+                .withNewMetadata()
+                .withName(meta.getName())
+                .withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion())
                 .endMetadata();
         if (pv.getSpec() != null) {
             var claim = pv.getSpec().getClaimRef();
-            slim.withNewSpec().withStorageClassName(pv.getSpec().getStorageClassName())
-                    .withClaimRef(claim == null ? null : new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
-                            .withNamespace(claim.getNamespace()).withName(claim.getName()).build())
+            slim.withNewSpec()
+                    .withStorageClassName(pv.getSpec().getStorageClassName())
+                    .withClaimRef(
+                            claim == null
+                                    ? null
+                                    : new io.fabric8.kubernetes.api.model.ObjectReferenceBuilder()
+                                            .withNamespace(claim.getNamespace())
+                                            .withName(claim.getName())
+                                            .build())
                     .endSpec();
         }
         return slim.build();
@@ -125,15 +164,41 @@ final class SlimItemStore<T extends HasMetadata> implements ItemStore<T> {
     static StorageProbeResult slim(StorageProbeResult result) {
         StorageProbeResult slim = new StorageProbeResult();
         var meta = result.getMetadata();
-        slim.setMetadata(new ObjectMetaBuilder().withName(meta.getName()).withUid(meta.getUid())
-                .withResourceVersion(meta.getResourceVersion()).withLabels(meta.getLabels())
-                .withAnnotations(writerToken(meta.getAnnotations())).build());
+        slim.setMetadata(new ObjectMetaBuilder()
+                .withName(meta.getName())
+                .withUid(meta.getUid())
+                .withResourceVersion(meta.getResourceVersion())
+                .withLabels(meta.getLabels())
+                .withAnnotations(writerToken(meta.getAnnotations()))
+                .build());
         NodeResult r = result.getSpec();
         if (r != null) {
-            slim.setSpec(new NodeResult(r.probe(), r.node(), r.kernelRelease(), r.bootId(), r.osImage(), r.probeTime(),
-                    r.agentVersion(), r.targets() == null ? null : r.targets().stream().map(t -> new TargetResult(t.kind(),
-                            t.name(), t.path(), t.filesystem(), t.device(), null, t.rules(), t.verdict(), t.reason(),
-                            t.latentFindings(), t.persistentVolume())).toList(), r.verdict(), r.qemu()));
+            slim.setSpec(new NodeResult(
+                    r.probe(),
+                    r.node(),
+                    r.kernelRelease(),
+                    r.bootId(),
+                    r.osImage(),
+                    r.probeTime(),
+                    r.agentVersion(),
+                    r.targets() == null
+                            ? null
+                            : r.targets().stream()
+                                    .map(t -> new TargetResult(
+                                            t.kind(),
+                                            t.name(),
+                                            t.path(),
+                                            t.filesystem(),
+                                            t.device(),
+                                            null,
+                                            t.rules(),
+                                            t.verdict(),
+                                            t.reason(),
+                                            t.latentFindings(),
+                                            t.persistentVolume()))
+                                    .toList(),
+                    r.verdict(),
+                    r.qemu()));
         }
         return slim;
     }

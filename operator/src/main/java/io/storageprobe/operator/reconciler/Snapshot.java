@@ -2,8 +2,8 @@ package io.storageprobe.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
-import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -30,19 +30,28 @@ import java.util.stream.Collectors;
  * @param volumes      every PersistentVolume, by name: its StorageClass and claim
  * @param provisioners every StorageClass, by name, with its provisioner
  */
-record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targeted, List<StorageProbeResult> results,
-                Map<String, VolumeOwner> volumes, Map<String, String> provisioners) {
+record Snapshot(
+        DaemonSet daemonSet,
+        Map<String, Node> nodes,
+        List<Node> targeted,
+        List<StorageProbeResult> results,
+        Map<String, VolumeOwner> volumes,
+        Map<String, String> provisioners) {
 
     @SuppressWarnings("unchecked")
     static Snapshot of(StorageProbe probe, Context<StorageProbe> context, OperatorSettings settings) {
         var retriever = context.eventSourceRetriever();
         var dsSource = (InformerEventSource<DaemonSet, StorageProbe>) retriever.getEventSourceFor(DaemonSet.class);
-        var nodeSource = (InformerEventSource<Node, StorageProbe>) retriever.getEventSourceFor(Node.class, StorageProbeReconciler.NODES);
+        var nodeSource = (InformerEventSource<Node, StorageProbe>)
+                retriever.getEventSourceFor(Node.class, StorageProbeReconciler.NODES);
         var withTaints = NodeTaintsSource.withTaints(retriever);
-        var resultSource = (InformerEventSource<StorageProbeResult, StorageProbe>) retriever.getEventSourceFor(StorageProbeResult.class);
+        var resultSource = (InformerEventSource<StorageProbeResult, StorageProbe>)
+                retriever.getEventSourceFor(StorageProbeResult.class);
         String name = probe.getMetadata().getName();
-        DaemonSet ds = dsSource.get(new ResourceID(AgentDaemonSet.name(probe), settings.namespace())).orElse(null);
-        Map<String, Node> nodes = nodeSource.list(n -> true)
+        DaemonSet ds = dsSource.get(new ResourceID(AgentDaemonSet.name(probe), settings.namespace()))
+                .orElse(null);
+        Map<String, Node> nodes = nodeSource
+                .list(n -> true)
                 .collect(Collectors.toMap(n -> n.getMetadata().getName(), Function.identity(), (a, b) -> a));
         List<Node> targeted = nodes.values().stream()
                 .filter(n -> NodeTargeting.targets(probe.getSpec(), withTaints.apply(n), settings.agentArchitectures()))
@@ -51,18 +60,22 @@ record Snapshot(DaemonSet daemonSet, Map<String, Node> nodes, List<Node> targete
         List<StorageProbeResult> results = resultSource
                 .list(r -> StorageProbeReconciler.probeOf(r).map(name::equals).orElse(false))
                 .toList();
-        Map<String, VolumeOwner> volumes = ((InformerEventSource<PersistentVolume, StorageProbe>) retriever
-                .getEventSourceFor(PersistentVolume.class)).list(v -> true)
+        Map<String, VolumeOwner> volumes = ((InformerEventSource<PersistentVolume, StorageProbe>)
+                        retriever.getEventSourceFor(PersistentVolume.class))
+                .list(v -> true)
                 .collect(Collectors.toMap(v -> v.getMetadata().getName(), Snapshot::owner, (a, b) -> a));
-        Map<String, String> provisioners = ((InformerEventSource<StorageClass, StorageProbe>) retriever
-                .getEventSourceFor(StorageClass.class)).list(c -> true)
-                .collect(Collectors.toMap(c -> c.getMetadata().getName(), c -> String.valueOf(c.getProvisioner()), (a, b) -> a));
+        Map<String, String> provisioners = ((InformerEventSource<StorageClass, StorageProbe>)
+                        retriever.getEventSourceFor(StorageClass.class))
+                .list(c -> true)
+                .collect(Collectors.toMap(
+                        c -> c.getMetadata().getName(), c -> String.valueOf(c.getProvisioner()), (a, b) -> a));
         return new Snapshot(ds, nodes, targeted, results, volumes, provisioners);
     }
 
     private static VolumeOwner owner(PersistentVolume pv) {
         var claim = pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
-        return new VolumeOwner(pv.getSpec() == null ? null : pv.getSpec().getStorageClassName(),
+        return new VolumeOwner(
+                pv.getSpec() == null ? null : pv.getSpec().getStorageClassName(),
                 claim == null ? null : claim.getNamespace() + "/" + claim.getName());
     }
 

@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -26,7 +26,6 @@ import io.storageprobe.api.v1alpha1.ProbeInterval;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeStatus;
-import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.events.ProbeEvents;
 import io.storageprobe.operator.labels.NodeLabeler;
 import io.storageprobe.operator.labels.NodeTaints;
@@ -40,6 +39,7 @@ import io.storageprobe.operator.qemu.KubeVirtRelease;
 import io.storageprobe.operator.qemu.QemuResolver;
 import io.storageprobe.operator.qemu.ResolvedQemu;
 import io.storageprobe.operator.qemu.UnreadableReleaseEvent;
+import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.spec.SpecProblem;
 import io.storageprobe.operator.spec.SpecValidator;
 import io.storageprobe.operator.status.AggregationInput;
@@ -86,6 +86,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     private final IgnoredResults ignoredResults = new IgnoredResults();
     /** Remembers the last known KubeVirt QEMU for the life of the process (design.md section 3). */
     private final QemuResolver qemuResolver = new QemuResolver();
+
     private final ExecutorService nodePatches = Executors.newFixedThreadPool(NODE_PATCHES_AT_ONCE, task -> {
         Thread t = new Thread(task, "node-patch");
         t.setDaemon(true);
@@ -100,8 +101,11 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     /** The Node informer's own client ({@link NodeMetadataOnly}); closed with the reconciler. */
     private KubernetesClient nodeMetadataClient;
 
-    public StorageProbeReconciler(OperatorSettings settings, NodeVerdictGauges gauges, StorageClassGauges storageClassGauges,
-                                  ProbeStateGauges probeStateGauges) {
+    public StorageProbeReconciler(
+            OperatorSettings settings,
+            NodeVerdictGauges gauges,
+            StorageClassGauges storageClassGauges,
+            ProbeStateGauges probeStateGauges) {
         this.settings = settings;
         this.gauges = gauges;
         this.storageClassGauges = storageClassGauges;
@@ -110,54 +114,85 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
 
     @Override
     public List<EventSource<?, StorageProbe>> prepareEventSources(EventSourceContext<StorageProbe> context) {
-        var daemonSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(DaemonSet.class, StorageProbe.class)
-                .withNamespaces(settings.namespace())
-                .withLabelSelector("app.kubernetes.io/managed-by=storageprobe-operator")
-                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StorageProbe.class, true))
-                .build(), context);
-        var results = new InformerEventSource<>(InformerEventSourceConfiguration.from(StorageProbeResult.class, StorageProbe.class)
-                .withItemStore(SlimItemStore.results())
-                .withSecondaryToPrimaryMapper(r -> probeOf(r).map(p -> Set.of(new ResourceID(p))).orElse(Set.of()))
-                .build(), context);
+        var daemonSets = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(DaemonSet.class, StorageProbe.class)
+                        .withNamespaces(settings.namespace())
+                        .withLabelSelector("app.kubernetes.io/managed-by=storageprobe-operator")
+                        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(StorageProbe.class, true))
+                        .build(),
+                context);
+        var results = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(StorageProbeResult.class, StorageProbe.class)
+                        .withItemStore(SlimItemStore.results())
+                        .withSecondaryToPrimaryMapper(r ->
+                                probeOf(r).map(p -> Set.of(new ResourceID(p))).orElse(Set.of()))
+                        .build(),
+                context);
         // Every probe cares about every node: a node coming or going changes nodesTargeted.
         // Metadata only: a Node's spec and status are most of its bytes and the operator reads neither.
         nodeMetadataClient = NodeMetadataOnly.client(context.getClient());
-        var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, StorageProbe.class)
-                .withName(NODES)
-                .withKubernetesClient(nodeMetadataClient)
-                .withItemStore(SlimItemStore.nodes())
-                .withSecondaryToPrimaryMapper(n -> everyProbe(context))
-                // kubelet's status updates change no label or annotation: no reconcile for them.
-                .withOnUpdateFilter((next, before) -> !Objects.equals(next.getMetadata().getLabels(), before.getMetadata().getLabels())
-                        || !Objects.equals(next.getMetadata().getAnnotations(), before.getMetadata().getAnnotations()))
-                .build(), context);
+        var nodes = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Node.class, StorageProbe.class)
+                        .withName(NODES)
+                        .withKubernetesClient(nodeMetadataClient)
+                        .withItemStore(SlimItemStore.nodes())
+                        .withSecondaryToPrimaryMapper(n -> everyProbe(context))
+                        // kubelet's status updates change no label or annotation: no reconcile for them.
+                        .withOnUpdateFilter((next, before) -> !Objects.equals(
+                                        next.getMetadata().getLabels(),
+                                        before.getMetadata().getLabels())
+                                || !Objects.equals(
+                                        next.getMetadata().getAnnotations(),
+                                        before.getMetadata().getAnnotations()))
+                        .build(),
+                context);
         // Volumes name their PersistentVolume; its StorageClass is looked up here. Both change rarely.
-        var volumes = new InformerEventSource<>(InformerEventSourceConfiguration.from(PersistentVolume.class, StorageProbe.class)
-                .withItemStore(SlimItemStore.persistentVolumes())
-                .withSecondaryToPrimaryMapper(v -> everyProbe(context))
-                .build(), context);
-        var storageClasses = new InformerEventSource<>(InformerEventSourceConfiguration.from(StorageClass.class, StorageProbe.class)
-                .withSecondaryToPrimaryMapper(c -> everyProbe(context))
-                .build(), context);
+        var volumes = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(PersistentVolume.class, StorageProbe.class)
+                        .withItemStore(SlimItemStore.persistentVolumes())
+                        .withSecondaryToPrimaryMapper(v -> everyProbe(context))
+                        .build(),
+                context);
+        var storageClasses = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(StorageClass.class, StorageProbe.class)
+                        .withSecondaryToPrimaryMapper(c -> everyProbe(context))
+                        .build(),
+                context);
         // The agent pods kubelet cannot start (image pull, crash loop) show in Ready. Watched, in
         // our namespace and by label: a LIST per reconcile would multiply with probes and nodes.
         // Only a change of that state wakes a reconcile, not every pod status update.
-        var agentPods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, StorageProbe.class)
-                .withNamespaces(settings.namespace())
-                .withLabelSelector("app.kubernetes.io/name=storageprobe-agent")
-                .withItemStore(SlimItemStore.agentPods())
-                .withOnUpdateFilter(AgentPodStates::stuckChanged)
-                .withSecondaryToPrimaryMapper(p -> probeOf(p.getMetadata().getLabels()).map(n -> Set.of(new ResourceID(n))).orElse(Set.of()))
-                .build(), context);
+        var agentPods = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Pod.class, StorageProbe.class)
+                        .withNamespaces(settings.namespace())
+                        .withLabelSelector("app.kubernetes.io/name=storageprobe-agent")
+                        .withItemStore(SlimItemStore.agentPods())
+                        .withOnUpdateFilter(AgentPodStates::stuckChanged)
+                        .withSecondaryToPrimaryMapper(
+                                p -> probeOf(p.getMetadata().getLabels())
+                                        .map(n -> Set.of(new ResourceID(n)))
+                                        .orElse(Set.of()))
+                        .build(),
+                context);
         // Why agent pods were refused: the DaemonSet controller's FailedCreate Events, watched (one
         // LIST when the operator starts) and not listed per reconcile, which made thousands of LISTs
         // while pods stayed refused. A new refusal wakes its DaemonSet's probe.
-        var refusals = new InformerEventSource<>(InformerEventSourceConfiguration.from(Event.class, StorageProbe.class)
-                .withNamespaces(settings.namespace())
-                .withFieldSelector(AgentPodRefusals.FAILED_CREATE)
-                .withSecondaryToPrimaryMapper(e -> AgentPodRefusals.probeOf(e).map(n -> Set.of(new ResourceID(n))).orElse(Set.of()))
-                .build(), context);
-        return List.of(daemonSets, results, nodes, volumes, storageClasses, agentPods, refusals,
+        var refusals = new InformerEventSource<>(
+                InformerEventSourceConfiguration.from(Event.class, StorageProbe.class)
+                        .withNamespaces(settings.namespace())
+                        .withFieldSelector(AgentPodRefusals.FAILED_CREATE)
+                        .withSecondaryToPrimaryMapper(e -> AgentPodRefusals.probeOf(e)
+                                .map(n -> Set.of(new ResourceID(n)))
+                                .orElse(Set.of()))
+                        .build(),
+                context);
+        return List.of(
+                daemonSets,
+                results,
+                nodes,
+                volumes,
+                storageClasses,
+                agentPods,
+                refusals,
                 KubeVirtEventSource.create(context, settings.kubevirtPollPeriod()));
     }
 
@@ -166,46 +201,91 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         KubernetesClient client = context.getClient();
         String name = probe.getMetadata().getName();
         Optional<SpecProblem> problem = validator.validate(probe);
-        ResolvedQemu qemu = problem.isPresent() ? null : qemuResolver.resolve(probe.getSpec(),
-                // Polled for every probe; a probe newer than the last poll looks it up itself.
-                context.getSecondaryResource(KubeVirtRelease.class).orElseGet(() -> KubeVirtLookup.find(client)),
-                probe.getStatus() == null ? null : probe.getStatus().qemu(), Instant.now());
+        ResolvedQemu qemu = problem.isPresent()
+                ? null
+                : qemuResolver.resolve(
+                        probe.getSpec(),
+                        // Polled for every probe; a probe newer than the last poll looks it up itself.
+                        context.getSecondaryResource(KubeVirtRelease.class)
+                                .orElseGet(() -> KubeVirtLookup.find(client)),
+                        probe.getStatus() == null ? null : probe.getStatus().qemu(),
+                        Instant.now());
         NodeTaintsSource.ensureFor(probe, context);
         Snapshot snapshot = Snapshot.of(probe, context, settings);
-        CountedResults counted = CountedResults.count(name, snapshot, qemu == null ? null : qemu.inForce(),
-                volumesCount(probe), settings.checkWriters() ? writers(client) : null);
+        CountedResults counted = CountedResults.count(
+                name,
+                snapshot,
+                qemu == null ? null : qemu.inForce(),
+                volumesCount(probe),
+                settings.checkWriters() ? writers(client) : null);
         ProbeEvents resultEvents = new ProbeEvents(client, settings.eventNamespace());
         counted.refused().forEach((r, why) -> ignoredResults.report(r, why, name, resultEvents));
         if (problem.isPresent()) {
-            LOG.info("StorageProbe {} has an invalid spec: {}", name, problem.get().message());
+            LOG.info(
+                    "StorageProbe {} has an invalid spec: {}",
+                    name,
+                    problem.get().message());
             new DaemonSetStep(client).remove(snapshot.daemonSet());
         } else {
             new DaemonSetStep(client).apply(AgentDaemonSet.desired(probe, settings), snapshot.daemonSet());
             new ResultGarbageStep(client).deleteResultsOfVanishedNodes(snapshot);
         }
         RolloutState rollout = RolloutState.of(snapshot.daemonSet())
-                .withStuck(problem.isPresent() ? List.of() : AgentPodStates.stuck(context.getSecondaryResourcesAsStream(Pod.class)));
+                .withStuck(
+                        problem.isPresent()
+                                ? List.of()
+                                : AgentPodStates.stuck(context.getSecondaryResourcesAsStream(Pod.class)));
         if (problem.isEmpty() && rollout.podsMaybeMissing()) {
-            rollout = rollout.withRefusal(AgentPodRefusals.latest(context.getSecondaryResourcesAsStream(Event.class),
-                    snapshot.daemonSet()).orElse(null));
+            rollout = rollout.withRefusal(
+                    AgentPodRefusals.latest(context.getSecondaryResourcesAsStream(Event.class), snapshot.daemonSet())
+                            .orElse(null));
         }
-        StorageProbeStatus status = aggregator.aggregate(new AggregationInput(
-                generation(probe), problem.orElse(null), snapshot.targetedNodeNames(),
-                counted.forNodes(), rollout, probe.getStatus(), Instant.now(), qemu,
-                problem.isPresent() ? StorageClassReport.NONE
-                        : StorageClassAggregator.aggregate(counted.judged(), snapshot.volumes(), snapshot.provisioners())))
+        StorageProbeStatus status = aggregator
+                .aggregate(new AggregationInput(
+                        generation(probe),
+                        problem.orElse(null),
+                        snapshot.targetedNodeNames(),
+                        counted.forNodes(),
+                        rollout,
+                        probe.getStatus(),
+                        Instant.now(),
+                        qemu,
+                        problem.isPresent()
+                                ? StorageClassReport.NONE
+                                : StorageClassAggregator.aggregate(
+                                        counted.judged(), snapshot.volumes(), snapshot.provisioners())))
                 .withRefusedResults(IgnoredResults.inStatus(counted.refused()));
         boolean statusChanged = !StatusAggregator.sameStatus(status, probe.getStatus());
         new UnreadableReleaseEvent(client, settings.eventNamespace())
-                .recordIfNew(probe, probe.getStatus() == null ? null : probe.getStatus().conditions(), status.conditions());
-        boolean nodesDone = problem.isPresent() || new NodeLabelStep(new NodeLabeler(client), nodeTaints(client), events(client))
-                .apply(probe, snapshot, counted.verdicts(), ReconcilePacing.nodePatchBudget(statusChanged), nodePatches);
+                .recordIfNew(
+                        probe,
+                        probe.getStatus() == null ? null : probe.getStatus().conditions(),
+                        status.conditions());
+        boolean nodesDone = problem.isPresent()
+                || new NodeLabelStep(new NodeLabeler(client), nodeTaints(client), events(client))
+                        .apply(
+                                probe,
+                                snapshot,
+                                counted.verdicts(),
+                                ReconcilePacing.nodePatchBudget(statusChanged),
+                                nodePatches);
         gauges.update(name, status.summary());
         storageClassGauges.update(name, status.storageClasses());
-        status.conditions().stream().filter(c -> c.type().equals(ProbeCondition.READY)).findFirst()
-                .ifPresent(ready -> probeStateGauges.update(name, ready.status(), ready.reason(),
-                        problem.isPresent() ? null : ProbeInterval.parse(probe.getSpec() == null ? null : probe.getSpec().interval())));
-        long next = ReconcilePacing.requeueAfter(nodesDone, rollout.podsMaybeMissing()).toMillis();
+        status.conditions().stream()
+                .filter(c -> c.type().equals(ProbeCondition.READY))
+                .findFirst()
+                .ifPresent(ready -> probeStateGauges.update(
+                        name,
+                        ready.status(),
+                        ready.reason(),
+                        problem.isPresent()
+                                ? null
+                                : ProbeInterval.parse(
+                                        probe.getSpec() == null
+                                                ? null
+                                                : probe.getSpec().interval())));
+        long next = ReconcilePacing.requeueAfter(nodesDone, rollout.podsMaybeMissing())
+                .toMillis();
         if (!statusChanged) {
             return UpdateControl.<StorageProbe>noUpdate().rescheduleAfter(next, TimeUnit.MILLISECONDS);
         }
@@ -217,7 +297,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     public DeleteControl cleanup(StorageProbe probe, Context<StorageProbe> context) {
         Snapshot snapshot = Snapshot.of(probe, context, settings);
         KubernetesClient client = context.getClient();
-        new NodeLabelStep(new NodeLabeler(client), nodeTaints(client), events(client)).removeAll(probe, snapshot, nodePatches);
+        new NodeLabelStep(new NodeLabeler(client), nodeTaints(client), events(client))
+                .removeAll(probe, snapshot, nodePatches);
         // Owner references let the garbage collector remove these too; deleting them here makes
         // the cleanup immediate and independent of the collector.
         new DaemonSetStep(client).remove(snapshot.daemonSet());
@@ -230,13 +311,18 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
 
     /** Failures become a retry with backoff (JOSDK's), never a crash; the status is left as it was. */
     @Override
-    public ErrorStatusUpdateControl<StorageProbe> updateErrorStatus(StorageProbe probe, Context<StorageProbe> context, Exception e) {
+    public ErrorStatusUpdateControl<StorageProbe> updateErrorStatus(
+            StorageProbe probe, Context<StorageProbe> context, Exception e) {
         if (e instanceof KubernetesClientException k && k.getCode() == 409) {
             // The probe changed between our read and our status patch: reconciled again at once.
-            LOG.info("StorageProbe {} changed while it was reconciled (409 Conflict); reconciling it again",
+            LOG.info(
+                    "StorageProbe {} changed while it was reconciled (409 Conflict); reconciling it again",
                     probe.getMetadata().getName());
         } else {
-            LOG.warn("reconciling StorageProbe {} failed: {}", probe.getMetadata().getName(), e.toString());
+            LOG.warn(
+                    "reconciling StorageProbe {} failed: {}",
+                    probe.getMetadata().getName(),
+                    e.toString());
         }
         return ErrorStatusUpdateControl.noStatusUpdate();
     }
@@ -277,11 +363,15 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     }
 
     private static boolean volumesCount(StorageProbe probe) {
-        return probe.getSpec() != null && probe.getSpec().targets() != null && probe.getSpec().targets().volumesCountForNodes();
+        return probe.getSpec() != null
+                && probe.getSpec().targets() != null
+                && probe.getSpec().targets().volumesCountForNodes();
     }
 
     private static long generation(StorageProbe probe) {
-        return probe.getMetadata().getGeneration() == null ? 0 : probe.getMetadata().getGeneration();
+        return probe.getMetadata().getGeneration() == null
+                ? 0
+                : probe.getMetadata().getGeneration();
     }
 
     static Optional<String> probeOf(StorageProbeResult result) {

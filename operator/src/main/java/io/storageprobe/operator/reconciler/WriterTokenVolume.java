@@ -23,17 +23,29 @@ final class WriterTokenVolume {
     /** WriterToken.FILE_VARIABLE in the agent. */
     static final String ENV = "STORAGEPROBE_WRITER_TOKEN_FILE";
 
-    private WriterTokenVolume() {
-    }
+    private WriterTokenVolume() {}
 
     static Volume volume() {
-        return new VolumeBuilder().withName(NAME).withNewProjected().addNewSource().withNewServiceAccountToken()
-                .withAudience(StorageProbeResult.WRITER_TOKEN_AUDIENCE).withExpirationSeconds(EXPIRATION_SECONDS).withPath(FILE)
-                .endServiceAccountToken().endSource().endProjected().build();
+        return new VolumeBuilder()
+                .withName(NAME)
+                .withNewProjected()
+                .addNewSource()
+                .withNewServiceAccountToken()
+                .withAudience(StorageProbeResult.WRITER_TOKEN_AUDIENCE)
+                .withExpirationSeconds(EXPIRATION_SECONDS)
+                .withPath(FILE)
+                .endServiceAccountToken()
+                .endSource()
+                .endProjected()
+                .build();
     }
 
     static VolumeMount mount() {
-        return new VolumeMountBuilder().withName(NAME).withMountPath(DIR).withReadOnly(true).build();
+        return new VolumeMountBuilder()
+                .withName(NAME)
+                .withMountPath(DIR)
+                .withReadOnly(true)
+                .build();
     }
 
     static EnvVar env() {

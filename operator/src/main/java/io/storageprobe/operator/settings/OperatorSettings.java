@@ -28,10 +28,17 @@ import java.util.Map;
  *                            where agents run without Pods (tests on the mock server, or on a control plane whose
  *                            test plays the agents without minting their Pods' tokens).
  */
-public record OperatorSettings(String namespace, String agentImage, String agentServiceAccount,
-                               String eventNamespace, int httpPort, Duration kubevirtPollPeriod,
-                               List<String> agentImagePullSecrets, List<String> agentArchitectures,
-                               Map<String, String> agentPodAnnotations, boolean checkWriters) {
+public record OperatorSettings(
+        String namespace,
+        String agentImage,
+        String agentServiceAccount,
+        String eventNamespace,
+        int httpPort,
+        Duration kubevirtPollPeriod,
+        List<String> agentImagePullSecrets,
+        List<String> agentArchitectures,
+        Map<String, String> agentPodAnnotations,
+        boolean checkWriters) {
     public static final int DEFAULT_HTTP_PORT = 8080;
     /** A KubeVirt upgrade takes many minutes to roll out; a minute more to notice it costs nothing. */
     public static final Duration DEFAULT_KUBEVIRT_POLL = Duration.ofSeconds(60);
@@ -51,11 +58,12 @@ public record OperatorSettings(String namespace, String agentImage, String agent
                 env.getOrDefault("STORAGEPROBE_AGENT_SERVICE_ACCOUNT", "storageprobe-agent"),
                 "default",
                 DEFAULT_HTTP_PORT,
-                Duration.ofSeconds(Long.parseLong(env.getOrDefault("STORAGEPROBE_KUBEVIRT_POLL_SECONDS",
-                        String.valueOf(DEFAULT_KUBEVIRT_POLL.toSeconds())))),
+                Duration.ofSeconds(Long.parseLong(env.getOrDefault(
+                        "STORAGEPROBE_KUBEVIRT_POLL_SECONDS", String.valueOf(DEFAULT_KUBEVIRT_POLL.toSeconds())))),
                 names(env.getOrDefault("STORAGEPROBE_AGENT_IMAGE_PULL_SECRETS", "")),
                 env.containsKey("STORAGEPROBE_AGENT_ARCHITECTURES")
-                        ? names(env.get("STORAGEPROBE_AGENT_ARCHITECTURES")) : DEFAULT_AGENT_ARCHITECTURES,
+                        ? names(env.get("STORAGEPROBE_AGENT_ARCHITECTURES"))
+                        : DEFAULT_AGENT_ARCHITECTURES,
                 annotations(env.getOrDefault("STORAGEPROBE_AGENT_POD_ANNOTATIONS", "")),
                 true);
     }
@@ -66,14 +74,17 @@ public record OperatorSettings(String namespace, String agentImage, String agent
             return Map.of();
         }
         try {
-            return new ObjectMapper().readValue(json, new TypeReference<Map<String, String>>() { });
+            return new ObjectMapper().readValue(json, new TypeReference<Map<String, String>>() {});
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("STORAGEPROBE_AGENT_POD_ANNOTATIONS is not a JSON object of strings: "
-                    + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    "STORAGEPROBE_AGENT_POD_ANNOTATIONS is not a JSON object of strings: " + e.getOriginalMessage());
         }
     }
 
     private static List<String> names(String commaSeparated) {
-        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(commaSeparated.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

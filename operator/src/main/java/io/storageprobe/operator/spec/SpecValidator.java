@@ -1,5 +1,6 @@
 package io.storageprobe.operator.spec;
 
+import io.storageprobe.api.qemu.QemuVersion;
 import io.storageprobe.api.v1alpha1.DeviceTargets;
 import io.storageprobe.api.v1alpha1.ProbeInterval;
 import io.storageprobe.api.v1alpha1.ProbeToleration;
@@ -10,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import io.storageprobe.api.qemu.QemuVersion;
 
 /**
  * Repeats, in the operator, the checks the CRD schema makes, for objects that got past it (an
@@ -23,12 +23,16 @@ public final class SpecValidator {
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
     /** spec.agent.kubeletRoot: absolute, no empty segments, no trailing slash (the CRD's pattern). */
     private static final Pattern KUBELET_ROOT = Pattern.compile("^(/[^/\\s]+)+$");
-    private static final Pattern TAINT_KEY = Pattern.compile("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
+
+    private static final Pattern TAINT_KEY =
+            Pattern.compile("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$");
 
     public Optional<SpecProblem> validate(StorageProbe probe) {
         String name = probe.getMetadata().getName();
         if (name == null || name.length() > 63 || !DNS_LABEL.matcher(name).matches()) {
-            return problem("metadata.name", "must be a DNS label of at most 63 characters, since it is used in the node label key");
+            return problem(
+                    "metadata.name",
+                    "must be a DNS label of at most 63 characters, since it is used in the node label key");
         }
         StorageProbeSpec spec = probe.getSpec();
         if (spec == null) {
@@ -49,8 +53,10 @@ public final class SpecValidator {
         if (spec.rules() != null) {
             for (String rule : spec.rules()) {
                 if (!StorageProbeSpec.BUILT_IN_RULES.contains(rule)) {
-                    return problem("spec.rules", "names an unknown rule '" + rule + "' (known: "
-                            + String.join(", ", StorageProbeSpec.BUILT_IN_RULES) + ")");
+                    return problem(
+                            "spec.rules",
+                            "names an unknown rule '" + rule + "' (known: "
+                                    + String.join(", ", StorageProbeSpec.BUILT_IN_RULES) + ")");
                 }
             }
             if (new HashSet<>(spec.rules()).size() != spec.rules().size()) {
@@ -63,7 +69,9 @@ public final class SpecValidator {
         }
         if (spec.nodeSelector() != null) {
             for (var e : spec.nodeSelector().entrySet()) {
-                if (e.getKey().length() > 317 || e.getValue() == null || e.getValue().length() > 63) {
+                if (e.getKey().length() > 317
+                        || e.getValue() == null
+                        || e.getValue().length() > 63) {
                     return problem("spec.nodeSelector", "keys must be at most 317 and values at most 63 characters");
                 }
             }
@@ -72,17 +80,25 @@ public final class SpecValidator {
         if (tolerations.isPresent()) {
             return tolerations;
         }
-        if (spec.agent() != null && spec.agent().image() != null && !IMAGE.matcher(spec.agent().image()).matches()) {
+        if (spec.agent() != null
+                && spec.agent().image() != null
+                && !IMAGE.matcher(spec.agent().image()).matches()) {
             return problem("spec.agent.image", "must be an image reference without spaces");
         }
-        if (spec.agent() != null && spec.agent().priorityClassName() != null
+        if (spec.agent() != null
+                && spec.agent().priorityClassName() != null
                 && !DNS_SUBDOMAIN.matcher(spec.agent().priorityClassName()).matches()) {
             return problem("spec.agent.priorityClassName", "must be the name of a PriorityClass (a DNS subdomain)");
         }
         if (spec.agent() != null && spec.agent().kubeletRoot() != null) {
             String root = spec.agent().kubeletRoot();
-            if (!KUBELET_ROOT.matcher(root).matches() || root.length() > 1024 || root.contains("/../") || root.endsWith("/..")) {
-                return problem("spec.agent.kubeletRoot", "'" + root + "' is not an absolute directory path without '..' (e.g. /var/lib/kubelet)");
+            if (!KUBELET_ROOT.matcher(root).matches()
+                    || root.length() > 1024
+                    || root.contains("/../")
+                    || root.endsWith("/..")) {
+                return problem(
+                        "spec.agent.kubeletRoot",
+                        "'" + root + "' is not an absolute directory path without '..' (e.g. /var/lib/kubelet)");
             }
         }
         return Optional.empty();
@@ -98,10 +114,14 @@ public final class SpecValidator {
             if (t == null) {
                 return problem(field, "must not be null");
             }
-            if (t.key() != null && !t.key().isEmpty() && !TAINT_KEY.matcher(t.key()).matches()) {
+            if (t.key() != null
+                    && !t.key().isEmpty()
+                    && !TAINT_KEY.matcher(t.key()).matches()) {
                 return problem(field + ".key", "'" + t.key() + "' is not a taint key");
             }
-            if (t.operator() == ProbeToleration.TolerationOperator.Exists && t.value() != null && !t.value().isEmpty()) {
+            if (t.operator() == ProbeToleration.TolerationOperator.Exists
+                    && t.value() != null
+                    && !t.value().isEmpty()) {
                 return problem(field + ".value", "must be empty when operator is Exists");
             }
             if ((t.key() == null || t.key().isEmpty()) && t.operator() != ProbeToleration.TolerationOperator.Exists) {
@@ -136,7 +156,9 @@ public final class SpecValidator {
         }
         for (String g : globs) {
             if (g == null || !GLOB.matcher(g).matches()) {
-                return problem(field, "'" + g + "' is not a device name glob (letters, digits, _ . : - and * ? [ ] !, no slashes)");
+                return problem(
+                        field,
+                        "'" + g + "' is not a device name glob (letters, digits, _ . : - and * ? [ ] !, no slashes)");
             }
         }
         return Optional.empty();

@@ -21,7 +21,13 @@ import java.util.List;
  * @param qemu           the QEMU the results are judged for, with its condition (null with an invalid spec)
  * @param storageClasses the probed volumes per StorageClass ({@link StorageClassAggregator})
  */
-public record AggregationInput(long generation, SpecProblem specProblem, List<String> targetedNodes,
-                               List<NodeResult> counted, RolloutState rollout, StorageProbeStatus previous,
-                               Instant now, ResolvedQemu qemu, StorageClassReport storageClasses) {
-}
+public record AggregationInput(
+        long generation,
+        SpecProblem specProblem,
+        List<String> targetedNodes,
+        List<NodeResult> counted,
+        RolloutState rollout,
+        StorageProbeStatus previous,
+        Instant now,
+        ResolvedQemu qemu,
+        StorageClassReport storageClasses) {}

@@ -10,15 +10,23 @@ import java.util.List;
  * conventions ask; a new time would make every reconcile a status write.
  */
 final class ConditionMerger {
-    private ConditionMerger() {
-    }
+    private ConditionMerger() {}
 
-    static ProbeCondition merge(List<ProbeCondition> previous, String type, String status, String reason,
-                                String message, long generation, Instant now) {
-        String since = previous == null ? null : previous.stream()
-                .filter(c -> type.equals(c.type()) && status.equals(c.status()))
-                .map(ProbeCondition::lastTransitionTime)
-                .findFirst().orElse(null);
+    static ProbeCondition merge(
+            List<ProbeCondition> previous,
+            String type,
+            String status,
+            String reason,
+            String message,
+            long generation,
+            Instant now) {
+        String since = previous == null
+                ? null
+                : previous.stream()
+                        .filter(c -> type.equals(c.type()) && status.equals(c.status()))
+                        .map(ProbeCondition::lastTransitionTime)
+                        .findFirst()
+                        .orElse(null);
         if (since == null) {
             since = now.truncatedTo(ChronoUnit.SECONDS).toString();
         }

@@ -17,8 +17,15 @@ import java.util.List;
  *                  or null; only looked up while pods are missing
  * @param stuck     agent pods that exist but whose container kubelet cannot start (image pull, crash loop)
  */
-public record RolloutState(boolean exists, boolean observed, int desired, int scheduled, int updated, int available,
-                           String refusal, List<StuckAgentPod> stuck) {
+public record RolloutState(
+        boolean exists,
+        boolean observed,
+        int desired,
+        int scheduled,
+        int updated,
+        int available,
+        String refusal,
+        List<StuckAgentPod> stuck) {
     public static final RolloutState ABSENT = new RolloutState(false, false, 0, 0, 0, 0, null);
 
     public RolloutState {
@@ -26,7 +33,8 @@ public record RolloutState(boolean exists, boolean observed, int desired, int sc
     }
 
     /** No stuck pods known. */
-    public RolloutState(boolean exists, boolean observed, int desired, int scheduled, int updated, int available, String refusal) {
+    public RolloutState(
+            boolean exists, boolean observed, int desired, int scheduled, int updated, int available, String refusal) {
         this(exists, observed, desired, scheduled, updated, available, refusal, List.of());
     }
 
@@ -38,10 +46,17 @@ public record RolloutState(boolean exists, boolean observed, int desired, int sc
         if (s == null) {
             return new RolloutState(true, false, 0, 0, 0, 0, null);
         }
-        long generation = ds.getMetadata().getGeneration() == null ? 0 : ds.getMetadata().getGeneration();
+        long generation =
+                ds.getMetadata().getGeneration() == null ? 0 : ds.getMetadata().getGeneration();
         boolean observed = s.getObservedGeneration() != null && s.getObservedGeneration() >= generation;
-        return new RolloutState(true, observed, n(s.getDesiredNumberScheduled()), n(s.getCurrentNumberScheduled()),
-                n(s.getUpdatedNumberScheduled()), n(s.getNumberAvailable()), null);
+        return new RolloutState(
+                true,
+                observed,
+                n(s.getDesiredNumberScheduled()),
+                n(s.getCurrentNumberScheduled()),
+                n(s.getUpdatedNumberScheduled()),
+                n(s.getNumberAvailable()),
+                null);
     }
 
     public RolloutState withRefusal(String message) {

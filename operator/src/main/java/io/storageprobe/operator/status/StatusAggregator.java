@@ -27,40 +27,100 @@ import java.util.TreeSet;
 public final class StatusAggregator {
 
     public StorageProbeStatus aggregate(AggregationInput in) {
-        List<ProbeCondition> previous = in.previous() == null ? null : in.previous().conditions();
+        List<ProbeCondition> previous =
+                in.previous() == null ? null : in.previous().conditions();
         if (in.specProblem() != null) {
             String message = in.specProblem().message();
-            return new StorageProbeStatus(in.generation(), List.of(
-                    ConditionMerger.merge(previous, ProbeCondition.READY, "False", "InvalidSpec", message, in.generation(), in.now()),
-                    ConditionMerger.merge(previous, ProbeCondition.CONFORMANT, "Unknown", "InvalidSpec", message, in.generation(), in.now()),
-                    ConditionMerger.merge(previous, ResolvedQemu.CONDITION, "Unknown", "InvalidSpec", message, in.generation(), in.now())),
-                    new Summary(0, 0, 0, 0, 0, 0, 0), List.of(), false,
-                    in.previous() == null ? null : in.previous().lastProbeTime(), null, List.of(), List.of(), false, List.of());
+            return new StorageProbeStatus(
+                    in.generation(),
+                    List.of(
+                            ConditionMerger.merge(
+                                    previous,
+                                    ProbeCondition.READY,
+                                    "False",
+                                    "InvalidSpec",
+                                    message,
+                                    in.generation(),
+                                    in.now()),
+                            ConditionMerger.merge(
+                                    previous,
+                                    ProbeCondition.CONFORMANT,
+                                    "Unknown",
+                                    "InvalidSpec",
+                                    message,
+                                    in.generation(),
+                                    in.now()),
+                            ConditionMerger.merge(
+                                    previous,
+                                    ResolvedQemu.CONDITION,
+                                    "Unknown",
+                                    "InvalidSpec",
+                                    message,
+                                    in.generation(),
+                                    in.now())),
+                    new Summary(0, 0, 0, 0, 0, 0, 0),
+                    List.of(),
+                    false,
+                    in.previous() == null ? null : in.previous().lastProbeTime(),
+                    null,
+                    List.of(),
+                    List.of(),
+                    false,
+                    List.of());
         }
-        List<NodeResult> counted = in.counted().stream().sorted(Comparator.comparing(NodeResult::node)).toList();
+        List<NodeResult> counted = in.counted().stream()
+                .sorted(Comparator.comparing(NodeResult::node))
+                .toList();
         Map<Verdict, Integer> perVerdict = new EnumMap<>(Verdict.class);
         counted.forEach(r -> perVerdict.merge(r.verdict(), 1, Integer::sum));
         List<NodeResult> latent = counted.stream()
-                .filter(r -> r.verdict() != Verdict.Affected && !latentFindings(r).isEmpty()).toList();
-        Summary summary = new Summary(in.targetedNodes().size(), counted.size(),
-                perVerdict.getOrDefault(Verdict.Compatible, 0), perVerdict.getOrDefault(Verdict.Affected, 0),
-                perVerdict.getOrDefault(Verdict.Unsupported, 0), perVerdict.getOrDefault(Verdict.Error, 0), latent.size());
-        List<AffectedNode> affected = counted.stream().filter(r -> r.verdict() == Verdict.Affected)
-                .map(StatusAggregator::affectedNode).toList();
+                .filter(r ->
+                        r.verdict() != Verdict.Affected && !latentFindings(r).isEmpty())
+                .toList();
+        Summary summary = new Summary(
+                in.targetedNodes().size(),
+                counted.size(),
+                perVerdict.getOrDefault(Verdict.Compatible, 0),
+                perVerdict.getOrDefault(Verdict.Affected, 0),
+                perVerdict.getOrDefault(Verdict.Unsupported, 0),
+                perVerdict.getOrDefault(Verdict.Error, 0),
+                latent.size());
+        List<AffectedNode> affected = counted.stream()
+                .filter(r -> r.verdict() == Verdict.Affected)
+                .map(StatusAggregator::affectedNode)
+                .toList();
         boolean truncated = affected.size() > StorageProbeStatus.MAX_AFFECTED_NODES;
         if (truncated) {
             affected = affected.subList(0, StorageProbeStatus.MAX_AFFECTED_NODES);
         }
-        List<AffectedNode> latentNodes = latent.stream().limit(StorageProbeStatus.MAX_AFFECTED_NODES)
-                .map(StatusAggregator::latentNode).toList();
-        List<ProbeCondition> conditions = new ArrayList<>(List.of(ready(in, summary, previous), conformant(in, summary, affected, previous)));
+        List<AffectedNode> latentNodes = latent.stream()
+                .limit(StorageProbeStatus.MAX_AFFECTED_NODES)
+                .map(StatusAggregator::latentNode)
+                .toList();
+        List<ProbeCondition> conditions =
+                new ArrayList<>(List.of(ready(in, summary, previous), conformant(in, summary, affected, previous)));
         if (in.qemu() != null) {
-            conditions.add(ConditionMerger.merge(previous, ResolvedQemu.CONDITION, in.qemu().current() ? "True" : "False",
-                    in.qemu().reason(), in.qemu().message(), in.generation(), in.now()));
+            conditions.add(ConditionMerger.merge(
+                    previous,
+                    ResolvedQemu.CONDITION,
+                    in.qemu().current() ? "True" : "False",
+                    in.qemu().reason(),
+                    in.qemu().message(),
+                    in.generation(),
+                    in.now()));
         }
-        return new StorageProbeStatus(in.generation(), List.copyOf(conditions),
-                summary, affected, truncated, newestProbeTime(counted), in.qemu() == null ? null : in.qemu().inForce(), latentNodes,
-                in.storageClasses().classes(), in.storageClasses().truncated(), List.of());
+        return new StorageProbeStatus(
+                in.generation(),
+                List.copyOf(conditions),
+                summary,
+                affected,
+                truncated,
+                newestProbeTime(counted),
+                in.qemu() == null ? null : in.qemu().inForce(),
+                latentNodes,
+                in.storageClasses().classes(),
+                in.storageClasses().truncated(),
+                List.of());
     }
 
     /**
@@ -75,10 +135,15 @@ public final class StatusAggregator {
         if (s == null) {
             return null;
         }
-        return new StorageProbeStatus(s.observedGeneration(), s.conditions() == null ? List.of() : s.conditions(), s.summary(),
+        return new StorageProbeStatus(
+                s.observedGeneration(),
+                s.conditions() == null ? List.of() : s.conditions(),
+                s.summary(),
                 s.affectedNodes() == null ? List.of() : s.affectedNodes(),
-                s.affectedNodesTruncated() == null ? Boolean.FALSE : s.affectedNodesTruncated(), s.lastProbeTime(),
-                s.qemu(), s.latentNodes() == null ? List.of() : s.latentNodes(),
+                s.affectedNodesTruncated() == null ? Boolean.FALSE : s.affectedNodesTruncated(),
+                s.lastProbeTime(),
+                s.qemu(),
+                s.latentNodes() == null ? List.of() : s.latentNodes(),
                 s.storageClasses() == null ? List.of() : s.storageClasses(),
                 s.storageClassesTruncated() == null ? Boolean.FALSE : s.storageClassesTruncated(),
                 s.refusedResults() == null ? List.of() : s.refusedResults());
@@ -95,16 +160,20 @@ public final class StatusAggregator {
             reason = "AgentPodsRefused";
             RolloutState r = in.rollout();
             // Counts only where the controller reported them for this generation.
-            message = "the API server refused agent pods" + (r.observed() && r.scheduled() < r.desired()
-                    ? String.format(" (%d of %d nodes have none)", r.desired() - r.scheduled(), r.desired()) : "")
+            message = "the API server refused agent pods"
+                    + (r.observed() && r.scheduled() < r.desired()
+                            ? String.format(" (%d of %d nodes have none)", r.desired() - r.scheduled(), r.desired())
+                            : "")
                     + ": " + r.refusal();
         } else if (!in.rollout().stuck().isEmpty()) {
             reason = "AgentPodsNotStarting";
             message = notStarting(in.rollout().stuck());
         } else if (!in.rollout().complete()) {
             reason = "AgentsRollingOut";
-            message = String.format("agent DaemonSet: %d of %d pods updated and available",
-                    Math.min(in.rollout().updated(), in.rollout().available()), in.rollout().desired());
+            message = String.format(
+                    "agent DaemonSet: %d of %d pods updated and available",
+                    Math.min(in.rollout().updated(), in.rollout().available()),
+                    in.rollout().desired());
         } else if (s.nodesReported() < s.nodesTargeted()) {
             reason = "AwaitingResults";
             message = String.format("%d of %d nodes reported", s.nodesReported(), s.nodesTargeted());
@@ -113,7 +182,8 @@ public final class StatusAggregator {
             reason = "AllNodesReported";
             message = String.format("all %d nodes reported", s.nodesTargeted());
         }
-        return ConditionMerger.merge(previous, ProbeCondition.READY, status, reason, message, in.generation(), in.now());
+        return ConditionMerger.merge(
+                previous, ProbeCondition.READY, status, reason, message, in.generation(), in.now());
     }
 
     /** How many nodes' agents are named in the Ready message; the rest are counted. */
@@ -124,7 +194,11 @@ public final class StatusAggregator {
         StringBuilder m = new StringBuilder(String.format("%d agent pod(s) cannot start: ", stuck.size()));
         for (int i = 0; i < Math.min(stuck.size(), STUCK_NODES_NAMED); i++) {
             StuckAgentPod p = stuck.get(i);
-            m.append(i == 0 ? "" : "; ").append("node ").append(p.node()).append(": ").append(p.reason())
+            m.append(i == 0 ? "" : "; ")
+                    .append("node ")
+                    .append(p.node())
+                    .append(": ")
+                    .append(p.reason())
                     .append(p.message().isEmpty() ? "" : " (" + p.message() + ")");
         }
         if (stuck.size() > STUCK_NODES_NAMED) {
@@ -133,15 +207,17 @@ public final class StatusAggregator {
         return m.toString();
     }
 
-    private static ProbeCondition conformant(AggregationInput in, Summary s, List<AffectedNode> affected,
-                                             List<ProbeCondition> previous) {
+    private static ProbeCondition conformant(
+            AggregationInput in, Summary s, List<AffectedNode> affected, List<ProbeCondition> previous) {
         String status;
         String reason;
         String message;
         if (s.affected() > 0) {
             status = "False";
             reason = "NodesAffected";
-            message = String.format("%d node(s) fail a rule, e.g. %s", s.affected(), affected.get(0).node());
+            message = String.format(
+                    "%d node(s) fail a rule, e.g. %s",
+                    s.affected(), affected.get(0).node());
         } else if (s.nodesReported() == 0) {
             status = "Unknown";
             reason = "AwaitingResults";
@@ -149,12 +225,17 @@ public final class StatusAggregator {
         } else {
             status = "True";
             reason = "NoNodeAffected";
-            message = String.format("%d node(s) reported, none fails a rule that breaks %s", s.nodesReported(),
-                    in.qemu() == null || in.qemu().inForce().version() == null ? "an unknown QEMU" : "QEMU " + in.qemu().inForce().version())
+            message = String.format(
+                            "%d node(s) reported, none fails a rule that breaks %s",
+                            s.nodesReported(),
+                            in.qemu() == null || in.qemu().inForce().version() == null
+                                    ? "an unknown QEMU"
+                                    : "QEMU " + in.qemu().inForce().version())
                     + (s.latent() > 0 ? String.format("; %d with latent findings (see latentNodes)", s.latent()) : "")
                     + (s.error() > 0 ? String.format("; %d could not be probed", s.error()) : "");
         }
-        return ConditionMerger.merge(previous, ProbeCondition.CONFORMANT, status, reason, message, in.generation(), in.now());
+        return ConditionMerger.merge(
+                previous, ProbeCondition.CONFORMANT, status, reason, message, in.generation(), in.now());
     }
 
     private static AffectedNode affectedNode(NodeResult r) {
@@ -194,15 +275,22 @@ public final class StatusAggregator {
     }
 
     private static List<String> latentFindings(NodeResult r) {
-        return r.targets() == null ? List.of() : r.targets().stream()
-                .filter(t -> t.latentFindings() != null).flatMap(t -> t.latentFindings().stream()).toList();
+        return r.targets() == null
+                ? List.of()
+                : r.targets().stream()
+                        .filter(t -> t.latentFindings() != null)
+                        .flatMap(t -> t.latentFindings().stream())
+                        .toList();
     }
 
     /** Compared as instants: agents may write fractional seconds or offsets. */
     private static String newestProbeTime(List<NodeResult> results) {
-        return results.stream().map(NodeResult::probeTime).filter(Objects::nonNull)
+        return results.stream()
+                .map(NodeResult::probeTime)
+                .filter(Objects::nonNull)
                 .filter(StatusAggregator::parses)
-                .max(Comparator.comparing(Instant::parse)).orElse(null);
+                .max(Comparator.comparing(Instant::parse))
+                .orElse(null);
     }
 
     private static boolean parses(String time) {

@@ -21,16 +21,15 @@ import java.util.TreeSet;
  * fixed number of examples per class and of classes, whatever the number of volumes.
  */
 public final class StorageClassAggregator {
-    private StorageClassAggregator() {
-    }
+    private StorageClassAggregator() {}
 
     /**
      * @param results       judged results of the targeted nodes, volume targets included
      * @param volumes       every PersistentVolume the operator knows, by name
      * @param provisioners  every existing StorageClass, by name, with its provisioner
      */
-    public static StorageClassReport aggregate(List<NodeResult> results, Map<String, VolumeOwner> volumes,
-                                               Map<String, String> provisioners) {
+    public static StorageClassReport aggregate(
+            List<NodeResult> results, Map<String, VolumeOwner> volumes, Map<String, String> provisioners) {
         Map<String, Tally> byClass = new TreeMap<>();
         for (NodeResult r : results) {
             for (TargetResult t : r.targets() == null ? List.<TargetResult>of() : r.targets()) {
@@ -38,9 +37,11 @@ public final class StorageClassAggregator {
                     continue;
                 }
                 VolumeOwner owner = t.persistentVolume() == null ? null : volumes.get(t.persistentVolume());
-                String storageClass = owner == null ? StorageClassSummary.UNKNOWN_VOLUME
-                        : owner.storageClass() == null || owner.storageClass().isEmpty() ? StorageClassSummary.NO_CLASS
-                        : owner.storageClass();
+                String storageClass = owner == null
+                        ? StorageClassSummary.UNKNOWN_VOLUME
+                        : owner.storageClass() == null || owner.storageClass().isEmpty()
+                                ? StorageClassSummary.NO_CLASS
+                                : owner.storageClass();
                 byClass.computeIfAbsent(storageClass, c -> new Tally()).add(r.node(), t, owner);
             }
         }
@@ -63,23 +64,33 @@ public final class StorageClassAggregator {
             volumes++;
             verdicts.merge(t.verdict(), 1, Integer::sum);
             if (t.verdict() == Verdict.Affected) {
-                affected.add(new AffectedVolume(t.persistentVolume(), owner == null ? null : owner.claim(), node, t.reason()));
+                affected.add(new AffectedVolume(
+                        t.persistentVolume(), owner == null ? null : owner.claim(), node, t.reason()));
             }
         }
 
         StorageClassSummary summary(String storageClass, Map<String, String> provisioners) {
             // The two markers name no StorageClass: whether "it" exists is no question there.
-            boolean named = !storageClass.equals(StorageClassSummary.NO_CLASS) && !storageClass.equals(StorageClassSummary.UNKNOWN_VOLUME);
+            boolean named = !storageClass.equals(StorageClassSummary.NO_CLASS)
+                    && !storageClass.equals(StorageClassSummary.UNKNOWN_VOLUME);
             List<AffectedVolume> examples = affected.stream()
-                    .sorted(Comparator.comparing(AffectedVolume::persistentVolume, Comparator.nullsFirst(Comparator.naturalOrder()))
+                    .sorted(Comparator.comparing(
+                                    AffectedVolume::persistentVolume, Comparator.nullsFirst(Comparator.naturalOrder()))
                             .thenComparing(AffectedVolume::node))
                     .limit(StorageClassSummary.MAX_AFFECTED_VOLUMES)
                     .toList();
-            return new StorageClassSummary(storageClass, named ? provisioners.containsKey(storageClass) : null,
-                    named ? provisioners.get(storageClass) : null, nodes.size(), volumes,
-                    verdicts.getOrDefault(Verdict.Compatible, 0), verdicts.getOrDefault(Verdict.Unsupported, 0),
-                    verdicts.getOrDefault(Verdict.Error, 0), verdicts.getOrDefault(Verdict.Affected, 0),
-                    examples, affected.size() > examples.size());
+            return new StorageClassSummary(
+                    storageClass,
+                    named ? provisioners.containsKey(storageClass) : null,
+                    named ? provisioners.get(storageClass) : null,
+                    nodes.size(),
+                    volumes,
+                    verdicts.getOrDefault(Verdict.Compatible, 0),
+                    verdicts.getOrDefault(Verdict.Unsupported, 0),
+                    verdicts.getOrDefault(Verdict.Error, 0),
+                    verdicts.getOrDefault(Verdict.Affected, 0),
+                    examples,
+                    affected.size() > examples.size());
         }
     }
 }

@@ -9,5 +9,4 @@ package io.storageprobe.operator.status;
  * @param reason  kubelet's waiting reason, e.g. ImagePullBackOff, CrashLoopBackOff
  * @param message kubelet's message (e.g. the registry's answer), may be empty
  */
-public record StuckAgentPod(String node, String reason, String message) {
-}
+public record StuckAgentPod(String node, String reason, String message) {}

@@ -6,5 +6,4 @@ package io.storageprobe.operator.status;
  * @param storageClass spec.storageClassName; null or empty when it has none
  * @param claim        the bound claim as namespace/name (spec.claimRef), or null
  */
-public record VolumeOwner(String storageClass, String claim) {
-}
+public record VolumeOwner(String storageClass, String claim) {}

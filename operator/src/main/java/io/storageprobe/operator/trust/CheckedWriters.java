@@ -26,8 +26,7 @@ public final class CheckedWriters {
     /** A bound, not a policy: past it the cache starts over and each result is checked once more. */
     private static final int REMEMBERED = 20_000;
 
-    private record Verdict(String resourceVersion, String daemonSetUid, Optional<String> refusal) {
-    }
+    private record Verdict(String resourceVersion, String daemonSetUid, Optional<String> refusal) {}
 
     private final WriterCheck check;
     private final Map<String, Verdict> verdicts = new ConcurrentHashMap<>();
@@ -43,7 +42,9 @@ public final class CheckedWriters {
         String version = result.getMetadata().getResourceVersion();
         String daemonSetUid = agents == null ? null : agents.getMetadata().getUid();
         Verdict known = verdicts.get(name);
-        if (known != null && known.resourceVersion().equals(version) && java.util.Objects.equals(known.daemonSetUid(), daemonSetUid)) {
+        if (known != null
+                && known.resourceVersion().equals(version)
+                && java.util.Objects.equals(known.daemonSetUid(), daemonSetUid)) {
             return known.refusal();
         }
         Optional<String> refusal = check.refusal(result, agents);
@@ -62,5 +63,4 @@ public final class CheckedWriters {
     public Optional<NodeResult> lastTrusted(String name) {
         return Optional.ofNullable(lastTrusted.get(name));
     }
-
 }

@@ -54,8 +54,13 @@ final class WriterCheck {
         if (agents == null) {
             return Optional.of("the probe has no agent DaemonSet whose Pod could have written it");
         }
-        TokenReview review = client.resource(new TokenReviewBuilder().withNewSpec()
-                .withToken(token).withAudiences(StorageProbeResult.WRITER_TOKEN_AUDIENCE).endSpec().build()).create();
+        TokenReview review = client.resource(new TokenReviewBuilder()
+                        .withNewSpec()
+                        .withToken(token)
+                        .withAudiences(StorageProbeResult.WRITER_TOKEN_AUDIENCE)
+                        .endSpec()
+                        .build())
+                .create();
         TokenReviewStatus status = review.getStatus();
         if (status == null || !Boolean.TRUE.equals(status.getAuthenticated())) {
             String error = status == null || status.getError() == null ? "" : ": " + status.getError();
@@ -64,35 +69,49 @@ final class WriterCheck {
         }
         UserInfo user = status.getUser();
         if (!agentUser.equals(user.getUsername())) {
-            return Optional.of("its writer token is " + user.getUsername() + "'s, not the agent ServiceAccount " + agentUser + "'s");
+            return Optional.of("its writer token is " + user.getUsername() + "'s, not the agent ServiceAccount "
+                    + agentUser + "'s");
         }
         Optional<PodRef> bound = PodRef.of(user.getExtra(), token);
         if (bound.isEmpty()) {
-            return Optional.of("its writer token is not bound to a Pod (a projected token is; a Secret's token is not)");
+            return Optional.of(
+                    "its writer token is not bound to a Pod (a projected token is; a Secret's token is not)");
         }
-        Pod pod = client.pods().inNamespace(namespace).withName(bound.get().name()).get();
+        Pod pod = client.pods()
+                .inNamespace(namespace)
+                .withName(bound.get().name())
+                .get();
         if (pod == null || !bound.get().uid().equals(pod.getMetadata().getUid())) {
-            return Optional.of("the Pod its writer token is bound to (" + bound.get().name() + ") no longer exists");
+            return Optional.of(
+                    "the Pod its writer token is bound to (" + bound.get().name() + ") no longer exists");
         }
         String daemonSet = agents.getMetadata().getName();
-        boolean ours = pod.getMetadata().getOwnerReferences() != null && pod.getMetadata().getOwnerReferences().stream()
-                .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && "DaemonSet".equals(o.getKind())
-                        && agents.getMetadata().getUid().equals(o.getUid()));
+        boolean ours = pod.getMetadata().getOwnerReferences() != null
+                && pod.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> Boolean.TRUE.equals(o.getController())
+                                && "DaemonSet".equals(o.getKind())
+                                && agents.getMetadata().getUid().equals(o.getUid()));
         if (!ours) {
-            return Optional.of("it was written by Pod " + bound.get().name() + ", which DaemonSet " + daemonSet + " does not control"
-                    + controllerOf(pod.getMetadata().getOwnerReferences()));
+            return Optional.of("it was written by Pod " + bound.get().name() + ", which DaemonSet " + daemonSet
+                    + " does not control" + controllerOf(pod.getMetadata().getOwnerReferences()));
         }
         String podNode = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         if (!result.getSpec().node().equals(podNode)) {
             return Optional.of("it was written by the agent Pod " + bound.get().name() + " on node "
-                    + (podNode == null ? "(none yet)" : podNode) + ", not by node " + result.getSpec().node() + "'s");
+                    + (podNode == null ? "(none yet)" : podNode) + ", not by node "
+                    + result.getSpec().node() + "'s");
         }
         return Optional.empty();
     }
 
     private static String controllerOf(List<OwnerReference> owners) {
-        return owners == null ? "" : owners.stream().filter(o -> Boolean.TRUE.equals(o.getController()))
-                .map(o -> " (its controller is " + o.getKind() + " " + o.getName() + ")").findFirst().orElse("");
+        return owners == null
+                ? ""
+                : owners.stream()
+                        .filter(o -> Boolean.TRUE.equals(o.getController()))
+                        .map(o -> " (its controller is " + o.getKind() + " " + o.getName() + ")")
+                        .findFirst()
+                        .orElse("");
     }
 
     /**
@@ -108,7 +127,9 @@ final class WriterCheck {
             }
             JsonNode pod = claims(token).path("kubernetes.io").path("pod");
             return pod.hasNonNull("name") && pod.hasNonNull("uid")
-                    ? Optional.of(new PodRef(pod.get("name").asText(), pod.get("uid").asText())) : Optional.empty();
+                    ? Optional.of(
+                            new PodRef(pod.get("name").asText(), pod.get("uid").asText()))
+                    : Optional.empty();
         }
 
         private static String single(Map<String, List<String>> extra, String key) {

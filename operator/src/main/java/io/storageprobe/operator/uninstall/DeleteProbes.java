@@ -21,8 +21,7 @@ import java.util.stream.Collectors;
  */
 public final class DeleteProbes {
     /** What the command ends with: its exit code and the one line it prints. */
-    public record Outcome(int exitCode, String message) {
-    }
+    public record Outcome(int exitCode, String message) {}
 
     private final KubernetesClient client;
     private final Duration timeout;
@@ -55,8 +54,10 @@ public final class DeleteProbes {
         Instant deadline = clock.instant().plus(timeout);
         try {
             for (StorageProbe probe : probes) {
-                client.resources(StorageProbe.class).withName(probe.getMetadata().getName())
-                        .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+                client.resources(StorageProbe.class)
+                        .withName(probe.getMetadata().getName())
+                        .withPropagationPolicy(DeletionPropagation.FOREGROUND)
+                        .delete();
             }
             progress.println("deleting StorageProbes " + deleted + "; waiting up to " + timeout.toSeconds()
                     + "s for the operator to remove their node labels and taints and for their agents to stop");
@@ -80,8 +81,10 @@ public final class DeleteProbes {
     }
 
     private String timedOut(List<StorageProbe> left) {
-        String pending = left.stream().map(p -> p.getMetadata().getName() + " (finalizers: "
-                + String.join(", ", p.getMetadata().getFinalizers()) + ")").collect(Collectors.joining(", "));
+        String pending = left.stream()
+                .map(p -> p.getMetadata().getName() + " (finalizers: "
+                        + String.join(", ", p.getMetadata().getFinalizers()) + ")")
+                .collect(Collectors.joining(", "));
         return "StorageProbes still there after " + timeout.toSeconds() + "s: " + pending + ". The operator runs "
                 + "their finalizer (it removes node labels and taints): is its Deployment running? foregroundDeletion "
                 + "waits for the agent DaemonSet and its pods to be deleted.";
@@ -94,7 +97,8 @@ public final class DeleteProbes {
     private Outcome failed(String what, KubernetesClientException e) {
         String why = switch (e.getCode()) {
             case 401 -> "the API server at " + client.getMasterUrl() + " did not accept the credentials";
-            case 403 -> "forbidden: the hook's ServiceAccount may not " + what + " (its ClusterRole is missing or wrong)";
+            case 403 ->
+                "forbidden: the hook's ServiceAccount may not " + what + " (its ClusterRole is missing or wrong)";
             default -> "cannot " + what + " at " + client.getMasterUrl() + ": " + firstLine(e);
         };
         return new Outcome(1, why);
@@ -105,7 +109,9 @@ public final class DeleteProbes {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + " (" + root.getMessage() + ")";
+        String message = root.getMessage() == null
+                ? root.getClass().getSimpleName()
+                : root.getClass().getSimpleName() + " (" + root.getMessage() + ")";
         return message.lines().findFirst().orElse(message);
     }
 }

@@ -18,8 +18,7 @@ public final class DeleteProbesCommand {
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final String PREFIX = "storageprobe-operator " + NAME + ": ";
 
-    private DeleteProbesCommand() {
-    }
+    private DeleteProbesCommand() {}
 
     /** Runs the command; returns its exit code. {@code args} exclude the command's name. */
     public static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {

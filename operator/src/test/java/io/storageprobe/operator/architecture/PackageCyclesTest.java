@@ -19,14 +19,21 @@ class PackageCyclesTest {
 
     @Test
     void subpackagesAreFreeOfCycles() {
-        slices().matching("io.storageprobe.operator.(*)..").should().beFreeOfCycles().check(OPERATOR);
+        slices().matching("io.storageprobe.operator.(*)..")
+                .should()
+                .beFreeOfCycles()
+                .check(OPERATOR);
     }
 
     /** The slices above leave the top package out: it wires the others, so none may reach up to it. */
     @Test
     void subpackagesDoNotDependOnTheTopPackage() {
-        noClasses().that().resideInAPackage("io.storageprobe.operator.*..")
-                .should().dependOnClassesThat().resideInAPackage("io.storageprobe.operator")
+        noClasses()
+                .that()
+                .resideInAPackage("io.storageprobe.operator.*..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.storageprobe.operator")
                 .check(OPERATOR);
     }
 }

@@ -6,9 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.storageprobe.agent.daemon.AgentDaemon;
-import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.agent.daemon.AgentTimings;
 import io.storageprobe.agent.daemon.ProbeRunner;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.StorageProbe;
@@ -33,8 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class AgentWriteBench {
     private static final String PROBE = "vmdisks";
 
-    private AgentWriteBench() {
-    }
+    private AgentWriteBench() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -51,21 +50,34 @@ public final class AgentWriteBench {
         NodeResult compatible = FleetData.result(created, 0, Verdict.Compatible).getSpec();
         NodeResult affected = FleetData.result(created, 0, Verdict.Affected).getSpec();
 
-        double stable = phase(out, dispatcher, url, seconds, "stable verdict (heartbeat writes only)", run -> compatible);
-        double changing = phase(out, dispatcher, url, seconds, "verdict changes every run", run -> run % 2 == 0 ? compatible : affected);
+        double stable =
+                phase(out, dispatcher, url, seconds, "stable verdict (heartbeat writes only)", run -> compatible);
+        double changing = phase(
+                out,
+                dispatcher,
+                url,
+                seconds,
+                "verdict changes every run",
+                run -> run % 2 == 0 ? compatible : affected);
 
         // In production every cycle is a write: the heartbeat is due after one interval, and the next
         // probe ends one interval plus the probe's duration after the last write. The 1 s cycles here
         // sometimes end a few ms early, so the stable phase skips some heartbeats that 6 h would not.
         int nodes = 5000;
         double cyclesPerHour = nodes / 6.0;
-        out.printf("%nper written cycle (changing phase): %.2f write requests (POST answered 409 when the result exists, then PUT)%n", changing);
-        out.printf("at %d nodes, interval 6h: %.0f probe cycles/h -> %.0f results written/h, %.0f write requests/h (%.2f/s)%n",
+        out.printf(
+                "%nper written cycle (changing phase): %.2f write requests (POST answered 409 when the result exists, then PUT)%n",
+                changing);
+        out.printf(
+                "at %d nodes, interval 6h: %.0f probe cycles/h -> %.0f results written/h, %.0f write requests/h (%.2f/s)%n",
                 nodes, cyclesPerHour, cyclesPerHour, cyclesPerHour * changing, cyclesPerHour * changing / 3600);
-        out.printf("reads: %.0f GET storageproberesults/h (createOr's update) + %.0f GET storageprobes/h before writing,%n",
+        out.printf(
+                "reads: %.0f GET storageproberesults/h (createOr's update) + %.0f GET storageprobes/h before writing,%n",
                 cyclesPerHour, cyclesPerHour);
-        double rereadsPerHour = nodes * 3600.0 / AgentTimings.PRODUCTION.specRefresh().toSeconds();
-        out.printf("       plus the spec re-read every %s (AgentTimings.PRODUCTION): %.0f GET storageprobes/h (%.1f/s)%n",
+        double rereadsPerHour =
+                nodes * 3600.0 / AgentTimings.PRODUCTION.specRefresh().toSeconds();
+        out.printf(
+                "       plus the spec re-read every %s (AgentTimings.PRODUCTION): %.0f GET storageprobes/h (%.1f/s)%n",
                 AgentTimings.PRODUCTION.specRefresh(), rereadsPerHour, rereadsPerHour / 3600);
         out.printf("(stable phase: %.2f write requests per cycle)%n", stable);
         bench.close();
@@ -73,20 +85,42 @@ public final class AgentWriteBench {
     }
 
     /** Runs one agent for some seconds; prints its requests per cycle; returns result writes per cycle. */
-    private static double phase(PrintStream out, CountingDispatcher dispatcher, String url, int seconds, String what,
-                                java.util.function.IntFunction<NodeResult> results) throws InterruptedException {
+    private static double phase(
+            PrintStream out,
+            CountingDispatcher dispatcher,
+            String url,
+            int seconds,
+            String what,
+            java.util.function.IntFunction<NodeResult> results)
+            throws InterruptedException {
         AtomicInteger runs = new AtomicInteger();
         ProbeRunner runner = (probe, node, settings) -> {
             NodeResult r = results.apply(runs.getAndIncrement());
-            return new NodeResult(r.probe(), r.node(), r.kernelRelease(), r.bootId(), r.osImage(),
-                    Instant.now().toString(), r.agentVersion(), r.targets(), r.verdict(), null);
+            return new NodeResult(
+                    r.probe(),
+                    r.node(),
+                    r.kernelRelease(),
+                    r.bootId(),
+                    r.osImage(),
+                    Instant.now().toString(),
+                    r.agentVersion(),
+                    r.targets(),
+                    r.verdict(),
+                    null);
         };
         // Spec re-read once an hour so that it does not blur the per-cycle count; the interval is 1 s.
-        AgentTimings timings = new AgentTimings(Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1));
+        AgentTimings timings = new AgentTimings(
+                Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1));
         KubernetesClient client = client(url, null);
         dispatcher.resetCounts();
-        AgentDaemon daemon = new AgentDaemon(io.storageprobe.agent.kube.Fabric8Endpoint.apiOf(client), PROBE, FleetData.nodeName(0), runner,
-                new AgentMetrics(new SimpleMeterRegistry(), PROBE, FleetData.nodeName(0)), timings, Clock.systemUTC());
+        AgentDaemon daemon = new AgentDaemon(
+                io.storageprobe.agent.kube.Fabric8Endpoint.apiOf(client),
+                PROBE,
+                FleetData.nodeName(0),
+                runner,
+                new AgentMetrics(new SimpleMeterRegistry(), PROBE, FleetData.nodeName(0)),
+                timings,
+                Clock.systemUTC());
         Thread thread = new Thread(daemon, "agent");
         thread.start();
         Thread.sleep(seconds * 1000L);
@@ -98,8 +132,11 @@ public final class AgentWriteBench {
         out.printf("%s: %d probe cycles in %d s; requests (total, per cycle):%n", what, cycles, seconds);
         counts.forEach((k, v) -> out.printf("  %-32s %5d  %.2f%n", k, v, v / (double) cycles));
         long writes = counts.entrySet().stream()
-                .filter(e -> e.getKey().endsWith("storageproberesults") && !e.getKey().startsWith("GET") && !e.getKey().startsWith("LIST"))
-                .mapToLong(Map.Entry::getValue).sum();
+                .filter(e -> e.getKey().endsWith("storageproberesults")
+                        && !e.getKey().startsWith("GET")
+                        && !e.getKey().startsWith("LIST"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         return writes / (double) cycles;
     }
 
@@ -108,6 +145,9 @@ public final class AgentWriteBench {
         if (userAgent != null) {
             config.withUserAgent(userAgent);
         }
-        return new KubernetesClientBuilder().withConfig(config.build()).withHttpClientFactory(new JdkHttpClientFactory()).build();
+        return new KubernetesClientBuilder()
+                .withConfig(config.build())
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .build();
     }
 }

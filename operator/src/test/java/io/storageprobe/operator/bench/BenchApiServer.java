@@ -26,16 +26,24 @@ record BenchApiServer(KubernetesMockServer server, CountingDispatcher dispatcher
 
     static BenchApiServer start(Path crds) throws IOException {
         CountingDispatcher dispatcher = new CountingDispatcher();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        KubernetesMockServer server =
+                new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         String url = "http://127.0.0.1:" + server.getPort();
         KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder().withMasterUrl(url).withUserAgent(CountingDispatcher.BENCH_USER_AGENT).build())
-                .withHttpClientFactory(new JdkHttpClientFactory()).build();
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl(url)
+                        .withUserAgent(CountingDispatcher.BENCH_USER_AGENT)
+                        .build())
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .build();
         for (String file : List.of("storageprobes.storageprobe.io.yaml", "storageproberesults.storageprobe.io.yaml")) {
             try (InputStream in = Files.newInputStream(crds.resolve(file))) {
-                client.apiextensions().v1().customResourceDefinitions()
-                        .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class))
+                        .create();
             }
         }
         return new BenchApiServer(server, dispatcher, url, client);

@@ -14,8 +14,7 @@ final class BenchSupport {
     /** The operator counts as done when it has made no request but watches for this long. */
     static final long QUIET_MILLIS = 5_000;
 
-    private BenchSupport() {
-    }
+    private BenchSupport() {}
 
     /** Whether the probe's status counts {@code nodes} nodes, every one reported, with the {@code expected} verdicts. */
     static boolean matches(StorageProbe p, int nodes, Map<Verdict, Integer> expected) {
@@ -23,7 +22,8 @@ final class BenchSupport {
             return false;
         }
         Summary s = p.getStatus().summary();
-        return s.nodesTargeted() == nodes && s.nodesReported() == nodes
+        return s.nodesTargeted() == nodes
+                && s.nodesReported() == nodes
                 && s.compatible() == expected.getOrDefault(Verdict.Compatible, 0)
                 && s.affected() == expected.getOrDefault(Verdict.Affected, 0)
                 && s.unsupported() == expected.getOrDefault(Verdict.Unsupported, 0)

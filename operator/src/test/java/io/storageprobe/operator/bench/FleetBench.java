@@ -28,8 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class FleetBench {
     private static final String PROBE = "vmdisks";
 
-    private FleetBench() {
-    }
+    private FleetBench() {}
 
     public static void main(String[] args) throws Exception {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
@@ -44,9 +43,14 @@ public final class FleetBench {
         FleetData.Loaded loaded = FleetData.load(client, PROBE, nodes, 4);
         StorageProbe created = loaded.probe();
         Map<Verdict, Integer> expected = loaded.expected();
-        out.printf("loaded %d nodes and %d results in %.1f s; expected mix %s%n", nodes, nodes, loaded.seconds(), expected);
-        int resultBytes = client.getKubernetesSerialization().asJson(FleetData.result(created, 0, Verdict.Compatible)).length();
-        int nodeBytes = client.getKubernetesSerialization().asJson(FleetData.node(0)).length();
+        out.printf(
+                "loaded %d nodes and %d results in %.1f s; expected mix %s%n",
+                nodes, nodes, loaded.seconds(), expected);
+        int resultBytes = client.getKubernetesSerialization()
+                .asJson(FleetData.result(created, 0, Verdict.Compatible))
+                .length();
+        int nodeBytes =
+                client.getKubernetesSerialization().asJson(FleetData.node(0)).length();
         out.printf("object sizes: node %d B, Compatible result %d B (JSON)%n", nodeBytes, resultBytes);
 
         // Start the operator in its own JVM.
@@ -56,11 +60,13 @@ public final class FleetBench {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(opts.trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), OperatorUnderBench.class.getName(), url));
-        File log = Path.of(System.getProperty("bench.log", "target/fleet-operator.log")).toFile();
+        File log = Path.of(System.getProperty("bench.log", "target/fleet-operator.log"))
+                .toFile();
         Process operator = new ProcessBuilder(command).redirectError(log).start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(operator.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(operator.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     lines.add(line);
                 }
@@ -86,36 +92,49 @@ public final class FleetBench {
                 Thread.sleep(100);
             }
             double converged = (System.nanoTime() - start) / 1e9;
-            out.printf("status converged: %s after %.1f s from operator start%n", BenchSupport.matches(current, nodes, expected), converged);
+            out.printf(
+                    "status converged: %s after %.1f s from operator start%n",
+                    BenchSupport.matches(current, nodes, expected), converged);
             Long firstWrite = dispatcher.firstSeen("POST daemonsets");
-            out.printf("first reconcile began (DaemonSet created) at %s s: informers listed and synced before it%n",
+            out.printf(
+                    "first reconcile began (DaemonSet created) at %s s: informers listed and synced before it%n",
                     firstWrite == null ? "?" : String.format("%.1f", (firstWrite - start) / 1e9));
             double quiet = BenchSupport.waitQuiet(() -> requestsButWatches(dispatcher), 100, start);
-            out.printf("requests quiet (none for %d s) at %.1f s from operator start%n", BenchSupport.QUIET_MILLIS / 1000, quiet);
+            out.printf(
+                    "requests quiet (none for %d s) at %.1f s from operator start%n",
+                    BenchSupport.QUIET_MILLIS / 1000, quiet);
             String statusJson = client.getKubernetesSerialization().asJson(current.getStatus());
-            out.printf("status size: %d bytes (JSON of .status); whole object %d bytes; affectedNodes %d, truncated %s%n",
+            out.printf(
+                    "status size: %d bytes (JSON of .status); whole object %d bytes; affectedNodes %d, truncated %s%n",
                     statusJson.getBytes(StandardCharsets.UTF_8).length,
                     client.getKubernetesSerialization().asJson(current).getBytes(StandardCharsets.UTF_8).length,
-                    current.getStatus().affectedNodes().size(), current.getStatus().affectedNodesTruncated());
+                    current.getStatus().affectedNodes().size(),
+                    current.getStatus().affectedNodesTruncated());
             out.println("operator " + BenchSupport.stats(toOperator, lines));
             out.println("requests from start to quiet (count, first one at s after operator start):");
-            dispatcher.snapshot().forEach((k, v) -> out.printf("  %-40s %6d  %5.1f%n", k, v, (dispatcher.firstSeen(k) - start) / 1e9));
+            dispatcher
+                    .snapshot()
+                    .forEach((k, v) ->
+                            out.printf("  %-40s %6d  %5.1f%n", k, v, (dispatcher.firstSeen(k) - start) / 1e9));
             long labelled = client.nodes().list().getItems().stream()
-                    .filter(n -> n.getMetadata().getLabels().containsKey(StorageProbe.verdictLabel(PROBE))).count();
+                    .filter(n -> n.getMetadata().getLabels().containsKey(StorageProbe.verdictLabel(PROBE)))
+                    .count();
             out.printf("nodes labelled: %d of %d%n", labelled, nodes);
 
             // One node's verdict changes: its agent updates its result.
             dispatcher.resetCounts();
             int changed = 1; // Compatible in the mix
             StorageProbeResult r = client.resources(StorageProbeResult.class)
-                    .withName(StorageProbeResult.nameFor(PROBE, FleetData.nodeName(changed))).get();
+                    .withName(StorageProbeResult.nameFor(PROBE, FleetData.nodeName(changed)))
+                    .get();
             StorageProbeResult update = FleetData.result(created, changed, Verdict.Affected);
             update.getMetadata().setResourceVersion(r.getMetadata().getResourceVersion());
             long changeStart = System.nanoTime();
             client.resource(update).update();
             expected.merge(Verdict.Compatible, -1, Integer::sum);
             expected.merge(Verdict.Affected, 1, Integer::sum);
-            while (!BenchSupport.matches(client.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
+            while (!BenchSupport.matches(
+                    client.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
                 Thread.sleep(50);
             }
             out.printf("after one result changed: status updated in %.2f s%n", (System.nanoTime() - changeStart) / 1e9);
@@ -135,7 +154,9 @@ public final class FleetBench {
     }
 
     private static long requestsButWatches(CountingDispatcher dispatcher) {
-        return dispatcher.snapshot().entrySet().stream().filter(e -> !e.getKey().startsWith("WATCH"))
-                .mapToLong(Map.Entry::getValue).sum();
+        return dispatcher.snapshot().entrySet().stream()
+                .filter(e -> !e.getKey().startsWith("WATCH"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 }

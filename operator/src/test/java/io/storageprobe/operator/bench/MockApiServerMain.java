@@ -16,8 +16,7 @@ import java.util.List;
  * Arguments: crd dir, probe name, interval, device names...
  */
 public final class MockApiServerMain {
-    private MockApiServerMain() {
-    }
+    private MockApiServerMain() {}
 
     public static void main(String[] args) throws Exception {
         BenchApiServer api = BenchApiServer.start(Path.of(args[0]));
@@ -27,8 +26,15 @@ public final class MockApiServerMain {
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(args[1]);
         List<String> devices = List.of(args).subList(3, args.length);
-        probe.setSpec(new StorageProbeSpec(null, null, new Targets(new DeviceTargets(devices, List.of()), null, null, null, null),
-                null, args[2], null, null, null));
+        probe.setSpec(new StorageProbeSpec(
+                null,
+                null,
+                new Targets(new DeviceTargets(devices, List.of()), null, null, null, null),
+                null,
+                args[2],
+                null,
+                null,
+                null));
         client.resource(probe).create();
         System.out.println("URL " + url);
         while (true) {

@@ -28,17 +28,22 @@ final class NodeLabelWatch implements AutoCloseable {
     private Watch watch;
 
     NodeLabelWatch(KubernetesClient admin, String label, int nodes) {
-        this.client = new KubernetesClientBuilder().withConfig(admin.getConfiguration())
+        this.client = new KubernetesClientBuilder()
+                .withConfig(admin.getConfiguration())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metadata-only", new Interceptor() {
                     @Override
                     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
                         if (request.uri().getPath().endsWith("/api/v1/nodes")) {
-                            boolean watching = request.uri().getQuery() != null && request.uri().getQuery().contains("watch=true");
-                            builder.setHeader("Accept", "application/json;as=PartialObjectMetadata" + (watching ? "" : "List")
-                                    + ";g=meta.k8s.io;v=v1,application/json");
+                            boolean watching = request.uri().getQuery() != null
+                                    && request.uri().getQuery().contains("watch=true");
+                            builder.setHeader(
+                                    "Accept",
+                                    "application/json;as=PartialObjectMetadata" + (watching ? "" : "List")
+                                            + ";g=meta.k8s.io;v=v1,application/json");
                         }
                     }
-                })).build();
+                }))
+                .build();
         this.label = label;
         this.nodes = nodes;
     }
@@ -72,8 +77,9 @@ final class NodeLabelWatch implements AutoCloseable {
     }
 
     private static java.util.Map<String, String> versions(List<Node> nodes) {
-        return nodes.stream().collect(java.util.stream.Collectors.toMap(n -> n.getMetadata().getName(),
-                n -> n.getMetadata().getResourceVersion()));
+        return nodes.stream()
+                .collect(java.util.stream.Collectors.toMap(
+                        n -> n.getMetadata().getName(), n -> n.getMetadata().getResourceVersion()));
     }
 
     void start() {
@@ -82,7 +88,9 @@ final class NodeLabelWatch implements AutoCloseable {
             @Override
             public void eventReceived(Action action, Node node) {
                 var labels = node.getMetadata().getLabels();
-                if (action != Action.DELETED && labels != null && labels.containsKey(label)
+                if (action != Action.DELETED
+                        && labels != null
+                        && labels.containsKey(label)
                         && labelled.add(node.getMetadata().getName())) {
                     long now = System.nanoTime();
                     if (first == 0) {

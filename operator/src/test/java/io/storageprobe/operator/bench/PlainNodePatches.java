@@ -28,11 +28,9 @@ final class PlainNodePatches {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "bench.storageprobe.io/baseline";
 
-    record Result(double seconds, int patches, int conflicts) {
-    }
+    record Result(double seconds, int patches, int conflicts) {}
 
-    private PlainNodePatches() {
-    }
+    private PlainNodePatches() {}
 
     static Result run(KubernetesClient client, List<Node> nodes, int atOnce) throws Exception {
         AtomicInteger conflicts = new AtomicInteger();
@@ -49,7 +47,9 @@ final class PlainNodePatches {
                             throw e;
                         }
                         conflicts.incrementAndGet();
-                        Node fresh = client.nodes().withName(node.getMetadata().getName()).get();
+                        Node fresh = client.nodes()
+                                .withName(node.getMetadata().getName())
+                                .get();
                         client.nodes().resource(fresh).patch(PatchContext.of(PatchType.JSON), patch(fresh));
                     }
                     return null;
@@ -73,9 +73,10 @@ final class PlainNodePatches {
         ops.add(op("add", "/metadata/labels/" + escape(KEY), verdict.name()));
         String managed = KEY + (verdict == Verdict.Affected ? ",taint:" + KEY + "=vmdisks:NoSchedule" : "");
         Map<String, String> annotations = node.getMetadata().getAnnotations();
-        ops.add(annotations == null || annotations.isEmpty()
-                ? op("add", "/metadata/annotations", Map.of(KEY, managed))
-                : op("add", "/metadata/annotations/" + escape(KEY), managed));
+        ops.add(
+                annotations == null || annotations.isEmpty()
+                        ? op("add", "/metadata/annotations", Map.of(KEY, managed))
+                        : op("add", "/metadata/annotations/" + escape(KEY), managed));
         if (verdict == Verdict.Affected) {
             ops.add(op("add", "/spec/taints", List.of(Map.of("key", KEY, "value", "vmdisks", "effect", "NoSchedule"))));
         }

@@ -32,10 +32,10 @@ public final class RealFleetBench {
     private static final String PROBE = "vmdisks";
     /** As the operator's StorageProbeReconciler.NODE_PATCHES_AT_ONCE. */
     private static final int PATCHES_AT_ONCE = 16;
+
     private static final Pattern REQUEST_TOTAL = Pattern.compile("(?m)^apiserver_request_total\\{([^}]*)\\} (\\S+)$");
 
-    private RealFleetBench() {
-    }
+    private RealFleetBench() {}
 
     public static void main(String[] args) throws Exception {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
@@ -47,32 +47,52 @@ public final class RealFleetBench {
             FleetData.Loaded loaded = FleetData.load(admin, PROBE, nodes, 8);
             StorageProbe created = loaded.probe();
             Map<Verdict, Integer> expected = loaded.expected();
-            out.printf("loaded %d Nodes (%d bytes of JSON each) and %d results into the real API server in %.1f s; mix %s%n",
-                    nodes, admin.getKubernetesSerialization().asJson(admin.nodes().withName(FleetData.nodeName(0)).get()).length(),
-                    nodes, loaded.seconds(), expected);
+            out.printf(
+                    "loaded %d Nodes (%d bytes of JSON each) and %d results into the real API server in %.1f s; mix %s%n",
+                    nodes,
+                    admin.getKubernetesSerialization()
+                            .asJson(admin.nodes()
+                                    .withName(FleetData.nodeName(0))
+                                    .get())
+                            .length(),
+                    nodes,
+                    loaded.seconds(),
+                    expected);
 
             // The server's speed for the same patches, in the same run (a ratio holds on a busy machine).
             NodeLabelWatch labels = new NodeLabelWatch(admin, StorageProbe.verdictLabel(PROBE), nodes);
             long settling = System.nanoTime();
             List<io.fabric8.kubernetes.api.model.Node> settled = labels.settled(BenchSupport.QUIET_MILLIS);
-            out.printf("nodes settled (no change for %d s) %.1f s after loading; load before the plain client's patches: %s%n",
+            out.printf(
+                    "nodes settled (no change for %d s) %.1f s after loading; load before the plain client's patches: %s%n",
                     BenchSupport.QUIET_MILLIS / 1000, (System.nanoTime() - settling) / 1e9, load());
             PlainNodePatches.Result plain = PlainNodePatches.run(admin, settled, PATCHES_AT_ONCE);
-            out.printf("plain fabric8 client: %d node patches, %d at once, in %.1f s (%d refused with 409, read and patched again); load %s%n",
+            out.printf(
+                    "plain fabric8 client: %d node patches, %d at once, in %.1f s (%d refused with 409, read and patched again); load %s%n",
                     plain.patches(), PATCHES_AT_ONCE, plain.seconds(), plain.conflicts(), load());
             labels.start();
 
             Map<String, Double> totalsBefore = requestTotals(admin);
             int mark = cluster.auditLog().size();
             String opts = System.getenv().getOrDefault("OPERATOR_JAVA_OPTS", "-Xmx512m");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(List.of(opts.trim().split("\\s+")));
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), OperatorUnderBench.class.getName(), cluster.url(),
-                    cluster.token(chart.namespace(), chart.operatorServiceAccount()), cluster.caCert().toString()));
-            Process operator = new ProcessBuilder(command).redirectError(Path.of("operator/target/fleet-real-operator.log").toFile()).start();
+            command.addAll(List.of(
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    OperatorUnderBench.class.getName(),
+                    cluster.url(),
+                    cluster.token(chart.namespace(), chart.operatorServiceAccount()),
+                    cluster.caCert().toString()));
+            Process operator = new ProcessBuilder(command)
+                    .redirectError(
+                            Path.of("operator/target/fleet-real-operator.log").toFile())
+                    .start();
             LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
             Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(operator.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(operator.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
                         lines.add(line);
                     }
@@ -89,7 +109,13 @@ public final class RealFleetBench {
                 Double labelled = null;
                 long deadline = start + TimeUnit.SECONDS.toNanos(600);
                 while (System.nanoTime() < deadline && (converged == null || labelled == null)) {
-                    if (converged == null && BenchSupport.matches(admin.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
+                    if (converged == null
+                            && BenchSupport.matches(
+                                    admin.resources(StorageProbe.class)
+                                            .withName(PROBE)
+                                            .get(),
+                                    nodes,
+                                    expected)) {
                         converged = (System.nanoTime() - start) / 1e9;
                     }
                     if (labelled == null && labels.all() != 0) {
@@ -97,16 +123,28 @@ public final class RealFleetBench {
                     }
                     Thread.sleep(250);
                 }
-                out.printf("status converged after %s s, all %d nodes labelled after %s s (from operator JVM start)%n",
-                        converged == null ? "never" : String.format("%.1f", converged), nodes,
-                        labelled == null ? "never (" + labels.labelled() + " labelled)" : String.format("%.1f", labelled));
+                out.printf(
+                        "status converged after %s s, all %d nodes labelled after %s s (from operator JVM start)%n",
+                        converged == null ? "never" : String.format("%.1f", converged),
+                        nodes,
+                        labelled == null
+                                ? "never (" + labels.labelled() + " labelled)"
+                                : String.format("%.1f", labelled));
                 if (labelled != null) {
                     double span = (labels.all() - labels.first()) / 1e9;
-                    out.printf("operator labelling: first node labelled at %.1f s, all %d %.1f s later = %.2fx the plain client's %.1f s; load %s%n",
-                            (labels.first() - start) / 1e9, nodes, span, span / plain.seconds(), plain.seconds(), load());
+                    out.printf(
+                            "operator labelling: first node labelled at %.1f s, all %d %.1f s later = %.2fx the plain client's %.1f s; load %s%n",
+                            (labels.first() - start) / 1e9,
+                            nodes,
+                            span,
+                            span / plain.seconds(),
+                            plain.seconds(),
+                            load());
                 }
-                double quiet = BenchSupport.waitQuiet(() -> operatorRequestsButWatches(cluster, chart, mark), 500, start);
-                out.printf("operator requests quiet (none for %d s) at %.1f s%n", BenchSupport.QUIET_MILLIS / 1000, quiet);
+                double quiet =
+                        BenchSupport.waitQuiet(() -> operatorRequestsButWatches(cluster, chart, mark), 500, start);
+                out.printf(
+                        "operator requests quiet (none for %d s) at %.1f s%n", BenchSupport.QUIET_MILLIS / 1000, quiet);
                 out.println("operator " + BenchSupport.stats(toOperator, lines) + " load " + load());
                 AuditLog byOperator = cluster.auditLog().since(mark).by(chart.operatorUser());
                 out.println("operator requests by verb and resource (kube-apiserver audit log), start to quiet:");
@@ -117,20 +155,25 @@ public final class RealFleetBench {
                 // One node's verdict changes: its agent updates its result.
                 int changeMark = cluster.auditLog().size();
                 StorageProbeResult r = admin.resources(StorageProbeResult.class)
-                        .withName(StorageProbeResult.nameFor(PROBE, FleetData.nodeName(1))).get();
+                        .withName(StorageProbeResult.nameFor(PROBE, FleetData.nodeName(1)))
+                        .get();
                 StorageProbeResult update = FleetData.result(created, 1, Verdict.Affected);
                 update.getMetadata().setResourceVersion(r.getMetadata().getResourceVersion());
                 long changeStart = System.nanoTime();
                 admin.resource(update).update();
                 expected.merge(Verdict.Compatible, -1, Integer::sum);
                 expected.merge(Verdict.Affected, 1, Integer::sum);
-                while (!BenchSupport.matches(admin.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
+                while (!BenchSupport.matches(
+                        admin.resources(StorageProbe.class).withName(PROBE).get(), nodes, expected)) {
                     Thread.sleep(50);
                 }
-                out.printf("after one result changed: status updated in %.2f s%n", (System.nanoTime() - changeStart) / 1e9);
+                out.printf(
+                        "after one result changed: status updated in %.2f s%n",
+                        (System.nanoTime() - changeStart) / 1e9);
                 BenchSupport.waitQuiet(() -> operatorRequestsButWatches(cluster, chart, changeMark), 500, changeStart);
                 out.println("operator requests caused by the one change:");
-                countByVerb(cluster.auditLog().since(changeMark).by(chart.operatorUser())).forEach((k, v) -> out.printf("  %-48s %d%n", k, v));
+                countByVerb(cluster.auditLog().since(changeMark).by(chart.operatorUser()))
+                        .forEach((k, v) -> out.printf("  %-48s %d%n", k, v));
                 out.println("operator " + BenchSupport.stats(toOperator, lines));
             } finally {
                 labels.close();
@@ -161,7 +204,8 @@ public final class RealFleetBench {
                 labels.put(pair.substring(0, eq), pair.substring(eq + 2, pair.length() - 1));
             }
             String key = labels.get("verb") + " " + labels.get("resource")
-                    + (labels.getOrDefault("subresource", "").isEmpty() ? "" : "/" + labels.get("subresource")) + " " + labels.get("code");
+                    + (labels.getOrDefault("subresource", "").isEmpty() ? "" : "/" + labels.get("subresource")) + " "
+                    + labels.get("code");
             totals.merge(key, Double.parseDouble(m.group(2)), Double::sum);
         }
         return totals;
@@ -179,7 +223,11 @@ public final class RealFleetBench {
     }
 
     private static long operatorRequestsButWatches(TestCluster cluster, ChartInstall chart, int mark) {
-        return cluster.auditLog().since(mark).by(chart.operatorUser()).filter(e -> !e.verb().equals("watch")).size();
+        return cluster.auditLog()
+                .since(mark)
+                .by(chart.operatorUser())
+                .filter(e -> !e.verb().equals("watch"))
+                .size();
     }
 
     private static String load() throws java.io.IOException {

@@ -21,8 +21,16 @@ public record AuditLog(List<Entry> entries) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request, at the first stage that carries its response code. */
-    public record Entry(String user, String verb, String apiGroup, String resource, String subresource,
-                        String namespace, String name, int code, String uri) {
+    public record Entry(
+            String user,
+            String verb,
+            String apiGroup,
+            String resource,
+            String subresource,
+            String namespace,
+            String name,
+            int code,
+            String uri) {
         public String resourcePath() {
             return subresource.isEmpty() ? resource : resource + "/" + subresource;
         }
@@ -45,9 +53,15 @@ public record AuditLog(List<Entry> entries) {
                     continue;
                 }
                 JsonNode ref = event.path("objectRef");
-                entries.add(new Entry(event.path("user").path("username").asText(), event.path("verb").asText(),
-                        ref.path("apiGroup").asText(), ref.path("resource").asText(), ref.path("subresource").asText(),
-                        ref.path("namespace").asText(), ref.path("name").asText(), status.path("code").asInt(),
+                entries.add(new Entry(
+                        event.path("user").path("username").asText(),
+                        event.path("verb").asText(),
+                        ref.path("apiGroup").asText(),
+                        ref.path("resource").asText(),
+                        ref.path("subresource").asText(),
+                        ref.path("namespace").asText(),
+                        ref.path("name").asText(),
+                        status.path("code").asInt(),
                         event.path("requestURI").asText()));
             }
         } catch (IOException e) {

@@ -23,12 +23,21 @@ import java.util.concurrent.TimeUnit;
 public record ChartInstall(String namespace, String operatorServiceAccount, String agentServiceAccount) {
     public static final String RELEASE = "sp";
     public static final String NAMESPACE = "storageprobe-system";
-    private static final Set<String> APPLIED_KINDS = Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
+    private static final Set<String> APPLIED_KINDS =
+            Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding");
 
     public static ChartInstall install(TestCluster cluster, Path chart) {
-        String rendered = Command.of(Helm.binary().toString(), "template", RELEASE, chart.toString(),
-                        "--namespace", NAMESPACE, "--include-crds")
-                .run(chart, 1, TimeUnit.MINUTES).orThrow().stdout();
+        String rendered = Command.of(
+                        Helm.binary().toString(),
+                        "template",
+                        RELEASE,
+                        chart.toString(),
+                        "--namespace",
+                        NAMESPACE,
+                        "--include-crds")
+                .run(chart, 1, TimeUnit.MINUTES)
+                .orThrow()
+                .stdout();
         List<String> crds = new ArrayList<>();
         List<HasMetadata> objects = new ArrayList<>();
         for (String doc : rendered.split("(?m)^---\\s*$")) {
@@ -44,19 +53,29 @@ public record ChartInstall(String namespace, String operatorServiceAccount, Stri
         }
         cluster.installCrds(write(String.join("\n---\n", crds), cluster.dir().resolve("chart-crds.yaml")));
         KubernetesClient admin = cluster.admin();
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        admin.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NAMESPACE)
+                        .endMetadata()
+                        .build())
                 .createOr(NonDeletingOperation::update);
         for (HasMetadata object : objects) {
             admin.resource(object).createOr(NonDeletingOperation::update);
         }
-        List<String> accounts = objects.stream().filter(ServiceAccount.class::isInstance).map(o -> o.getMetadata().getName()).toList();
+        List<String> accounts = objects.stream()
+                .filter(ServiceAccount.class::isInstance)
+                .map(o -> o.getMetadata().getName())
+                .toList();
         return new ChartInstall(NAMESPACE, only(accounts, "-operator"), only(accounts, "-agent"));
     }
 
     private static String only(List<String> accounts, String suffix) {
-        List<String> matching = accounts.stream().filter(a -> a.endsWith(suffix)).toList();
+        List<String> matching =
+                accounts.stream().filter(a -> a.endsWith(suffix)).toList();
         if (matching.size() != 1) {
-            throw new IllegalStateException("expected one ServiceAccount named *" + suffix + " in the chart, got " + accounts);
+            throw new IllegalStateException(
+                    "expected one ServiceAccount named *" + suffix + " in the chart, got " + accounts);
         }
         return matching.get(0);
     }
@@ -75,14 +94,26 @@ public record ChartInstall(String namespace, String operatorServiceAccount, Stri
      * write with a plain ServiceAccount token.
      */
     public io.storageprobe.operator.settings.OperatorSettings operatorSettings() {
-        return io.storageprobe.operator.settings.TestingOperatorSettings.of(namespace, "registry.example/storageprobe:test",
-                agentServiceAccount, "default", 0, io.storageprobe.operator.settings.OperatorSettings.DEFAULT_KUBEVIRT_POLL, false);
+        return io.storageprobe.operator.settings.TestingOperatorSettings.of(
+                namespace,
+                "registry.example/storageprobe:test",
+                agentServiceAccount,
+                "default",
+                0,
+                io.storageprobe.operator.settings.OperatorSettings.DEFAULT_KUBEVIRT_POLL,
+                false);
     }
 
     /** What the chart's operator Deployment is given, writer check included (as a deployed operator always has it). */
     public io.storageprobe.operator.settings.OperatorSettings operatorSettingsCheckingWriters() {
-        return io.storageprobe.operator.settings.TestingOperatorSettings.of(namespace, "registry.example/storageprobe:test",
-                agentServiceAccount, "default", 0, io.storageprobe.operator.settings.OperatorSettings.DEFAULT_KUBEVIRT_POLL, true);
+        return io.storageprobe.operator.settings.TestingOperatorSettings.of(
+                namespace,
+                "registry.example/storageprobe:test",
+                agentServiceAccount,
+                "default",
+                0,
+                io.storageprobe.operator.settings.OperatorSettings.DEFAULT_KUBEVIRT_POLL,
+                true);
     }
 
     public String operatorUser() {

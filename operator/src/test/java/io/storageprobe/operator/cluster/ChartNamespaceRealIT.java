@@ -39,22 +39,38 @@ class ChartNamespaceRealIT {
         Path chart = copyWithoutKubeVersion(CHART, copy.resolve("storageprobe"));
         try {
             // No CRDs (crds.sh puts them in the CRD server) and no StorageProbe: only the namespace matters.
-            Command.Result install = helm("install", RELEASE, chart.toString(), "--namespace", NAMESPACE, "--create-namespace",
-                    "--skip-crds", "--set", "defaultProbe.enabled=false", "--set", "namespace.create=true",
+            Command.Result install = helm(
+                    "install",
+                    RELEASE,
+                    chart.toString(),
+                    "--namespace",
+                    NAMESPACE,
+                    "--create-namespace",
+                    "--skip-crds",
+                    "--set",
+                    "defaultProbe.enabled=false",
+                    "--set",
+                    "namespace.create=true",
                     // The uninstall hook is a Job: with no kubelet here it would never run (DeleteProbesRealIT
                     // tests its command; the whole uninstall is tested on the real node).
-                    "--set", "uninstallHook.enabled=false");
-            assertThat(install.exitCode()).as(install.stdout() + install.stderr()).isZero();
+                    "--set",
+                    "uninstallHook.enabled=false");
+            assertThat(install.exitCode())
+                    .as(install.stdout() + install.stderr())
+                    .isZero();
             Namespace ns = cluster.admin().namespaces().withName(NAMESPACE).get();
-            assertThat(ns.getMetadata().getLabels()).containsAllEntriesOf(Map.of(
-                    "pod-security.kubernetes.io/enforce", "privileged",
-                    "pod-security.kubernetes.io/audit", "privileged",
-                    "pod-security.kubernetes.io/warn", "privileged"));
+            assertThat(ns.getMetadata().getLabels())
+                    .containsAllEntriesOf(Map.of(
+                            "pod-security.kubernetes.io/enforce", "privileged",
+                            "pod-security.kubernetes.io/audit", "privileged",
+                            "pod-security.kubernetes.io/warn", "privileged"));
             // The install's notes do not ask for the label the chart has just set.
             assertThat(install.stdout()).doesNotContain("kubectl label namespace");
 
             Command.Result uninstall = helm("uninstall", RELEASE, "--namespace", NAMESPACE);
-            assertThat(uninstall.exitCode()).as(uninstall.stdout() + uninstall.stderr()).isZero();
+            assertThat(uninstall.exitCode())
+                    .as(uninstall.stdout() + uninstall.stderr())
+                    .isZero();
             Namespace kept = cluster.admin().namespaces().withName(NAMESPACE).get();
             assertThat(kept).isNotNull();
             assertThat(kept.getStatus().getPhase()).isEqualTo("Active");
@@ -87,7 +103,8 @@ class ChartNamespaceRealIT {
         String[] command = new String[args.length + 1];
         command[0] = Helm.binary().toString();
         System.arraycopy(args, 0, command, 1, args.length);
-        return Command.of(command).withEnv(Map.of("KUBECONFIG", cluster.kubeconfig().toString()))
+        return Command.of(command)
+                .withEnv(Map.of("KUBECONFIG", cluster.kubeconfig().toString()))
                 .run(CHART, 2, TimeUnit.MINUTES);
     }
 }

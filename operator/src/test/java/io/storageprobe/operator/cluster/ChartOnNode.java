@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * Pod network, and the Pods' logs from kubelet's log directory.
  */
 final class ChartOnNode {
-    static final Path REPO = Path.of(System.getProperty("storageprobe.repo.dir", "..")).toAbsolutePath().normalize();
+    static final Path REPO = Path.of(System.getProperty("storageprobe.repo.dir", ".."))
+            .toAbsolutePath()
+            .normalize();
     static final Path CHART = REPO.resolve("charts/storageprobe");
     static final String AGENT_NAME_LABEL = "app.kubernetes.io/name";
     static final String AGENT_NAME = "storageprobe-agent";
@@ -47,13 +49,21 @@ final class ChartOnNode {
     /** The image built (if stale) and imported into the node. */
     void importImage() {
         Path archive = ensureImage();
-        List<String> ctr = List.of("ctr", "--address", cluster.dir().resolve("node/containerd.sock").toString(), "-n", "k8s.io");
+        List<String> ctr = List.of(
+                "ctr",
+                "--address",
+                cluster.dir().resolve("node/containerd.sock").toString(),
+                "-n",
+                "k8s.io");
         List<String> importIt = new ArrayList<>(ctr);
         importIt.addAll(List.of("images", "import", archive.toString()));
         new Command(importIt, Map.of()).run(REPO, 5, TimeUnit.MINUTES).orThrow();
         List<String> list = new ArrayList<>(ctr);
         list.addAll(List.of("images", "ls", "-q"));
-        String images = new Command(list, Map.of()).run(REPO, 1, TimeUnit.MINUTES).orThrow().stdout();
+        String images = new Command(list, Map.of())
+                .run(REPO, 1, TimeUnit.MINUTES)
+                .orThrow()
+                .stdout();
         assertThat(images).as("the node's images").contains("ghcr.io/storageprobe/storageprobe:" + appVersion());
     }
 
@@ -63,24 +73,40 @@ final class ChartOnNode {
      */
     private static Path ensureImage() {
         Path archive = REPO.resolve("image/target/storageprobe.oci.tar");
-        Path agentJar = Path.of(System.getProperty("storageprobe.agent.jar", REPO.resolve("probe-agent/target/storageprobe.jar").toString()));
+        Path agentJar = Path.of(System.getProperty(
+                "storageprobe.agent.jar",
+                REPO.resolve("probe-agent/target/storageprobe.jar").toString()));
         Path operatorJar = REPO.resolve("operator/target/storageprobe-operator.jar");
         for (Path jar : List.of(agentJar, operatorJar)) {
             assertThat(jar).as("run mvn package first").isRegularFile();
         }
-        FileTime newestJar = Stream.of(agentJar, operatorJar).map(ChartOnNode::modified).max(Comparator.naturalOrder()).orElseThrow();
+        FileTime newestJar = Stream.of(agentJar, operatorJar)
+                .map(ChartOnNode::modified)
+                .max(Comparator.naturalOrder())
+                .orElseThrow();
         if (!Files.exists(archive) || modified(archive).compareTo(newestJar) < 0) {
             Command.of(REPO.resolve("image/build.sh").toString())
-                    .withEnv(Map.of("AGENT_JAR", agentJar.toString(), "OPERATOR_JAR", operatorJar.toString(), "OUTPUT", archive.toString()))
-                    .run(REPO, 15, TimeUnit.MINUTES).orThrow();
+                    .withEnv(Map.of(
+                            "AGENT_JAR",
+                            agentJar.toString(),
+                            "OPERATOR_JAR",
+                            operatorJar.toString(),
+                            "OUTPUT",
+                            archive.toString()))
+                    .run(REPO, 15, TimeUnit.MINUTES)
+                    .orThrow();
         }
         return archive;
     }
 
     private static String appVersion() {
         try {
-            return Files.readString(CHART.resolve("Chart.yaml")).lines().filter(l -> l.startsWith("appVersion:"))
-                    .map(l -> l.substring("appVersion:".length()).trim().replace("\"", "")).findFirst().orElseThrow();
+            return Files.readString(CHART.resolve("Chart.yaml"))
+                    .lines()
+                    .filter(l -> l.startsWith("appVersion:"))
+                    .map(l -> l.substring("appVersion:".length()).trim().replace("\"", ""))
+                    .findFirst()
+                    .orElseThrow();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -116,7 +142,8 @@ final class ChartOnNode {
     Command.Result helm(long timeoutMinutes, String... args) {
         List<String> command = new ArrayList<>(List.of(Helm.binary().toString()));
         command.addAll(List.of(args));
-        return new Command(command, Map.of("KUBECONFIG", cluster.kubeconfig().toString())).run(CHART, timeoutMinutes, TimeUnit.MINUTES);
+        return new Command(command, Map.of("KUBECONFIG", cluster.kubeconfig().toString()))
+                .run(CHART, timeoutMinutes, TimeUnit.MINUTES);
     }
 
     /** The agent's /metrics from inside the node's network namespace, where the Pod network is. */
@@ -126,7 +153,8 @@ final class ChartOnNode {
         Command.Result last = null;
         // The Pod is Running once its container started; its HTTP server listens a moment later.
         for (int attempt = 0; attempt < 60; attempt++) {
-            last = Command.of("nsenter", "--net=/run/netns/" + netns, "curl", "-sS", "--max-time", "10", url).run(REPO, 1, TimeUnit.MINUTES);
+            last = Command.of("nsenter", "--net=/run/netns/" + netns, "curl", "-sS", "--max-time", "10", url)
+                    .run(REPO, 1, TimeUnit.MINUTES);
             if (last.exitCode() == 0 && last.stdout().contains("storageprobe_")) {
                 return last.stdout();
             }
@@ -137,8 +165,13 @@ final class ChartOnNode {
     }
 
     Pod waitForPod(Predicate<Pod> which, String what) {
-        return waitFor(what + " Running", () -> admin.pods().inNamespace(namespace).list().getItems().stream()
-                .filter(which).filter(p -> "Running".equals(p.getStatus().getPhase())).findFirst().orElse(null));
+        return waitFor(
+                what + " Running",
+                () -> admin.pods().inNamespace(namespace).list().getItems().stream()
+                        .filter(which)
+                        .filter(p -> "Running".equals(p.getStatus().getPhase()))
+                        .findFirst()
+                        .orElse(null));
     }
 
     static boolean isAgent(Pod p) {
@@ -178,7 +211,8 @@ final class ChartOnNode {
     }
 
     String nodeLabelsAndTaints() {
-        return kubectl("get", "node", TestNode.NAME, "-o", "jsonpath={.metadata.labels}{\"\\n\"}{.spec.taints}{\"\\n\"}");
+        return kubectl(
+                "get", "node", TestNode.NAME, "-o", "jsonpath={.metadata.labels}{\"\\n\"}{.spec.taints}{\"\\n\"}");
     }
 
     String kubectl(String... args) {

@@ -3,7 +3,6 @@ package io.storageprobe.operator.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.storageprobe.operator.e2e.LinuxNodes;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -12,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
+import io.storageprobe.operator.e2e.LinuxNodes;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +56,8 @@ class ChartRbacRealIT {
 
     @Test
     void theAgentCannotPatchNodes() {
-        assertForbidden(() -> agent.nodes().withName("rbac-node")
+        assertForbidden(() -> agent.nodes()
+                .withName("rbac-node")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}"));
     }
 
@@ -67,25 +68,36 @@ class ChartRbacRealIT {
 
     @Test
     void theAgentCannotDeleteStorageProbes() {
-        assertForbidden(() -> agent.resources(StorageProbe.class).withName("rbac-probe").delete());
+        assertForbidden(
+                () -> agent.resources(StorageProbe.class).withName("rbac-probe").delete());
     }
 
     @Test
     void theAgentCannotListOrDeleteResults() {
         assertForbidden(() -> agent.resources(StorageProbeResult.class).list());
-        assertForbidden(() -> agent.resources(StorageProbeResult.class).withName("rbac-probe.other-node").delete());
+        assertForbidden(() -> agent.resources(StorageProbeResult.class)
+                .withName("rbac-probe.other-node")
+                .delete());
     }
 
     @Test
     void theOperatorCannotReadSecrets() {
         assertForbidden(() -> operator.secrets().inNamespace(chart.namespace()).list());
-        assertForbidden(() -> operator.secrets().inNamespace("kube-system").withName("any").get());
+        assertForbidden(() ->
+                operator.secrets().inNamespace("kube-system").withName("any").get());
     }
 
     @Test
     void theOperatorCannotCreateDaemonSetsOutsideItsNamespace() {
-        assertForbidden(() -> operator.apps().daemonSets().inNamespace("default").resource(new DaemonSetBuilder()
-                .withNewMetadata().withName("elsewhere").endMetadata().build()).create());
+        assertForbidden(() -> operator.apps()
+                .daemonSets()
+                .inNamespace("default")
+                .resource(new DaemonSetBuilder()
+                        .withNewMetadata()
+                        .withName("elsewhere")
+                        .endMetadata()
+                        .build())
+                .create());
     }
 
     @Test

@@ -17,7 +17,8 @@ public record Command(List<String> args, Map<String, String> env) {
         /** The result, or an exception carrying the command's own words when it failed. */
         public Result orThrow() {
             if (exitCode != 0) {
-                throw new IllegalStateException(String.join(" ", args) + " exited " + exitCode + ":\n" + stderr + stdout);
+                throw new IllegalStateException(
+                        String.join(" ", args) + " exited " + exitCode + ":\n" + stderr + stdout);
             }
             return this;
         }
@@ -42,8 +43,8 @@ public record Command(List<String> args, Map<String, String> env) {
             CompletableFuture<String> err = readAsync(process.getErrorStream());
             if (!process.waitFor(timeout, unit)) {
                 process.destroyForcibly().waitFor();
-                throw new IllegalStateException("timed out after " + timeout + " " + unit + ": " + String.join(" ", args)
-                        + "\n" + err.join() + out.join());
+                throw new IllegalStateException("timed out after " + timeout + " " + unit + ": "
+                        + String.join(" ", args) + "\n" + err.join() + out.join());
             }
             return new Result(args, process.exitValue(), out.join(), err.join());
         } catch (IOException e) {
@@ -56,12 +57,14 @@ public record Command(List<String> args, Map<String, String> env) {
 
     /** On a thread of its own: the common pool has one thread on two cores, and two readers must not queue. */
     private static CompletableFuture<String> readAsync(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, task -> new Thread(task, "command-output").start());
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try (in) {
+                        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                task -> new Thread(task, "command-output").start());
     }
 }

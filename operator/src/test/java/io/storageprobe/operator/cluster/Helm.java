@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** The helm v4 binary charts/tools/install-tools.sh installs: HELM_BIN, else PATH, else its default cache. */
 final class Helm {
-    private Helm() {
-    }
+    private Helm() {}
 
     static Path binary() {
         String fromEnv = System.getenv("HELM_BIN");
@@ -23,7 +22,8 @@ final class Helm {
         Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         Path fetched = cache.resolve("storageprobe/helm/helm");
         if (!Files.isExecutable(fetched)) {
-            throw new IllegalStateException("helm not found: run charts/tools/install-tools.sh and export what it prints");
+            throw new IllegalStateException(
+                    "helm not found: run charts/tools/install-tools.sh and export what it prints");
         }
         return fetched;
     }

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KubeApiRealIT {
     private static final String PROBES = KubeApi.path(StorageProbe.GROUP, StorageProbe.VERSION, "storageprobes", null);
-    private static final String RESULTS = KubeApi.path(StorageProbe.GROUP, StorageProbe.VERSION, "storageproberesults", null);
+    private static final String RESULTS =
+            KubeApi.path(StorageProbe.GROUP, StorageProbe.VERSION, "storageproberesults", null);
 
     private final TestCluster cluster;
     private final ChartInstall chart;
@@ -57,13 +58,17 @@ class KubeApiRealIT {
 
     @AfterAll
     void cleanUp() {
-        cluster.admin().resources(StorageProbeResult.class).withName("kubeapi-probe.node-x").delete();
+        cluster.admin()
+                .resources(StorageProbeResult.class)
+                .withName("kubeapi-probe.node-x")
+                .delete();
         cluster.admin().resources(StorageProbe.class).withName("kubeapi-probe").delete();
     }
 
     @Test
     void theTestClustersKubeconfigWithCertificateDataReadsTheProbe() {
-        try (KubeApi api = new KubeApi(ClusterConfig.resolve(Map.of("KUBECONFIG", cluster.kubeconfig().toString())))) {
+        try (KubeApi api = new KubeApi(
+                ClusterConfig.resolve(Map.of("KUBECONFIG", cluster.kubeconfig().toString())))) {
             StorageProbe probe = api.get(PROBES + "/kubeapi-probe", StorageProbe.class);
             assertThat(probe.getSpec().interval()).isEqualTo("1h");
             assertThat(probe.getMetadata().getUid()).isNotBlank();
@@ -77,8 +82,16 @@ class KubeApiRealIT {
         Files.copy(pki.resolve("ca.crt"), dir.resolve("ca.crt"));
         Files.copy(pki.resolve("admin.crt"), dir.resolve("admin.crt"));
         // kubeadm writes "BEGIN RSA PRIVATE KEY"; openssl 3 wrote this one as PKCS#8.
-        Command.of("openssl", "rsa", "-in", pki.resolve("admin.key").toString(), "-traditional",
-                "-out", dir.resolve("admin.key").toString()).run(dir, 1, TimeUnit.MINUTES).orThrow();
+        Command.of(
+                        "openssl",
+                        "rsa",
+                        "-in",
+                        pki.resolve("admin.key").toString(),
+                        "-traditional",
+                        "-out",
+                        dir.resolve("admin.key").toString())
+                .run(dir, 1, TimeUnit.MINUTES)
+                .orThrow();
         assertThat(Files.readString(dir.resolve("admin.key"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
         Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
                 apiVersion: v1
@@ -99,51 +112,90 @@ class KubeApiRealIT {
                     client-key: admin.key
                 """.formatted(cluster.url()));
         try (KubeApi api = new KubeApi(ClusterConfig.resolve(Map.of("KUBECONFIG", kubeconfig.toString())))) {
-            assertThat(api.get("/api/v1/namespaces/default", JsonNode.class).path("metadata").path("name").asText())
+            assertThat(api.get("/api/v1/namespaces/default", JsonNode.class)
+                            .path("metadata")
+                            .path("name")
+                            .asText())
                     .isEqualTo("default");
         }
     }
 
     @Test
-    void inItsPodTheRotatedTokenIsPickedUpAfterTheServerRefusedTheOldOne(@TempDir Path serviceAccount) throws Exception {
+    void inItsPodTheRotatedTokenIsPickedUpAfterTheServerRefusedTheOldOne(@TempDir Path serviceAccount)
+            throws Exception {
         Files.copy(cluster.caCert(), serviceAccount.resolve("ca.crt"));
         Path token = Files.writeString(serviceAccount.resolve("token"), "not-a-valid-token\n");
         URI url = URI.create(cluster.url());
-        ApiEndpoint endpoint = ClusterConfig.resolve(Map.of("KUBERNETES_SERVICE_HOST", url.getHost(),
-                "KUBERNETES_SERVICE_PORT", String.valueOf(url.getPort()), "HOME", serviceAccount.toString()), serviceAccount);
+        ApiEndpoint endpoint = ClusterConfig.resolve(
+                Map.of(
+                        "KUBERNETES_SERVICE_HOST",
+                        url.getHost(),
+                        "KUBERNETES_SERVICE_PORT",
+                        String.valueOf(url.getPort()),
+                        "HOME",
+                        serviceAccount.toString()),
+                serviceAccount);
         try (KubeApi api = new KubeApi(endpoint)) {
-            ApiException refused = catchThrowableOfType(ApiException.class,
-                    () -> api.get(PROBES + "/kubeapi-probe", StorageProbe.class));
+            ApiException refused = catchThrowableOfType(
+                    ApiException.class, () -> api.get(PROBES + "/kubeapi-probe", StorageProbe.class));
             assertThat(refused.code()).isEqualTo(401);
             // The kubelet replaces the token; the next call must use the new one, not the cached one.
             Files.writeString(token, agentToken + "\n");
-            assertThat(api.get(PROBES + "/kubeapi-probe", StorageProbe.class).getMetadata().getName()).isEqualTo("kubeapi-probe");
+            assertThat(api.get(PROBES + "/kubeapi-probe", StorageProbe.class)
+                            .getMetadata()
+                            .getName())
+                    .isEqualTo("kubeapi-probe");
         }
     }
 
     @Test
     void theAgentsTokenCreatesConflictsPatchesAndIsForbiddenTheRest() {
-        try (KubeApi api = new KubeApi(ClusterConfig.resolve(Map.of("KUBERNETES_MASTER", cluster.url(),
-                "KUBERNETES_CERTS_CA_FILE", cluster.caCert().toString(), "KUBERNETES_AUTH_TOKEN", agentToken)))) {
-            String uid = cluster.admin().resources(StorageProbe.class).withName("kubeapi-probe").get().getMetadata().getUid();
+        try (KubeApi api = new KubeApi(ClusterConfig.resolve(Map.of(
+                "KUBERNETES_MASTER",
+                cluster.url(),
+                "KUBERNETES_CERTS_CA_FILE",
+                cluster.caCert().toString(),
+                "KUBERNETES_AUTH_TOKEN",
+                agentToken)))) {
+            String uid = cluster.admin()
+                    .resources(StorageProbe.class)
+                    .withName("kubeapi-probe")
+                    .get()
+                    .getMetadata()
+                    .getUid();
             StorageProbeResult result = new StorageProbeResult();
             result.getMetadata().setName("kubeapi-probe.node-x");
             result.getMetadata().setLabels(Map.of(StorageProbe.PROBE_LABEL, "kubeapi-probe"));
-            result.getMetadata().setOwnerReferences(java.util.List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
-                    .withApiVersion(StorageProbe.GROUP + "/" + StorageProbe.VERSION).withKind("StorageProbe")
-                    .withName("kubeapi-probe").withUid(uid).build()));
+            result.getMetadata()
+                    .setOwnerReferences(java.util.List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                            .withApiVersion(StorageProbe.GROUP + "/" + StorageProbe.VERSION)
+                            .withKind("StorageProbe")
+                            .withName("kubeapi-probe")
+                            .withUid(uid)
+                            .build()));
             api.create(RESULTS, result);
-            assertThat(catchThrowableOfType(ApiException.class, () -> api.create(RESULTS, result)).code()).isEqualTo(409);
-            api.jsonPatch(RESULTS + "/kubeapi-probe.node-x",
+            assertThat(catchThrowableOfType(ApiException.class, () -> api.create(RESULTS, result))
+                            .code())
+                    .isEqualTo(409);
+            api.jsonPatch(
+                    RESULTS + "/kubeapi-probe.node-x",
                     "[{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"x\":\"y\"}}]");
-            assertThat(cluster.admin().resources(StorageProbeResult.class).withName("kubeapi-probe.node-x").get()
-                    .getMetadata().getAnnotations()).containsEntry("x", "y");
-            ApiException missing = catchThrowableOfType(ApiException.class, () -> api.jsonPatch(RESULTS + "/kubeapi-probe.node-y",
-                    "[{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{}}]"));
+            assertThat(cluster.admin()
+                            .resources(StorageProbeResult.class)
+                            .withName("kubeapi-probe.node-x")
+                            .get()
+                            .getMetadata()
+                            .getAnnotations())
+                    .containsEntry("x", "y");
+            ApiException missing = catchThrowableOfType(
+                    ApiException.class,
+                    () -> api.jsonPatch(
+                            RESULTS + "/kubeapi-probe.node-y",
+                            "[{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{}}]"));
             assertThat(missing.code()).isEqualTo(404);
             // The agent may not read results (charts' agent-rbac.yaml): the server's own words come through.
-            ApiException forbidden = catchThrowableOfType(ApiException.class,
-                    () -> api.get(RESULTS + "/kubeapi-probe.node-x", JsonNode.class));
+            ApiException forbidden = catchThrowableOfType(
+                    ApiException.class, () -> api.get(RESULTS + "/kubeapi-probe.node-x", JsonNode.class));
             assertThat(forbidden.code()).isEqualTo(403);
             assertThat(forbidden.serverMessage()).contains("forbidden").contains(chart.agentServiceAccount());
         }
@@ -155,9 +207,14 @@ class KubeApiRealIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
-        try (KubeApi api = new KubeApi(ClusterConfig.resolve(Map.of("KUBERNETES_MASTER", "https://127.0.0.1:" + port,
-                "KUBERNETES_CERTS_CA_FILE", cluster.caCert().toString())))) {
-            assertThat(catchThrowableOfType(ApiException.class, () -> api.get(PROBES + "/kubeapi-probe", StorageProbe.class)).code())
+        try (KubeApi api = new KubeApi(ClusterConfig.resolve(Map.of(
+                "KUBERNETES_MASTER",
+                "https://127.0.0.1:" + port,
+                "KUBERNETES_CERTS_CA_FILE",
+                cluster.caCert().toString())))) {
+            assertThat(catchThrowableOfType(
+                                    ApiException.class, () -> api.get(PROBES + "/kubeapi-probe", StorageProbe.class))
+                            .code())
                     .isZero();
         }
     }

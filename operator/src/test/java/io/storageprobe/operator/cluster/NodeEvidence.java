@@ -15,8 +15,7 @@ final class NodeEvidence {
     static final Path FILE = ChartOnNode.REPO.resolve("operator/target/node-evidence.txt");
     private static boolean started;
 
-    private NodeEvidence() {
-    }
+    private NodeEvidence() {}
 
     static synchronized void section(String title, String text) {
         String block = "=== " + title + " (" + Instant.now() + ")\n" + text + (text.endsWith("\n") ? "" : "\n") + "\n";

@@ -48,7 +48,8 @@ final class NodeHost implements AutoCloseable {
     Process startInNode(Map<String, String> env, Path log, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("nsenter", "--mount=" + mountNamespace(), "--"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         undo.push(() -> {
@@ -67,7 +68,8 @@ final class NodeHost implements AutoCloseable {
     String loopDevice(Path backing, int mib, int sectorSize) {
         run("truncate", "-s", mib + "M", backing.toString());
         undo.push(() -> backing.toFile().delete());
-        String dev = run("losetup", "--find", "--show", "--sector-size", String.valueOf(sectorSize), backing.toString()).trim();
+        String dev = run("losetup", "--find", "--show", "--sector-size", String.valueOf(sectorSize), backing.toString())
+                .trim();
         undo.push(() -> detach(dev));
         return dev;
     }
@@ -96,7 +98,10 @@ final class NodeHost implements AutoCloseable {
 
     /** From the node's mount table, never a stat of the path (a hung FUSE root would hang it). */
     boolean mounted(String target) {
-        return inNode("cat", "/proc/self/mountinfo").orThrow().stdout().lines()
+        return inNode("cat", "/proc/self/mountinfo")
+                .orThrow()
+                .stdout()
+                .lines()
                 .anyMatch(l -> l.split(" ")[4].equals(target));
     }
 

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * There is no skipping: if the control plane cannot start, every test using it fails saying why.
  */
 public final class RealApiServer implements BeforeAllCallback, ParameterResolver {
-    private static final Path REPO = Path.of(System.getProperty("storageprobe.repo.dir", "..")).toAbsolutePath().normalize();
+    private static final Path REPO = Path.of(System.getProperty("storageprobe.repo.dir", ".."))
+            .toAbsolutePath()
+            .normalize();
 
     /** What the root store holds and closes at the end of the run. */
     private record Installed(TestCluster cluster, ChartInstall chart) implements AutoCloseable {
@@ -35,21 +37,27 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
     public void beforeAll(ExtensionContext context) {
         Installed installed = installed(context);
         // A class that takes its TestNode in the constructor (PER_CLASS) has started it already: its Node stays.
-        TestNode node = context.getStore(ExtensionContext.Namespace.create(RealApiServer.class)).get(TestNode.class, TestNode.class);
+        TestNode node = context.getStore(ExtensionContext.Namespace.create(RealApiServer.class))
+                .get(TestNode.class, TestNode.class);
         emptyOf(installed.cluster().admin(), installed.chart().namespace(), node == null ? "" : TestNode.NAME);
     }
 
     private static Installed installed(ExtensionContext context) {
-        return context.getRoot().getStore(ExtensionContext.Namespace.create(RealApiServer.class))
-                .computeIfAbsent(Installed.class, type -> {
-                    TestCluster cluster = TestCluster.start(REPO.resolve("test-cluster"));
-                    try {
-                        return new Installed(cluster, ChartInstall.install(cluster, REPO.resolve("charts/storageprobe")));
-                    } catch (RuntimeException e) {
-                        cluster.close();
-                        throw e;
-                    }
-                }, Installed.class);
+        return context.getRoot()
+                .getStore(ExtensionContext.Namespace.create(RealApiServer.class))
+                .computeIfAbsent(
+                        Installed.class,
+                        type -> {
+                            TestCluster cluster = TestCluster.start(REPO.resolve("test-cluster"));
+                            try {
+                                return new Installed(
+                                        cluster, ChartInstall.install(cluster, REPO.resolve("charts/storageprobe")));
+                            } catch (RuntimeException e) {
+                                cluster.close();
+                                throw e;
+                            }
+                        },
+                        Installed.class);
     }
 
     /**
@@ -58,7 +66,8 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
      */
     private static void emptyOf(KubernetesClient admin, String namespace, String keptNode) {
         for (StorageProbe probe : admin.resources(StorageProbe.class).list().getItems()) {
-            admin.resources(StorageProbe.class).withName(probe.getMetadata().getName())
+            admin.resources(StorageProbe.class)
+                    .withName(probe.getMetadata().getName())
                     .edit(p -> {
                         p.getMetadata().setFinalizers(null);
                         return p;
@@ -68,7 +77,8 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
         admin.resources(StorageProbeResult.class).delete();
         admin.apps().daemonSets().inNamespace(namespace).delete();
         // kubelet registers its Node once: deleting it would leave a running node without one.
-        admin.nodes().list().getItems().stream().filter(n -> !n.getMetadata().getName().equals(keptNode))
+        admin.nodes().list().getItems().stream()
+                .filter(n -> !n.getMetadata().getName().equals(keptNode))
                 .forEach(n -> admin.nodes().resource(n).delete());
     }
 
@@ -83,7 +93,8 @@ public final class RealApiServer implements BeforeAllCallback, ParameterResolver
         Installed installed = installed(context);
         Class<?> type = parameter.getParameter().getType();
         if (type == TestNode.class) {
-            return classContext(context).getStore(ExtensionContext.Namespace.create(RealApiServer.class))
+            return classContext(context)
+                    .getStore(ExtensionContext.Namespace.create(RealApiServer.class))
                     .computeIfAbsent(TestNode.class, t -> installed.cluster().startNode(), TestNode.class);
         }
         return type == TestCluster.class ? installed.cluster() : installed.chart();

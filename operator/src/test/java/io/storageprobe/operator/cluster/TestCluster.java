@@ -37,7 +37,9 @@ public final class TestCluster implements AutoCloseable {
         this.dir = dir;
         this.env = env;
         this.shutdownHook = shutdownHook;
-        this.admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(dir.resolve("admin.kubeconfig")))).build();
+        this.admin = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(read(dir.resolve("admin.kubeconfig"))))
+                .build();
     }
 
     /** @param scripts the repository's test-cluster directory */
@@ -52,13 +54,15 @@ public final class TestCluster implements AutoCloseable {
         Thread hook = new Thread(() -> stop(scripts, dir), "test-cluster-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            Command.of(scripts.resolve("start.sh").toString(), dir.toString()).run(scripts, 3, TimeUnit.MINUTES).orThrow();
+            Command.of(scripts.resolve("start.sh").toString(), dir.toString())
+                    .run(scripts, 3, TimeUnit.MINUTES)
+                    .orThrow();
             return new TestCluster(scripts, dir, readEnv(dir.resolve("env")), hook);
         } catch (RuntimeException e) {
             stop(scripts, dir);
             Runtime.getRuntime().removeShutdownHook(hook);
-            throw new IllegalStateException("the test control plane did not start (build it with test-cluster/build.sh): "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the test control plane did not start (build it with test-cluster/build.sh): " + e.getMessage(), e);
         }
     }
 
@@ -90,20 +94,30 @@ public final class TestCluster implements AutoCloseable {
 
     /** A ServiceAccount token from the TokenRequest API (what the kubelet mounts into a pod). */
     public String token(String namespace, String serviceAccount) {
-        TokenRequest request = new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build();
-        return admin.serviceAccounts().inNamespace(namespace).withName(serviceAccount).tokenRequest(request)
-                .getStatus().getToken();
+        TokenRequest request = new TokenRequestBuilder()
+                .withNewSpec()
+                .withExpirationSeconds(3600L)
+                .endSpec()
+                .build();
+        return admin.serviceAccounts()
+                .inNamespace(namespace)
+                .withName(serviceAccount)
+                .tokenRequest(request)
+                .getStatus()
+                .getToken();
     }
 
     /** Creates the CRDs of a (multi-document) YAML file in the CRD server, served through the aggregator. */
     public void installCrds(Path yaml) {
         Command.of(scripts.resolve("crds.sh").toString(), dir.toString(), yaml.toString())
-                .run(scripts, 3, TimeUnit.MINUTES).orThrow();
+                .run(scripts, 3, TimeUnit.MINUTES)
+                .orThrow();
     }
 
     /** kubectl 1.20 of the control plane's build, as admin. */
     public Command.Result kubectl(String... args) {
-        List<String> command = new ArrayList<>(List.of(bin("kubectl").toString(), "--kubeconfig", kubeconfig().toString()));
+        List<String> command = new ArrayList<>(
+                List.of(bin("kubectl").toString(), "--kubeconfig", kubeconfig().toString()));
         command.addAll(List.of(args));
         return new Command(command, Map.of()).run(dir, 1, TimeUnit.MINUTES);
     }
@@ -146,7 +160,8 @@ public final class TestCluster implements AutoCloseable {
 
     private static void stop(Path scripts, Path dir) {
         try {
-            Command.Result r = Command.of(scripts.resolve("stop.sh").toString(), dir.toString()).run(scripts, 2, TimeUnit.MINUTES);
+            Command.Result r = Command.of(scripts.resolve("stop.sh").toString(), dir.toString())
+                    .run(scripts, 2, TimeUnit.MINUTES);
             if (r.exitCode() != 0) {
                 System.err.println("test-cluster/stop.sh failed:\n" + r.stderr());
             }

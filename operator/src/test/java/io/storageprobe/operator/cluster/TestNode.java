@@ -20,6 +20,7 @@ public final class TestNode implements AutoCloseable {
     public static final String BUSYBOX = "storageprobe.test/busybox:1.35.0";
     /** The Node's name, and its InternalIP inside the node's network namespace. */
     public static final String NAME = "storageprobe-node";
+
     public static final String IP = "10.200.0.1";
     /** The CNI bridge's range; every Pod IP is in it. */
     public static final String POD_CIDR_PREFIX = "10.244.0.";
@@ -39,12 +40,15 @@ public final class TestNode implements AutoCloseable {
         try {
             Command.of(scripts.resolve("node-start.sh").toString(), clusterDir.toString())
                     .withEnv(Map.of("NODE_NAME", NAME))
-                    .run(scripts, 3, TimeUnit.MINUTES).orThrow();
+                    .run(scripts, 3, TimeUnit.MINUTES)
+                    .orThrow();
             return node;
         } catch (RuntimeException e) {
             node.close();
-            throw new IllegalStateException("the test node did not start (build it with test-cluster/build.sh; "
-                    + "it needs containerd, runc, containernetworking-plugins, iptables): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the test node did not start (build it with test-cluster/build.sh; "
+                            + "it needs containerd, runc, containernetworking-plugins, iptables): " + e.getMessage(),
+                    e);
         }
     }
 
@@ -74,8 +78,11 @@ public final class TestNode implements AutoCloseable {
             Path file = clusterDir.resolve("node").resolve(log);
             try {
                 List<String> lines = Files.readAllLines(file);
-                out.append("--- ").append(file).append('\n')
-                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()))).append('\n');
+                out.append("--- ")
+                        .append(file)
+                        .append('\n')
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())))
+                        .append('\n');
             } catch (IOException e) {
                 out.append("--- ").append(file).append(": ").append(e).append('\n');
             }

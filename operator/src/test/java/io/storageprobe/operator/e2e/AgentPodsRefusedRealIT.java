@@ -10,11 +10,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
-import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.cluster.AuditLog;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.RealApiServer;
 import io.storageprobe.operator.cluster.TestCluster;
+import io.storageprobe.operator.settings.OperatorSettings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,16 +46,35 @@ class AgentPodsRefusedRealIT {
 
     @Test
     void refusedAgentPodsMakeReadyFalseWithTheServersMessageUntilTheyAreAllowed() throws Exception {
-        ResourceQuota quota = admin.resourceQuotas().inNamespace(chart.namespace()).resource(new ResourceQuotaBuilder()
-                .withNewMetadata().withName(QUOTA).endMetadata()
-                .withNewSpec().withHard(Map.of("pods", new Quantity("0"))).endSpec().build()).create();
+        ResourceQuota quota = admin.resourceQuotas()
+                .inNamespace(chart.namespace())
+                .resource(new ResourceQuotaBuilder()
+                        .withNewMetadata()
+                        .withName(QUOTA)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withHard(Map.of("pods", new Quantity("0")))
+                        .endSpec()
+                        .build())
+                .create();
         OperatorSettings settings = chart.operatorSettings();
         int auditMark = cluster.auditLog().size();
         try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, settings)) {
             // Admission refuses pods as soon as the quota controller has counted the namespace.
-            await().atMost(TIMEOUT).until(() -> admin.resourceQuotas().inNamespace(chart.namespace()).withName(QUOTA).get()
-                    .getStatus() != null && admin.resourceQuotas().inNamespace(chart.namespace()).withName(QUOTA).get()
-                    .getStatus().getHard() != null);
+            await().atMost(TIMEOUT)
+                    .until(() -> admin.resourceQuotas()
+                                            .inNamespace(chart.namespace())
+                                            .withName(QUOTA)
+                                            .get()
+                                            .getStatus()
+                                    != null
+                            && admin.resourceQuotas()
+                                            .inNamespace(chart.namespace())
+                                            .withName(QUOTA)
+                                            .get()
+                                            .getStatus()
+                                            .getHard()
+                                    != null);
             admin.nodes().resource(LinuxNodes.named("refused-a").build()).create();
             admin.nodes().resource(LinuxNodes.named("refused-b").build()).create();
             StorageProbe probe = new StorageProbe();
@@ -63,32 +82,52 @@ class AgentPodsRefusedRealIT {
             probe.setSpec(new StorageProbeSpec(null, null, null, null, "1h", null, null, null));
             admin.resource(probe).create();
 
-            ProbeCondition refused = await().atMost(TIMEOUT).until(() -> view.condition(PROBE, ProbeCondition.READY).orElse(null),
-                    c -> c != null && c.reason().equals("AgentPodsRefused"));
+            ProbeCondition refused = await().atMost(TIMEOUT)
+                    .until(
+                            () -> view.condition(PROBE, ProbeCondition.READY).orElse(null),
+                            c -> c != null && c.reason().equals("AgentPodsRefused"));
             System.out.println("READY WHILE REFUSED: " + refused.message());
             assertThat(refused.status()).isEqualTo("False");
-            assertThat(refused.message()).startsWith("the API server refused agent pods")
+            assertThat(refused.message())
+                    .startsWith("the API server refused agent pods")
                     .contains("exceeded quota: " + QUOTA);
             // kubectl shows it where an admin looks first.
-            String table = cluster.kubectl("get", "storageprobe", PROBE,
-                    "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].reason}").orThrow().stdout();
+            String table = cluster.kubectl(
+                            "get",
+                            "storageprobe",
+                            PROBE,
+                            "-o",
+                            "jsonpath={.status.conditions[?(@.type==\"Ready\")].reason}")
+                    .orThrow()
+                    .stdout();
             assertThat(table).isEqualTo("AgentPodsRefused");
 
             // The quota goes: the controller's next attempt creates the pods (Pending: no kubelet
             // runs here), and Ready says the agents are rolling out, no longer refused.
             admin.resource(quota).delete();
-            await().atMost(TIMEOUT).until(() -> view.condition(PROBE, ProbeCondition.READY)
-                    .map(c -> c.reason().equals("AgentsRollingOut")).orElse(false));
-            assertThat(admin.pods().inNamespace(chart.namespace()).list().getItems()).hasSize(2);
+            await().atMost(TIMEOUT)
+                    .until(() -> view.condition(PROBE, ProbeCondition.READY)
+                            .map(c -> c.reason().equals("AgentsRollingOut"))
+                            .orElse(false));
+            assertThat(admin.pods().inNamespace(chart.namespace()).list().getItems())
+                    .hasSize(2);
         } finally {
-            admin.resourceQuotas().inNamespace(chart.namespace()).withName(QUOTA).delete();
+            admin.resourceQuotas()
+                    .inNamespace(chart.namespace())
+                    .withName(QUOTA)
+                    .delete();
             admin.resources(StorageProbe.class).withName(PROBE).delete();
         }
         AuditLog operatorCalls = cluster.auditLog().since(auditMark).by(chart.operatorUser());
         // Refusals come from a watch: one LIST when the informer starts, however many reconciles ran.
-        assertThat(operatorCalls.filter(e -> e.resource().equals("events") && e.verb().equals("list")).withCode(200).entries())
+        assertThat(operatorCalls
+                        .filter(e -> e.resource().equals("events") && e.verb().equals("list"))
+                        .withCode(200)
+                        .entries())
                 .hasSize(1);
-        assertThat(operatorCalls.filter(e -> e.resource().equals("events") && e.verb().equals("watch")).entries())
+        assertThat(operatorCalls
+                        .filter(e -> e.resource().equals("events") && e.verb().equals("watch"))
+                        .entries())
                 .isNotEmpty();
         assertThat(operatorCalls.withCode(403).entries()).isEmpty();
     }

@@ -34,8 +34,15 @@ final class AgentProcess implements AutoCloseable {
         }
         log = logDir.resolve("agent-" + node + ".log");
         Files.createDirectories(logDir);
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "agent", "--probe", probe, "--metrics-port", String.valueOf(port)))
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        jar.toString(),
+                        "agent",
+                        "--probe",
+                        probe,
+                        "--metrics-port",
+                        String.valueOf(port)))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("NODE_NAME", node);
@@ -49,8 +56,11 @@ final class AgentProcess implements AutoCloseable {
     }
 
     String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + "\n" + r.body();
     }
 

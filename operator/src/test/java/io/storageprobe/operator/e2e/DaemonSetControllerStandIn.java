@@ -9,20 +9,23 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * then write the status the real DaemonSet controller would write.
  */
 final class DaemonSetControllerStandIn {
-    private DaemonSetControllerStandIn() {
-    }
+    private DaemonSetControllerStandIn() {}
 
     static void reportRolledOut(KubernetesClient client, String namespace, String name, int pods) {
         client.apps().daemonSets().inNamespace(namespace).withName(name).editStatus(ds -> {
-            long generation = ds.getMetadata().getGeneration() == null ? 0 : ds.getMetadata().getGeneration();
+            long generation = ds.getMetadata().getGeneration() == null
+                    ? 0
+                    : ds.getMetadata().getGeneration();
             ds.setStatus(new DaemonSetStatusBuilder()
                     .withObservedGeneration(generation)
-                    .withDesiredNumberScheduled(pods).withCurrentNumberScheduled(pods)
-                    .withUpdatedNumberScheduled(pods).withNumberReady(pods).withNumberAvailable(pods)
+                    .withDesiredNumberScheduled(pods)
+                    .withCurrentNumberScheduled(pods)
+                    .withUpdatedNumberScheduled(pods)
+                    .withNumberReady(pods)
+                    .withNumberAvailable(pods)
                     .withNumberMisscheduled(0)
                     .build());
             return ds;
         });
     }
-
 }

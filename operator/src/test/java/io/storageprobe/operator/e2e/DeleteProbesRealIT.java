@@ -54,25 +54,37 @@ class DeleteProbesRealIT {
         probe("uninstall-b", null, List.of());
         try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, chart.operatorSettings())) {
             // An affected node, as the agent of uninstall-a reports it: labelled and tainted by the operator.
-            try (SimulatedAgent agent = new SimulatedAgent(cluster.clientWithToken(cluster.token(chart.namespace(), chart.agentServiceAccount())),
-                    "uninstall-a", NODE, new ReplayProbeRunner("6.1.0-50-amd64"))) {
-                await().atMost(TIMEOUT).until(() -> "Affected".equals(node().getMetadata().getLabels().get(StorageProbe.verdictLabel("uninstall-a")))
-                        && hasAffectedTaint(node()));
+            try (SimulatedAgent agent = new SimulatedAgent(
+                    cluster.clientWithToken(cluster.token(chart.namespace(), chart.agentServiceAccount())),
+                    "uninstall-a",
+                    NODE,
+                    new ReplayProbeRunner("6.1.0-50-amd64"))) {
+                await().atMost(TIMEOUT)
+                        .until(() -> "Affected"
+                                        .equals(node().getMetadata()
+                                                .getLabels()
+                                                .get(StorageProbe.verdictLabel("uninstall-a")))
+                                && hasAffectedTaint(node()));
             }
             await().atMost(TIMEOUT).until(() -> daemonSetNames().size() == 2);
-            assertThat(admin.resources(StorageProbeResult.class).list().getItems()).isNotEmpty();
+            assertThat(admin.resources(StorageProbeResult.class).list().getItems())
+                    .isNotEmpty();
 
             Command.Result result = deleteProbes("--timeout", "90s");
 
             assertThat(result.exitCode()).as(result.stderr()).isZero();
-            assertThat(result.stdout()).contains("storageprobe-operator delete-probes: deleted StorageProbes uninstall-a, uninstall-b");
+            assertThat(result.stdout())
+                    .contains("storageprobe-operator delete-probes: deleted StorageProbes uninstall-a, uninstall-b");
             // No waiting here: when the command exits, all of it is already gone.
             assertThat(admin.resources(StorageProbe.class).list().getItems()).isEmpty();
             assertThat(daemonSetNames()).isEmpty();
-            assertThat(admin.resources(StorageProbeResult.class).list().getItems()).isEmpty();
+            assertThat(admin.resources(StorageProbeResult.class).list().getItems())
+                    .isEmpty();
             Node node = node();
             assertThat(node.getMetadata().getLabels()).doesNotContainKey(StorageProbe.verdictLabel("uninstall-a"));
-            assertThat(hasAffectedTaint(node)).as("storageprobe.io/affected taint left on the node").isFalse();
+            assertThat(hasAffectedTaint(node))
+                    .as("storageprobe.io/affected taint left on the node")
+                    .isFalse();
         }
     }
 
@@ -84,10 +96,14 @@ class DeleteProbesRealIT {
         probe("uninstall-slow", null, List.of());
         try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, chart.operatorSettings())) {
             await().atMost(TIMEOUT).until(() -> daemonSetNames().contains("storageprobe-agent-uninstall-slow"));
-            admin.apps().daemonSets().inNamespace(chart.namespace()).withName("storageprobe-agent-uninstall-slow").edit(d -> {
-                d.getMetadata().setFinalizers(List.of("storageprobe.io/test-slow-teardown"));
-                return d;
-            });
+            admin.apps()
+                    .daemonSets()
+                    .inNamespace(chart.namespace())
+                    .withName("storageprobe-agent-uninstall-slow")
+                    .edit(d -> {
+                        d.getMetadata().setFinalizers(List.of("storageprobe.io/test-slow-teardown"));
+                        return d;
+                    });
 
             Command.Result held = deleteProbes("--timeout", "5s");
 
@@ -95,10 +111,14 @@ class DeleteProbesRealIT {
             assertThat(held.stderr()).contains("uninstall-slow (finalizers: foregroundDeletion)");
             assertThat(daemonSetNames()).contains("storageprobe-agent-uninstall-slow");
 
-            admin.apps().daemonSets().inNamespace(chart.namespace()).withName("storageprobe-agent-uninstall-slow").edit(d -> {
-                d.getMetadata().setFinalizers(List.of());
-                return d;
-            });
+            admin.apps()
+                    .daemonSets()
+                    .inNamespace(chart.namespace())
+                    .withName("storageprobe-agent-uninstall-slow")
+                    .edit(d -> {
+                        d.getMetadata().setFinalizers(List.of());
+                        return d;
+                    });
             Command.Result done = deleteProbes("--timeout", "90s");
 
             assertThat(done.exitCode()).as(done.stderr()).isZero();
@@ -117,19 +137,29 @@ class DeleteProbesRealIT {
             assertThat(result.exitCode()).isEqualTo(1);
             // (The garbage collector's foregroundDeletion finalizer may still be listed too: it drops it
             // on its own schedule, there being no dependents.)
-            assertThat(result.stderr()).startsWith("storageprobe-operator delete-probes: StorageProbes still there after 3s: "
+            assertThat(result.stderr())
+                    .startsWith("storageprobe-operator delete-probes: StorageProbes still there after 3s: "
                             + "uninstall-held (finalizers: storageprobe.io/held-by-test")
                     .contains("is its Deployment running?")
                     .doesNotContain("\tat ")
                     .hasLineCount(1);
             // Deleted, but held by the finalizer: Terminating.
-            assertThat(admin.resources(StorageProbe.class).withName("uninstall-held").get().getMetadata().getDeletionTimestamp()).isNotNull();
+            assertThat(admin.resources(StorageProbe.class)
+                            .withName("uninstall-held")
+                            .get()
+                            .getMetadata()
+                            .getDeletionTimestamp())
+                    .isNotNull();
         } finally {
             admin.resources(StorageProbe.class).withName("uninstall-held").edit(p -> {
                 p.getMetadata().setFinalizers(List.of());
                 return p;
             });
-            await().atMost(TIMEOUT).until(() -> admin.resources(StorageProbe.class).withName("uninstall-held").get() == null);
+            await().atMost(TIMEOUT)
+                    .until(() -> admin.resources(StorageProbe.class)
+                                    .withName("uninstall-held")
+                                    .get()
+                            == null);
         }
     }
 
@@ -137,23 +167,37 @@ class DeleteProbesRealIT {
     void withNoProbesItSaysSoAndSucceeds() {
         Command.Result result = deleteProbes();
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(result.stdout()).isEqualTo("storageprobe-operator delete-probes: no StorageProbes: nothing to delete\n");
+        assertThat(result.stdout())
+                .isEqualTo("storageprobe-operator delete-probes: no StorageProbes: nothing to delete\n");
     }
 
     /** The command in its own JVM, configured only by the environment a pod would give it. */
     private Command.Result deleteProbes(String... args) {
-        String account = admin.serviceAccounts().inNamespace(chart.namespace())
-                .withLabel("app.kubernetes.io/component", "uninstall-hook").list().getItems().get(0).getMetadata().getName();
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), OperatorMain.class.getName(), "delete-probes"));
+        String account = admin.serviceAccounts()
+                .inNamespace(chart.namespace())
+                .withLabel("app.kubernetes.io/component", "uninstall-hook")
+                .list()
+                .getItems()
+                .get(0)
+                .getMetadata()
+                .getName();
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                OperatorMain.class.getName(),
+                "delete-probes"));
         command.addAll(List.of(args));
-        return new Command(command, Map.of(
-                "KUBECONFIG", cluster.dir().resolve("no-kubeconfig").toString(),
-                "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
-                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
-                "KUBERNETES_MASTER", cluster.url(),
-                "KUBERNETES_CERTS_CA_FILE", cluster.caCert().toString(),
-                "KUBERNETES_AUTH_TOKEN", cluster.token(chart.namespace(), account)))
+        return new Command(
+                        command,
+                        Map.of(
+                                "KUBECONFIG",
+                                        cluster.dir().resolve("no-kubeconfig").toString(),
+                                "KUBERNETES_AUTH_TRYKUBECONFIG", "false",
+                                "KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false",
+                                "KUBERNETES_MASTER", cluster.url(),
+                                "KUBERNETES_CERTS_CA_FILE", cluster.caCert().toString(),
+                                "KUBERNETES_AUTH_TOKEN", cluster.token(chart.namespace(), account)))
                 .run(Path.of("."), 3, TimeUnit.MINUTES);
     }
 
@@ -176,6 +220,7 @@ class DeleteProbesRealIT {
 
     private List<String> daemonSetNames() {
         return admin.apps().daemonSets().inNamespace(chart.namespace()).list().getItems().stream()
-                .map(d -> d.getMetadata().getName()).toList();
+                .map(d -> d.getMetadata().getName())
+                .toList();
     }
 }

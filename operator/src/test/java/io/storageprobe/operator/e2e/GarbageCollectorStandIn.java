@@ -8,12 +8,12 @@ import io.storageprobe.api.v1alpha1.StorageProbeResult;
  * collector would: results whose owner (by uid) has been deleted.
  */
 final class GarbageCollectorStandIn {
-    private GarbageCollectorStandIn() {
-    }
+    private GarbageCollectorStandIn() {}
 
     static void deleteDependentsOf(KubernetesClient client, String ownerUid) {
         client.resources(StorageProbeResult.class).list().getItems().stream()
                 .filter(r -> r.getMetadata().getOwnerReferences().stream().anyMatch(o -> ownerUid.equals(o.getUid())))
-                .forEach(r -> client.resources(StorageProbeResult.class).resource(r).delete());
+                .forEach(r ->
+                        client.resources(StorageProbeResult.class).resource(r).delete());
     }
 }

@@ -14,15 +14,18 @@ import java.util.List;
  * them available itself.
  */
 final class KubeletStandIn {
-    private KubeletStandIn() {
-    }
+    private KubeletStandIn() {}
 
     static void reportReady(KubernetesClient admin, List<Pod> pods) {
         String now = Instant.now().toString();
         for (Pod pod : pods) {
             pod.setStatus(new PodStatusBuilder(pod.getStatus())
                     .withPhase("Running")
-                    .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").withLastTransitionTime(now).build())
+                    .withConditions(new PodConditionBuilder()
+                            .withType("Ready")
+                            .withStatus("True")
+                            .withLastTransitionTime(now)
+                            .build())
                     .build());
             admin.pods().resource(pod).updateStatus();
         }

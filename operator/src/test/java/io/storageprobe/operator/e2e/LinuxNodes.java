@@ -10,11 +10,14 @@ import java.util.Map;
 public final class LinuxNodes {
     public static final Map<String, String> LABELS = Map.of("kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64");
 
-    private LinuxNodes() {
-    }
+    private LinuxNodes() {}
 
     /** A Linux amd64 node of this name, metadata still open for more labels. */
     public static NodeBuilder named(String name) {
-        return new NodeBuilder().withNewMetadata().withName(name).withLabels(new java.util.HashMap<>(LABELS)).endMetadata();
+        return new NodeBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(new java.util.HashMap<>(LABELS))
+                .endMetadata();
     }
 }

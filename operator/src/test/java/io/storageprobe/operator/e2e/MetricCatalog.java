@@ -17,8 +17,7 @@ final class MetricCatalog {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? .*$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"(?:[^\"\\\\]|\\\\.)*\"");
 
-    private MetricCatalog() {
-    }
+    private MetricCatalog() {}
 
     /** Families whose name starts with {@code prefix}, one line each, sorted. */
     static Set<String> of(String scrape, String prefix) {
@@ -46,12 +45,13 @@ final class MetricCatalog {
             }
         }
         Set<String> out = new TreeSet<>();
-        labels.forEach((name, keys) -> out.add(name + " " + types.getOrDefault(name, "untyped") + " " + String.join(",", keys)));
+        labels.forEach((name, keys) ->
+                out.add(name + " " + types.getOrDefault(name, "untyped") + " " + String.join(",", keys)));
         return out;
     }
 
     private static String family(String sample, Map<String, String> types) {
-        for (String suffix : new String[]{"_bucket", "_sum", "_count", "_max"}) {
+        for (String suffix : new String[] {"_bucket", "_sum", "_count", "_max"}) {
             if (sample.endsWith(suffix) && types.containsKey(sample.substring(0, sample.length() - suffix.length()))) {
                 return sample.substring(0, sample.length() - suffix.length());
             }

@@ -61,15 +61,23 @@ final class MockApiServer implements AutoCloseable {
                 .withRequestTimeout(3_000)
                 .withConnectionTimeout(2_000)
                 .build();
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build();
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(new JdkHttpClientFactory())
+                .build();
     }
 
     /** Creates the generated CRDs, so the mock knows the kinds, their scope and status subresource. */
     void installCrds(KubernetesClient client, Path crdDir) throws IOException {
         for (String file : List.of("storageprobes.storageprobe.io.yaml", "storageproberesults.storageprobe.io.yaml")) {
             try (InputStream in = Files.newInputStream(crdDir.resolve(file))) {
-                CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
-                client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                CustomResourceDefinition crd =
+                        client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+                client.apiextensions()
+                        .v1()
+                        .customResourceDefinitions()
+                        .resource(crd)
+                        .create();
             }
         }
     }

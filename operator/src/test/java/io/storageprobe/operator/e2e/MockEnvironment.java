@@ -12,7 +12,8 @@ import java.time.Duration;
  * per agent with short timeouts ({@link MockApiServer#newClient}), and the DaemonSet controller
  * played by {@link DaemonSetControllerStandIn}, since the mock runs no controllers.
  */
-record MockEnvironment(MockApiServer api, KubernetesClient admin, OperatorSettings settings) implements ScenarioEnvironment {
+record MockEnvironment(MockApiServer api, KubernetesClient admin, OperatorSettings settings)
+        implements ScenarioEnvironment {
     @Override
     public String namespace() {
         return settings.namespace();
@@ -40,6 +41,7 @@ record MockEnvironment(MockApiServer api, KubernetesClient admin, OperatorSettin
 
     @Override
     public void agentsRunning(DaemonSet daemonSet, int nodes) {
-        DaemonSetControllerStandIn.reportRolledOut(admin, namespace(), daemonSet.getMetadata().getName(), nodes);
+        DaemonSetControllerStandIn.reportRolledOut(
+                admin, namespace(), daemonSet.getMetadata().getName(), nodes);
     }
 }

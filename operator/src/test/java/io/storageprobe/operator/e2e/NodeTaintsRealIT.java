@@ -62,7 +62,9 @@ class NodeTaintsRealIT {
                 agent.close();
             }
             admin.resources(StorageProbe.class).withName(PROBE).delete();
-            await().atMost(TIMEOUT).until(() -> admin.resources(StorageProbe.class).withName(PROBE).get() == null);
+            await().atMost(TIMEOUT)
+                    .until(() ->
+                            admin.resources(StorageProbe.class).withName(PROBE).get() == null);
         } finally {
             if (operator != null) {
                 operator.close();
@@ -76,34 +78,80 @@ class NodeTaintsRealIT {
     @Test
     void taintsComeAndGoOnNodesWatchedAsMetadataAndTolerationsStillSelectNodes() throws Exception {
         // node-dedicated carries a taint the probe does not tolerate: its agent never runs there.
-        admin.nodes().resource(LinuxNodes.named("md-affected").editMetadata().addToLabels(SELECTOR).endMetadata().build()).create();
-        admin.nodes().resource(LinuxNodes.named("md-dedicated").editMetadata().addToLabels(SELECTOR).endMetadata()
-                .withNewSpec().addNewTaint().withKey("dedicated").withValue("db").withEffect("NoSchedule").endTaint().endSpec()
-                .build()).create();
+        admin.nodes()
+                .resource(LinuxNodes.named("md-affected")
+                        .editMetadata()
+                        .addToLabels(SELECTOR)
+                        .endMetadata()
+                        .build())
+                .create();
+        admin.nodes()
+                .resource(LinuxNodes.named("md-dedicated")
+                        .editMetadata()
+                        .addToLabels(SELECTOR)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewTaint()
+                        .withKey("dedicated")
+                        .withValue("db")
+                        .withEffect("NoSchedule")
+                        .endTaint()
+                        .endSpec()
+                        .build())
+                .create();
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
         // The API server's own taints on new nodes are tolerated, as a DaemonSet's pods tolerate them.
         // Not the probe's own taint: the operator always tolerates that one (else the tainted node
         // would leave the probe's targets, lose its verdict and taint, and gain them back, over and over).
         List<ProbeToleration> tolerations = List.of(
-                new ProbeToleration("node.kubernetes.io/not-ready", ProbeToleration.TolerationOperator.Exists, null, null, null),
-                new ProbeToleration("node.kubernetes.io/unreachable", ProbeToleration.TolerationOperator.Exists, null, null, null));
-        probe.setSpec(new StorageProbeSpec(SELECTOR, tolerations, null, null, "1h",
-                new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
+                new ProbeToleration(
+                        "node.kubernetes.io/not-ready", ProbeToleration.TolerationOperator.Exists, null, null, null),
+                new ProbeToleration(
+                        "node.kubernetes.io/unreachable", ProbeToleration.TolerationOperator.Exists, null, null, null));
+        probe.setSpec(new StorageProbeSpec(
+                SELECTOR,
+                tolerations,
+                null,
+                null,
+                "1h",
+                new NodeActions(true, NodeActions.TaintAction.NoSchedule),
+                null,
+                null));
         admin.resource(probe).create();
         operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
-        operator = StorageProbeOperator.start(operatorClient, chart.operatorSettings(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        operator = StorageProbeOperator.start(
+                operatorClient, chart.operatorSettings(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
 
-        StorageProbeStatus targeted = awaitStatus(s -> s.summary() != null && s.summary().nodesTargeted() == 1);
-        assertThat(targeted.summary().nodesTargeted()).as("md-dedicated's taint is not tolerated").isEqualTo(1);
-        List<Pod> pods = await().atMost(TIMEOUT).until(() -> admin.pods().inNamespace(chart.namespace())
-                .withLabel(StorageProbe.PROBE_LABEL, PROBE).list().getItems(), p -> p.size() == 1);
+        StorageProbeStatus targeted =
+                awaitStatus(s -> s.summary() != null && s.summary().nodesTargeted() == 1);
+        assertThat(targeted.summary().nodesTargeted())
+                .as("md-dedicated's taint is not tolerated")
+                .isEqualTo(1);
+        List<Pod> pods = await().atMost(TIMEOUT)
+                .until(
+                        () -> admin.pods()
+                                .inNamespace(chart.namespace())
+                                .withLabel(StorageProbe.PROBE_LABEL, PROBE)
+                                .list()
+                                .getItems(),
+                        p -> p.size() == 1);
         // No scheduler here: the DaemonSet controller's node affinity names the node.
-        assertThat(pods.get(0).getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-                .getNodeSelectorTerms()).singleElement().satisfies(t -> assertThat(t.getMatchFields()).singleElement()
+        assertThat(pods.get(0)
+                        .getSpec()
+                        .getAffinity()
+                        .getNodeAffinity()
+                        .getRequiredDuringSchedulingIgnoredDuringExecution()
+                        .getNodeSelectorTerms())
+                .singleElement()
+                .satisfies(t -> assertThat(t.getMatchFields())
+                        .singleElement()
                         .satisfies(f -> assertThat(f.getValues()).containsExactly("md-affected")));
-        agent = new SimulatedAgent(cluster.clientWithToken(cluster.token(chart.namespace(), chart.agentServiceAccount())),
-                PROBE, "md-affected", new ReplayProbeRunner("6.1.0-50-amd64"));
+        agent = new SimulatedAgent(
+                cluster.clientWithToken(cluster.token(chart.namespace(), chart.agentServiceAccount())),
+                PROBE,
+                "md-affected",
+                new ReplayProbeRunner("6.1.0-50-amd64"));
         KubeletStandIn.reportReady(admin, pods);
 
         // Affected: labelled and tainted, the server's own taints left as they are.
@@ -114,15 +162,25 @@ class NodeTaintsRealIT {
         assertThat(ourTaint(affected).getEffect()).isEqualTo("NoSchedule");
         assertThat(affected.getMetadata().getAnnotations().get(StorageProbe.MANAGED_LABELS_ANNOTATION))
                 .contains("taint:" + TAINT + "=" + PROBE + ":NoSchedule");
-        assertThat(node("md-dedicated").getSpec().getTaints()).extracting(Taint::getKey).contains("dedicated").doesNotContain(TAINT);
-        assertThat(node("md-dedicated").getMetadata().getLabels()).doesNotContainKey("verdict.storageprobe.io/" + PROBE);
+        assertThat(node("md-dedicated").getSpec().getTaints())
+                .extracting(Taint::getKey)
+                .contains("dedicated")
+                .doesNotContain(TAINT);
+        assertThat(node("md-dedicated").getMetadata().getLabels())
+                .doesNotContainKey("verdict.storageprobe.io/" + PROBE);
         int mark = cluster.auditLog().size();
 
         // The probe turns taints off: the taint goes, the label stays, and the other taints too.
         admin.resources(StorageProbe.class).withName(PROBE).edit(p -> {
-            p.setSpec(new StorageProbeSpec(p.getSpec().nodeSelector(), p.getSpec().tolerations(), p.getSpec().targets(),
-                    p.getSpec().rules(), p.getSpec().interval(), new NodeActions(true, NodeActions.TaintAction.None),
-                    p.getSpec().agent(), p.getSpec().qemu()));
+            p.setSpec(new StorageProbeSpec(
+                    p.getSpec().nodeSelector(),
+                    p.getSpec().tolerations(),
+                    p.getSpec().targets(),
+                    p.getSpec().rules(),
+                    p.getSpec().interval(),
+                    new NodeActions(true, NodeActions.TaintAction.None),
+                    p.getSpec().agent(),
+                    p.getSpec().qemu()));
             return p;
         });
         await().atMost(TIMEOUT).until(() -> ourTaint(node("md-affected")) == null);
@@ -131,14 +189,21 @@ class NodeTaintsRealIT {
         assertThat(untainted.getMetadata().getAnnotations().get(StorageProbe.MANAGED_LABELS_ANNOTATION))
                 .isEqualTo("verdict.storageprobe.io/" + PROBE);
         // The node was read whole for that (the informer has no taints), and only that node.
-        AuditLog nodeReads = cluster.auditLog().since(mark).by(chart.operatorUser())
+        AuditLog nodeReads = cluster.auditLog()
+                .since(mark)
+                .by(chart.operatorUser())
                 .filter(e -> e.resource().equals("nodes") && e.verb().equals("get"));
         assertThat(nodeReads.entries()).extracting(AuditLog.Entry::name).containsOnly("md-affected");
 
         // The probe is deleted: its label and annotation leave the node, the server's taints stay.
         admin.resources(StorageProbe.class).withName(PROBE).delete();
-        await().atMost(TIMEOUT).until(() -> !node("md-affected").getMetadata().getLabels().containsKey("verdict.storageprobe.io/" + PROBE));
-        assertThat(node("md-dedicated").getSpec().getTaints()).extracting(Taint::getKey).contains("dedicated").doesNotContain(TAINT);
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        !node("md-affected").getMetadata().getLabels().containsKey("verdict.storageprobe.io/" + PROBE));
+        assertThat(node("md-dedicated").getSpec().getTaints())
+                .extracting(Taint::getKey)
+                .contains("dedicated")
+                .doesNotContain(TAINT);
     }
 
     private Node node(String name) {
@@ -146,8 +211,12 @@ class NodeTaintsRealIT {
     }
 
     private static Taint ourTaint(Node node) {
-        return node.getSpec().getTaints() == null ? null
-                : node.getSpec().getTaints().stream().filter(t -> TAINT.equals(t.getKey())).findFirst().orElse(null);
+        return node.getSpec().getTaints() == null
+                ? null
+                : node.getSpec().getTaints().stream()
+                        .filter(t -> TAINT.equals(t.getKey()))
+                        .findFirst()
+                        .orElse(null);
     }
 
     private StorageProbeStatus awaitStatus(Predicate<StorageProbeStatus> condition) {

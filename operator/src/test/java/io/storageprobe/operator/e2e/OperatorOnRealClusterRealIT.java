@@ -65,8 +65,12 @@ class OperatorOnRealClusterRealIT {
     void labelsTaintsReportsRestartsAndCleansUpWithTheChartsRbacOnly() throws Exception {
         int auditMark = cluster.auditLog().size();
         // node-c has no labels at all: its first label patch must still apply (issue 9, third defect).
-        admin.nodes().resource(node("node-a", Map.of("kubernetes.io/hostname", "node-a"))).create();
-        admin.nodes().resource(node("node-b", Map.of("kubernetes.io/hostname", "node-b"))).create();
+        admin.nodes()
+                .resource(node("node-a", Map.of("kubernetes.io/hostname", "node-a")))
+                .create();
+        admin.nodes()
+                .resource(node("node-b", Map.of("kubernetes.io/hostname", "node-b")))
+                .create();
         admin.nodes().resource(node("node-c", Map.of())).create();
         scenario.createProbe(1);
         DaemonSet ds = scenario.daemonSetOwnedByTheProbe();
@@ -94,14 +98,25 @@ class OperatorOnRealClusterRealIT {
         assertThat(pods).allSatisfy(p -> {
             assertThat(p.getStatus().getPhase()).isEqualTo("Pending");
             assertThat(p.getSpec().getServiceAccountName()).isEqualTo(chart.agentServiceAccount());
-            assertThat(p.getSpec().getContainers().get(0).getSecurityContext().getPrivileged()).isTrue();
-            assertThat(p.getMetadata().getOwnerReferences()).singleElement()
-                    .satisfies(o -> assertThat(o.getUid()).isEqualTo(ds.getMetadata().getUid()));
+            assertThat(p.getSpec().getContainers().get(0).getSecurityContext().getPrivileged())
+                    .isTrue();
+            assertThat(p.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(o ->
+                            assertThat(o.getUid()).isEqualTo(ds.getMetadata().getUid()));
         });
         // The controller pins each pod to its node by affinity (the scheduler would bind it).
-        assertThat(pods).extracting(p -> p.getSpec().getAffinity().getNodeAffinity()
-                        .getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms().get(0)
-                        .getMatchFields().get(0).getValues().get(0))
+        assertThat(pods)
+                .extracting(p -> p.getSpec()
+                        .getAffinity()
+                        .getNodeAffinity()
+                        .getRequiredDuringSchedulingIgnoredDuringExecution()
+                        .getNodeSelectorTerms()
+                        .get(0)
+                        .getMatchFields()
+                        .get(0)
+                        .getValues()
+                        .get(0))
                 .containsExactlyInAnyOrder("node-a", "node-b", "node-c");
     }
 
@@ -123,16 +138,25 @@ class OperatorOnRealClusterRealIT {
         Map<String, String> nodeCLabels = new java.util.HashMap<>(LinuxNodes.LABELS);
         nodeCLabels.put(LABEL, "Affected");
         assertThat(view.labels("node-c")).containsExactlyInAnyOrderEntriesOf(nodeCLabels);
-        assertThat(nodeC.getSpec().getTaints()).anySatisfy(t -> assertThat(t.getKey()).isEqualTo("node.kubernetes.io/not-ready"));
+        assertThat(nodeC.getSpec().getTaints())
+                .anySatisfy(t -> assertThat(t.getKey()).isEqualTo("node.kubernetes.io/not-ready"));
         assertThat(scenario.verdictEvents("node-c", "VerdictAffected")).isEqualTo(1);
         // node-c's first patch (an add under its missing /metadata/labels) used to be refused, and
         // only the GET-and-edit fallback labelled it. A 409 is legitimate here: the
         // controller-manager's TTL controller annotates every new node.
-        AuditLog nodeWrites = cluster.auditLog().since(auditMark).by(chart.operatorUser())
-                .filter(e -> e.resource().equals("nodes") && !e.verb().equals("list") && !e.verb().equals("watch"));
+        AuditLog nodeWrites = cluster.auditLog()
+                .since(auditMark)
+                .by(chart.operatorUser())
+                .filter(e -> e.resource().equals("nodes")
+                        && !e.verb().equals("list")
+                        && !e.verb().equals("watch"));
         System.out.println("OPERATOR NODE REQUESTS " + nodeWrites.entries());
         assertThat(nodeWrites.withCode(422).entries()).isEmpty();
-        assertThat(nodeWrites.filter(e -> e.name().equals("node-c") && e.verb().equals("patch")).withCode(200).entries()).isNotEmpty();
+        assertThat(nodeWrites
+                        .filter(e -> e.name().equals("node-c") && e.verb().equals("patch"))
+                        .withCode(200)
+                        .entries())
+                .isNotEmpty();
     }
 
     /** The restart changes nothing (OperatorScenario), and the DaemonSet is not rewritten. */
@@ -142,13 +166,23 @@ class OperatorOnRealClusterRealIT {
         scenario.operatorRestartChangesNothing();
         assertThat(scenario.verdictEvents("node-c", "VerdictAffected")).isEqualTo(1);
         assertThat(view.daemonSet(PROBE).getMetadata().getGeneration()).isEqualTo(dsGeneration);
-        assertThat(view.daemonSet(PROBE).getMetadata().getAnnotations()).containsEntry(AgentDaemonSet.SPEC_HASH_ANNOTATION, dsHash);
+        assertThat(view.daemonSet(PROBE).getMetadata().getAnnotations())
+                .containsEntry(AgentDaemonSet.SPEC_HASH_ANNOTATION, dsHash);
     }
 
     /** The finalizer ran; the real garbage collector removes the DaemonSet's pods, the operator the results. */
     private void theGarbageCollectorRemovesPodsAndResults() {
-        await().atMost(TIMEOUT).until(() -> admin.pods().inNamespace(chart.namespace()).list().getItems().isEmpty());
-        await().atMost(TIMEOUT).until(() -> admin.resources(StorageProbeResult.class).list().getItems().isEmpty());
+        await().atMost(TIMEOUT)
+                .until(() -> admin.pods()
+                        .inNamespace(chart.namespace())
+                        .list()
+                        .getItems()
+                        .isEmpty());
+        await().atMost(TIMEOUT)
+                .until(() -> admin.resources(StorageProbeResult.class)
+                        .list()
+                        .getItems()
+                        .isEmpty());
     }
 
     /** Everything the operator and the agents asked for, the chart's RBAC allowed. */
@@ -163,11 +197,16 @@ class OperatorOnRealClusterRealIT {
     }
 
     private static Map<Integer, Long> byCode(AuditLog log) {
-        return log.entries().stream().collect(java.util.stream.Collectors.groupingBy(AuditLog.Entry::code,
-                java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+        return log.entries().stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        AuditLog.Entry::code, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
     }
 
     private static Node node(String name, Map<String, String> labels) {
-        return LinuxNodes.named(name).editMetadata().addToLabels(labels).endMetadata().build();
+        return LinuxNodes.named(name)
+                .editMetadata()
+                .addToLabels(labels)
+                .endMetadata()
+                .build();
     }
 }

@@ -10,12 +10,12 @@ import io.storageprobe.api.v1alpha1.NodeActions;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeResult;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
-import io.storageprobe.operator.settings.OperatorSettings;
 import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.Command;
 import io.storageprobe.operator.cluster.RealApiServer;
 import io.storageprobe.operator.cluster.TestCluster;
 import io.storageprobe.operator.reconciler.AgentDaemonSet;
+import io.storageprobe.operator.settings.OperatorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +53,15 @@ class OperatorRestartsRealIT {
         // Selector and node selector with several keys: maps whose order a JVM could leak into the hash.
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName("restarts");
-        probe.setSpec(new StorageProbeSpec(Map.of("disk", "ssd", "zone", "a", "rack", "r1"), null, null, null, "1h",
-                new NodeActions(true, NodeActions.TaintAction.None), null, null));
+        probe.setSpec(new StorageProbeSpec(
+                Map.of("disk", "ssd", "zone", "a", "rack", "r1"),
+                null,
+                null,
+                null,
+                "1h",
+                new NodeActions(true, NodeActions.TaintAction.None),
+                null,
+                null));
         admin.resource(probe).create();
         String onServer;
         try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, settings)) {
@@ -64,13 +71,27 @@ class OperatorRestartsRealIT {
         // Each fresh JVM is a restarted operator: it reads the same probe back from the server.
         Path probeJson = Files.createTempFile("storageprobe-", ".json");
         try {
-            Files.writeString(probeJson, Serialization.asJson(admin.resources(StorageProbe.class).withName("restarts").get()));
+            Files.writeString(
+                    probeJson,
+                    Serialization.asJson(admin.resources(StorageProbe.class)
+                            .withName("restarts")
+                            .get()));
             List<String> hashes = new ArrayList<>();
             for (int i = 0; i < FRESH_JVMS; i++) {
-                hashes.add(Command.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-cp", System.getProperty("java.class.path"), DesiredHashPrinter.class.getName(),
-                                settings.namespace(), settings.agentImage(), settings.agentServiceAccount(), probeJson.toString())
-                        .run(Path.of("."), 2, TimeUnit.MINUTES).orThrow().stdout().strip());
+                hashes.add(Command.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java")
+                                        .toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                DesiredHashPrinter.class.getName(),
+                                settings.namespace(),
+                                settings.agentImage(),
+                                settings.agentServiceAccount(),
+                                probeJson.toString())
+                        .run(Path.of("."), 2, TimeUnit.MINUTES)
+                        .orThrow()
+                        .stdout()
+                        .strip());
             }
             assertThat(hashes).as("desired hash per operator JVM").containsOnly(onServer);
         } finally {
@@ -88,10 +109,16 @@ class OperatorRestartsRealIT {
         DaemonSet ds;
         try (RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, settings)) {
             ds = await().atMost(TIMEOUT).until(() -> daemonSet("orphans"), d -> d != null);
-            await().atMost(TIMEOUT).until(() -> !admin.pods().inNamespace(chart.namespace())
-                    .withLabel(StorageProbe.PROBE_LABEL, "orphans").list().getItems().isEmpty());
+            await().atMost(TIMEOUT)
+                    .until(() -> !admin.pods()
+                            .inNamespace(chart.namespace())
+                            .withLabel(StorageProbe.PROBE_LABEL, "orphans")
+                            .list()
+                            .getItems()
+                            .isEmpty());
         }
-        StorageProbe stored = admin.resources(StorageProbe.class).withName("orphans").get();
+        StorageProbe stored =
+                admin.resources(StorageProbe.class).withName("orphans").get();
         // A result as an agent writes it: owned by the probe.
         StorageProbeResult result = new StorageProbeResult();
         result.getMetadata().setName(StorageProbeResult.nameFor("orphans", "gc-node"));
@@ -105,14 +132,29 @@ class OperatorRestartsRealIT {
         });
         admin.resources(StorageProbe.class).withName("orphans").delete();
         await().atMost(TIMEOUT).until(() -> daemonSet("orphans") == null);
-        await().atMost(TIMEOUT).until(() -> admin.resources(StorageProbeResult.class).withName(result.getMetadata().getName()).get() == null);
-        await().atMost(TIMEOUT).until(() -> admin.pods().inNamespace(chart.namespace())
-                .withLabel(StorageProbe.PROBE_LABEL, "orphans").list().getItems().isEmpty());
-        assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getUid()).isEqualTo(stored.getMetadata().getUid()));
+        await().atMost(TIMEOUT)
+                .until(() -> admin.resources(StorageProbeResult.class)
+                                .withName(result.getMetadata().getName())
+                                .get()
+                        == null);
+        await().atMost(TIMEOUT)
+                .until(() -> admin.pods()
+                        .inNamespace(chart.namespace())
+                        .withLabel(StorageProbe.PROBE_LABEL, "orphans")
+                        .list()
+                        .getItems()
+                        .isEmpty());
+        assertThat(ds.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o ->
+                        assertThat(o.getUid()).isEqualTo(stored.getMetadata().getUid()));
     }
 
     private DaemonSet daemonSet(String probe) {
-        return admin.apps().daemonSets().inNamespace(chart.namespace()).withName("storageprobe-agent-" + probe).get();
+        return admin.apps()
+                .daemonSets()
+                .inNamespace(chart.namespace())
+                .withName("storageprobe-agent-" + probe)
+                .get();
     }
 }

@@ -36,7 +36,8 @@ import java.util.Map;
 final class OperatorScenario implements AutoCloseable {
     static final String PROBE = "vmdisks";
     static final String LABEL = "verdict.storageprobe.io/" + PROBE;
-    static final Path AGENT_JAR = Path.of(System.getProperty("storageprobe.agent.jar", "../probe-agent/target/storageprobe.jar"));
+    static final Path AGENT_JAR =
+            Path.of(System.getProperty("storageprobe.agent.jar", "../probe-agent/target/storageprobe.jar"));
 
     private final ScenarioEnvironment env;
     private final KubernetesClient admin;
@@ -104,9 +105,20 @@ final class OperatorScenario implements AutoCloseable {
         }
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
-        probe.setSpec(new StorageProbeSpec(null, null,
-                new Targets(new DeviceTargets(loops.stream().map(LoopDevice::name).toList(), List.of()), null, null, null, null),
-                null, "1h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
+        probe.setSpec(new StorageProbeSpec(
+                null,
+                null,
+                new Targets(
+                        new DeviceTargets(loops.stream().map(LoopDevice::name).toList(), List.of()),
+                        null,
+                        null,
+                        null,
+                        null),
+                null,
+                "1h",
+                new NodeActions(true, NodeActions.TaintAction.NoSchedule),
+                null,
+                null));
         admin.resource(probe).create();
     }
 
@@ -114,21 +126,27 @@ final class OperatorScenario implements AutoCloseable {
     DaemonSet daemonSetOwnedByTheProbe() {
         DaemonSet ds = await().atMost(timeout).until(() -> view.daemonSet(PROBE), d -> d != null);
         created = admin.resources(StorageProbe.class).withName(PROBE).get();
-        assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+        assertThat(ds.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o ->
+                        assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
         return ds;
     }
 
     /** Before any agent runs: Ready=False while the DaemonSet rolls out. */
     void readyWaitsForTheRollout() {
-        await().atMost(timeout).until(() -> view.condition(PROBE, ProbeCondition.READY)
-                .map(c -> c.reason().equals("AgentsRollingOut")).orElse(false));
+        await().atMost(timeout)
+                .until(() -> view.condition(PROBE, ProbeCondition.READY)
+                        .map(c -> c.reason().equals("AgentsRollingOut"))
+                        .orElse(false));
     }
 
     /** The agents start on their nodes, and the cluster reports them running. */
     void agentsStart(DaemonSet ds) throws Exception {
         agents.put("node-a", new SimulatedAgent(env.agentClient(), PROBE, "node-a", new EngineProbeRunner()));
-        assertThat(AGENT_JAR).as("the agent jar is made in the package phase: run mvn verify").exists();
+        assertThat(AGENT_JAR)
+                .as("the agent jar is made in the package phase: run mvn verify")
+                .exists();
         agentProcess = env.agentProcess(AGENT_JAR, PROBE, "node-b");
         nodeCKernel = new ReplayProbeRunner("6.1.0-50-amd64");
         agents.put("node-c", new SimulatedAgent(env.agentClient(), PROBE, "node-c", nodeCKernel));
@@ -137,12 +155,20 @@ final class OperatorScenario implements AutoCloseable {
 
     /** Every node reports: two Compatible, node-c Affected, and the probe not Conformant. */
     StorageProbeStatus everyNodeReports() {
-        StorageProbeStatus status = await().atMost(timeout).until(() -> view.status(PROBE),
-                s -> s != null && s.summary() != null && s.summary().nodesReported() == 3
-                        && view.condition(s, ProbeCondition.READY).map(c -> c.status().equals("True")).orElse(false));
+        StorageProbeStatus status = await().atMost(timeout)
+                .until(
+                        () -> view.status(PROBE),
+                        s -> s != null
+                                && s.summary() != null
+                                && s.summary().nodesReported() == 3
+                                && view.condition(s, ProbeCondition.READY)
+                                        .map(c -> c.status().equals("True"))
+                                        .orElse(false));
         assertThat(status.summary().compatible()).isEqualTo(2);
         assertThat(status.summary().affected()).isEqualTo(1);
-        assertThat(status.affectedNodes()).singleElement().satisfies(a -> assertThat(a.node()).isEqualTo("node-c"));
+        assertThat(status.affectedNodes())
+                .singleElement()
+                .satisfies(a -> assertThat(a.node()).isEqualTo("node-c"));
         assertThat(view.condition(status, ProbeCondition.CONFORMANT)).get().satisfies(c -> {
             assertThat(c.status()).isEqualTo("False");
             assertThat(c.reason()).isEqualTo("NodesAffected");
@@ -152,9 +178,13 @@ final class OperatorScenario implements AutoCloseable {
 
     /** Every node gets its verdict label, node-c the taint too and a "verdict changed" Event. */
     Node nodesLabelledAndNodeCTainted() {
-        await().atMost(timeout).until(() -> view.labels("node-a").containsKey(LABEL) && view.labels("node-b").containsKey(LABEL)
-                && view.labels("node-c").containsKey(LABEL));
-        assertThat(view.labels("node-a")).containsEntry(LABEL, "Compatible").containsEntry("kubernetes.io/hostname", "node-a");
+        await().atMost(timeout)
+                .until(() -> view.labels("node-a").containsKey(LABEL)
+                        && view.labels("node-b").containsKey(LABEL)
+                        && view.labels("node-c").containsKey(LABEL));
+        assertThat(view.labels("node-a"))
+                .containsEntry(LABEL, "Compatible")
+                .containsEntry("kubernetes.io/hostname", "node-a");
         assertThat(view.labels("node-c")).containsEntry(LABEL, "Affected");
         Node nodeC = admin.nodes().withName("node-c").get();
         assertThat(nodeC.getSpec().getTaints()).anySatisfy(t -> {
@@ -171,15 +201,23 @@ final class OperatorScenario implements AutoCloseable {
      * "verdict changed" event (the previous verdict is read back from the node's label).
      */
     void operatorRestartChangesNothing() throws Exception {
-        String readySince = view.condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime();
-        String conformantSince = view.condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime();
+        String readySince =
+                view.condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime();
+        String conformantSince =
+                view.condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime();
         long affectedEvents = verdictEvents("node-c", "VerdictAffected");
         stopOperator();
         startOperator();
         await().atMost(timeout).until(() -> operator.ready());
-        await().atMost(timeout).until(() -> operator.http("/metrics").contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Affected\"} 1"));
-        assertThat(view.condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime()).isEqualTo(readySince);
-        assertThat(view.condition(PROBE, ProbeCondition.CONFORMANT).orElseThrow().lastTransitionTime()).isEqualTo(conformantSince);
+        await().atMost(timeout)
+                .until(() -> operator.http("/metrics")
+                        .contains("storageprobe_nodes{probe=\"vmdisks\",verdict=\"Affected\"} 1"));
+        assertThat(view.condition(PROBE, ProbeCondition.READY).orElseThrow().lastTransitionTime())
+                .isEqualTo(readySince);
+        assertThat(view.condition(PROBE, ProbeCondition.CONFORMANT)
+                        .orElseThrow()
+                        .lastTransitionTime())
+                .isEqualTo(conformantSince);
         assertThat(verdictEvents("node-c", "VerdictAffected")).isEqualTo(affectedEvents);
     }
 
@@ -187,19 +225,28 @@ final class OperatorScenario implements AutoCloseable {
     void aNodeGoes() throws Exception {
         agentProcess.close();
         admin.nodes().withName("node-b").delete();
-        await().atMost(timeout).until(() -> admin.resources(StorageProbeResult.class).withName("vmdisks.node-b").get() == null);
-        await().atMost(timeout).until(() -> view.status(PROBE).summary().nodesTargeted() == 2
-                && view.status(PROBE).summary().nodesReported() == 2);
+        await().atMost(timeout)
+                .until(() -> admin.resources(StorageProbeResult.class)
+                                .withName("vmdisks.node-b")
+                                .get()
+                        == null);
+        await().atMost(timeout)
+                .until(() -> view.status(PROBE).summary().nodesTargeted() == 2
+                        && view.status(PROBE).summary().nodesReported() == 2);
     }
 
     /** The probe is deleted: labels, taint and annotation leave the nodes; the DaemonSet goes. */
     void probeDeletedCleansUpTheNodes() {
         admin.resources(StorageProbe.class).withName(PROBE).delete();
-        await().atMost(timeout).until(() -> admin.resources(StorageProbe.class).withName(PROBE).get() == null);
+        await().atMost(timeout)
+                .until(() -> admin.resources(StorageProbe.class).withName(PROBE).get() == null);
         for (String name : List.of("node-a", "node-c")) {
             Node n = admin.nodes().withName(name).get();
             assertThat(n.getMetadata().getLabels()).doesNotContainKey(LABEL);
-            assertThat(n.getMetadata().getAnnotations() == null ? Map.of() : n.getMetadata().getAnnotations())
+            assertThat(
+                            n.getMetadata().getAnnotations() == null
+                                    ? Map.of()
+                                    : n.getMetadata().getAnnotations())
                     .doesNotContainKey(StorageProbe.MANAGED_LABELS_ANNOTATION);
             assertThat(n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints())
                     .noneMatch(t -> "storageprobe.io/affected".equals(t.getKey()));
@@ -210,7 +257,9 @@ final class OperatorScenario implements AutoCloseable {
 
     long verdictEvents(String node, String reason) {
         return admin.v1().events().inNamespace("default").list().getItems().stream()
-                .filter(e -> e.getInvolvedObject().getName().equals(node) && e.getReason().equals(reason)).count();
+                .filter(e -> e.getInvolvedObject().getName().equals(node)
+                        && e.getReason().equals(reason))
+                .count();
     }
 
     @Override

@@ -52,9 +52,14 @@ final class PrinterColumns {
             Matcher filter = FILTER.matcher(step);
             if (filter.matches()) {
                 Object list = ((Map<?, ?>) current).get(filter.group(1));
-                current = list == null ? null : ((List<?>) list).stream()
-                        .filter(e -> filter.group(3).equals(String.valueOf(((Map<?, ?>) e).get(filter.group(2)))))
-                        .findFirst().orElse(null);
+                current = list == null
+                        ? null
+                        : ((List<?>) list)
+                                .stream()
+                                        .filter(e -> filter.group(3)
+                                                .equals(String.valueOf(((Map<?, ?>) e).get(filter.group(2)))))
+                                        .findFirst()
+                                        .orElse(null);
             } else if (step.matches("\\w+")) {
                 current = current instanceof Map<?, ?> m ? m.get(step) : null;
             } else {

@@ -12,7 +12,11 @@ import java.util.Optional;
 /** What the end-to-end tests read back from an API server, mock or real: the agent DaemonSet, a probe's status, a node's labels. */
 record ProbeView(KubernetesClient client, String namespace) {
     DaemonSet daemonSet(String probe) {
-        return client.apps().daemonSets().inNamespace(namespace).withName("storageprobe-agent-" + probe).get();
+        return client.apps()
+                .daemonSets()
+                .inNamespace(namespace)
+                .withName("storageprobe-agent-" + probe)
+                .get();
     }
 
     StorageProbeStatus status(String name) {
@@ -33,6 +37,8 @@ record ProbeView(KubernetesClient client, String namespace) {
 
     Map<String, String> labels(String node) {
         Node n = client.nodes().withName(node).get();
-        return n == null || n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels();
+        return n == null || n.getMetadata().getLabels() == null
+                ? Map.of()
+                : n.getMetadata().getLabels();
     }
 }

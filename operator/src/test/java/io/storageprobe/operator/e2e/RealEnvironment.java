@@ -17,7 +17,8 @@ import java.util.Map;
  * but the chart's ServiceAccount tokens, the real DaemonSet controller and garbage collector, and
  * kubelet's part (Ready pods) played by {@link KubeletStandIn}.
  */
-record RealEnvironment(TestCluster cluster, ChartInstall chart, OperatorSettings settings) implements ScenarioEnvironment {
+record RealEnvironment(TestCluster cluster, ChartInstall chart, OperatorSettings settings)
+        implements ScenarioEnvironment {
     @Override
     public KubernetesClient admin() {
         return cluster.admin();
@@ -45,10 +46,16 @@ record RealEnvironment(TestCluster cluster, ChartInstall chart, OperatorSettings
 
     @Override
     public AgentProcess agentProcess(Path jar, String probe, String node) throws IOException {
-        return new AgentProcess(jar, cluster.url(), probe, node, Path.of("target", "agent-logs"), Map.of(
-                "KUBERNETES_TRUST_CERTIFICATES", "false",
-                "KUBERNETES_CERTS_CA_FILE", cluster.caCert().toString(),
-                "KUBERNETES_AUTH_TOKEN", agentToken()));
+        return new AgentProcess(
+                jar,
+                cluster.url(),
+                probe,
+                node,
+                Path.of("target", "agent-logs"),
+                Map.of(
+                        "KUBERNETES_TRUST_CERTIFICATES", "false",
+                        "KUBERNETES_CERTS_CA_FILE", cluster.caCert().toString(),
+                        "KUBERNETES_AUTH_TOKEN", agentToken()));
     }
 
     @Override
@@ -58,8 +65,11 @@ record RealEnvironment(TestCluster cluster, ChartInstall chart, OperatorSettings
 
     /** The pods the real DaemonSet controller made for {@code daemonSet}. */
     List<Pod> agentPods(DaemonSet daemonSet) {
-        return admin().pods().inNamespace(namespace()).withLabels(daemonSet.getSpec().getSelector().getMatchLabels())
-                .list().getItems();
+        return admin().pods()
+                .inNamespace(namespace())
+                .withLabels(daemonSet.getSpec().getSelector().getMatchLabels())
+                .list()
+                .getItems();
     }
 
     private String agentToken() {

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RefusedResultWritesRealIT {
     private static final Duration RETRY_MAX = Duration.ofMillis(1600);
     /** Reads succeed throughout; probe interval long, so that only failed writes drive the retries. */
-    private static final AgentTimings TIMINGS = new AgentTimings(Duration.ofSeconds(1), Duration.ofMillis(100), RETRY_MAX,
-            Duration.ofHours(1));
+    private static final AgentTimings TIMINGS =
+            new AgentTimings(Duration.ofSeconds(1), Duration.ofMillis(100), RETRY_MAX, Duration.ofHours(1));
 
     private final TestCluster cluster;
     private final ChartInstall chart;
@@ -50,23 +50,57 @@ class RefusedResultWritesRealIT {
         // An agent account that may read its probe and results but not write them: a chart whose
         // agent ClusterRole lost "create" looks like this from the agent's side.
         String account = "agent-without-write";
-        admin.serviceAccounts().inNamespace(chart.namespace()).resource(new ServiceAccountBuilder()
-                .withNewMetadata().withName(account).endMetadata().build()).createOr(NonDeletingOperation::update);
-        admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName(account).endMetadata()
-                .addNewRule().withApiGroups("storageprobe.io").withResources("storageprobes", "storageproberesults")
-                .withVerbs("get").endRule().build()).createOr(NonDeletingOperation::update);
-        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(account).endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", account)
-                .addNewSubject().withKind("ServiceAccount").withName(account).withNamespace(chart.namespace()).endSubject()
-                .build()).createOr(NonDeletingOperation::update);
+        admin.serviceAccounts()
+                .inNamespace(chart.namespace())
+                .resource(new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withName(account)
+                        .endMetadata()
+                        .build())
+                .createOr(NonDeletingOperation::update);
+        admin.rbac()
+                .clusterRoles()
+                .resource(new ClusterRoleBuilder()
+                        .withNewMetadata()
+                        .withName(account)
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("storageprobe.io")
+                        .withResources("storageprobes", "storageproberesults")
+                        .withVerbs("get")
+                        .endRule()
+                        .build())
+                .createOr(NonDeletingOperation::update);
+        admin.rbac()
+                .clusterRoleBindings()
+                .resource(new ClusterRoleBindingBuilder()
+                        .withNewMetadata()
+                        .withName(account)
+                        .endMetadata()
+                        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", account)
+                        .addNewSubject()
+                        .withKind("ServiceAccount")
+                        .withName(account)
+                        .withNamespace(chart.namespace())
+                        .endSubject()
+                        .build())
+                .createOr(NonDeletingOperation::update);
         int mark = cluster.auditLog().size();
 
-        try (SimulatedAgent agent = new SimulatedAgent(cluster.clientWithToken(cluster.token(chart.namespace(), account)),
-                "refused-rbac", "node-x", new ReplayProbeRunner("6.1.0-50-amd64"), TIMINGS)) {
+        try (SimulatedAgent agent = new SimulatedAgent(
+                cluster.clientWithToken(cluster.token(chart.namespace(), account)),
+                "refused-rbac",
+                "node-x",
+                new ReplayProbeRunner("6.1.0-50-amd64"),
+                TIMINGS)) {
             awaitBackoffAtCap(agent, "forbidden");
         }
-        AuditLog refused = cluster.auditLog().since(mark).by("system:serviceaccount:" + chart.namespace() + ":" + account).withCode(403);
-        assertThat(refused.entries()).isNotEmpty()
+        AuditLog refused = cluster.auditLog()
+                .since(mark)
+                .by("system:serviceaccount:" + chart.namespace() + ":" + account)
+                .withCode(403);
+        assertThat(refused.entries())
+                .isNotEmpty()
                 .allSatisfy(e -> assertThat(e.resource()).isEqualTo("storageproberesults"));
     }
 
@@ -76,12 +110,26 @@ class RefusedResultWritesRealIT {
         // The chart's agent account, but a node name that makes no valid object name
         // ("refused-invalid.Bad_Node"): the server answers 422.
         int mark = cluster.auditLog().size();
-        try (SimulatedAgent agent = new SimulatedAgent(cluster.clientWithToken(cluster.token(chart.namespace(), chart.agentServiceAccount())),
-                "refused-invalid", "Bad_Node", new ReplayProbeRunner("6.1.0-50-amd64"), TIMINGS)) {
+        try (SimulatedAgent agent = new SimulatedAgent(
+                cluster.clientWithToken(cluster.token(chart.namespace(), chart.agentServiceAccount())),
+                "refused-invalid",
+                "Bad_Node",
+                new ReplayProbeRunner("6.1.0-50-amd64"),
+                TIMINGS)) {
             awaitBackoffAtCap(agent, "invalid");
         }
-        assertThat(cluster.auditLog().since(mark).by(chart.agentUser()).withCode(422).entries()).isNotEmpty();
-        assertThat(cluster.auditLog().since(mark).by(chart.agentUser()).withCode(403).entries()).isEmpty();
+        assertThat(cluster.auditLog()
+                        .since(mark)
+                        .by(chart.agentUser())
+                        .withCode(422)
+                        .entries())
+                .isNotEmpty();
+        assertThat(cluster.auditLog()
+                        .since(mark)
+                        .by(chart.agentUser())
+                        .withCode(403)
+                        .entries())
+                .isEmpty();
     }
 
     /**
@@ -91,8 +139,12 @@ class RefusedResultWritesRealIT {
     private static void awaitBackoffAtCap(SimulatedAgent agent, String reason) {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             String metrics = agent.get("/metrics");
-            return value(metrics, "storageprobe_result_write_backoff_seconds\\{[^}]*\\}") == RETRY_MAX.toMillis() / 1000.0
-                    && value(metrics, "storageprobe_result_write_failures_total\\{[^}]*reason=\"" + reason + "\"[^}]*\\}") >= 5;
+            return value(metrics, "storageprobe_result_write_backoff_seconds\\{[^}]*\\}")
+                            == RETRY_MAX.toMillis() / 1000.0
+                    && value(
+                                    metrics,
+                                    "storageprobe_result_write_failures_total\\{[^}]*reason=\"" + reason + "\"[^}]*\\}")
+                            >= 5;
         });
     }
 

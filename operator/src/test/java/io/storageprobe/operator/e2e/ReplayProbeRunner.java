@@ -35,7 +35,8 @@ final class ReplayProbeRunner implements ProbeRunner {
     @Override
     public NodeResult run(String probe, String node, ProbeSettings settings) {
         String kernel = this.kernel;
-        List<KernelMatrixFixture.MeasuredTarget> measured = KernelMatrixFixture.load().get(kernel);
+        List<KernelMatrixFixture.MeasuredTarget> measured =
+                KernelMatrixFixture.load().get(kernel);
         if (measured == null) {
             throw new IllegalStateException("no facts for kernel " + kernel + " in the fixture");
         }
@@ -46,7 +47,18 @@ final class ReplayProbeRunner implements ProbeRunner {
                 .toList();
         Verdict verdict = results.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
         // Judged for the QEMU in force, as EngineProbeRunner does.
-        return QemuJudgement.judge(new NodeResult(probe, node, kernel, "replayed-boot-" + kernel, "Debian GNU/Linux (replayed)",
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), "replay", results, verdict, null), settings.qemu());
+        return QemuJudgement.judge(
+                new NodeResult(
+                        probe,
+                        node,
+                        kernel,
+                        "replayed-boot-" + kernel,
+                        "Debian GNU/Linux (replayed)",
+                        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                        "replay",
+                        results,
+                        verdict,
+                        null),
+                settings.qemu());
     }
 }

@@ -58,9 +58,12 @@ class ResultWritersRealIT {
     private static final String INTRUDER = "intruder";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     /** The spec's interval (an hour): after its first result the agent writes nothing more during the test. */
-    private static final io.storageprobe.agent.daemon.AgentTimings AT_REST = new io.storageprobe.agent.daemon.AgentTimings(
-            Duration.ofMinutes(15), Duration.ofMillis(200), Duration.ofSeconds(2), null);
-    private static final Path AGENT_JAR = Path.of(System.getProperty("storageprobe.agent.jar", "../probe-agent/target/storageprobe.jar"));
+    private static final io.storageprobe.agent.daemon.AgentTimings AT_REST =
+            new io.storageprobe.agent.daemon.AgentTimings(
+                    Duration.ofMinutes(15), Duration.ofMillis(200), Duration.ofSeconds(2), null);
+
+    private static final Path AGENT_JAR =
+            Path.of(System.getProperty("storageprobe.agent.jar", "../probe-agent/target/storageprobe.jar"));
 
     private final TestCluster cluster;
     private final ChartInstall chart;
@@ -84,10 +87,17 @@ class ResultWritersRealIT {
         } finally {
             // Pods bound to a node wait for its kubelet to confirm their deletion; there is none
             // here, so they would stay Terminating into the next test class: deleted at once.
-            admin.pods().inNamespace(chart.namespace()).withLabel(StorageProbe.PROBE_LABEL, PROBE).withGracePeriod(0).delete();
+            admin.pods()
+                    .inNamespace(chart.namespace())
+                    .withLabel(StorageProbe.PROBE_LABEL, PROBE)
+                    .withGracePeriod(0)
+                    .delete();
             admin.rbac().clusterRoleBindings().withName(INTRUDER).delete();
             admin.rbac().clusterRoles().withName(INTRUDER).delete();
-            admin.serviceAccounts().inNamespace(chart.namespace()).withName(INTRUDER).delete();
+            admin.serviceAccounts()
+                    .inNamespace(chart.namespace())
+                    .withName(INTRUDER)
+                    .delete();
         }
     }
 
@@ -98,11 +108,12 @@ class ResultWritersRealIT {
         }
         StorageProbe probe = new StorageProbe();
         probe.getMetadata().setName(PROBE);
-        probe.setSpec(new StorageProbeSpec(null, null, null, null, "1h", new NodeActions(true, NodeActions.TaintAction.NoSchedule),
-                null, null));
+        probe.setSpec(new StorageProbeSpec(
+                null, null, null, null, "1h", new NodeActions(true, NodeActions.TaintAction.NoSchedule), null, null));
         admin.resource(probe).create();
 
-        RunningOperator operator = RunningOperator.withChartsToken(cluster, chart, chart.operatorSettingsCheckingWriters());
+        RunningOperator operator =
+                RunningOperator.withChartsToken(cluster, chart, chart.operatorSettingsCheckingWriters());
         closing.add(operator);
 
         // The scheduler's part: each Pod the DaemonSet controller made is bound to its node.
@@ -110,49 +121,93 @@ class ResultWritersRealIT {
         List<Pod> pods = await().atMost(TIMEOUT).until(() -> agentPods(ds), p -> p.size() == 3);
         Map<String, Pod> podOf = new HashMap<>();
         for (Pod pod : pods) {
-            String node = pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-                    .getNodeSelectorTerms().get(0).getMatchFields().get(0).getValues().get(0);
-            admin.bindings().inNamespace(chart.namespace()).resource(new BindingBuilder().withNewMetadata()
-                    .withName(pod.getMetadata().getName()).endMetadata()
-                    .withNewTarget().withKind("Node").withName(node).endTarget().build()).create();
+            String node = pod.getSpec()
+                    .getAffinity()
+                    .getNodeAffinity()
+                    .getRequiredDuringSchedulingIgnoredDuringExecution()
+                    .getNodeSelectorTerms()
+                    .get(0)
+                    .getMatchFields()
+                    .get(0)
+                    .getValues()
+                    .get(0);
+            admin.bindings()
+                    .inNamespace(chart.namespace())
+                    .resource(new BindingBuilder()
+                            .withNewMetadata()
+                            .withName(pod.getMetadata().getName())
+                            .endMetadata()
+                            .withNewTarget()
+                            .withKind("Node")
+                            .withName(node)
+                            .endTarget()
+                            .build())
+                    .create();
             podOf.put(node, pod);
         }
-        pods = await().atMost(TIMEOUT).until(() -> agentPods(ds),
-                p -> p.stream().allMatch(pod -> pod.getSpec().getNodeName() != null));
+        pods = await().atMost(TIMEOUT)
+                .until(
+                        () -> agentPods(ds),
+                        p -> p.stream().allMatch(pod -> pod.getSpec().getNodeName() != null));
         KubeletStandIn.reportReady(admin, pods);
         // The kubelet's part: the projected writer token of each Pod, and the Pod's API credential.
         Path tokenA = writerToken(podOf.get("node-a"), tokens);
         Path tokenB = writerToken(podOf.get("node-b"), tokens);
         String agentApiToken = cluster.token(chart.namespace(), chart.agentServiceAccount());
         // What the operator's TokenReview sees of such a token (printed for the design notes).
-        var seen = admin.resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder().withNewSpec()
-                .withToken(Files.readString(tokenA)).withAudiences(StorageProbeResult.WRITER_TOKEN_AUDIENCE).endSpec().build())
-                .create().getStatus();
-        System.out.println("TOKENREVIEW user=" + seen.getUser().getUsername() + " extra=" + seen.getUser().getExtra()
-                + " audiences=" + seen.getAudiences());
+        var seen = admin.resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder()
+                        .withNewSpec()
+                        .withToken(Files.readString(tokenA))
+                        .withAudiences(StorageProbeResult.WRITER_TOKEN_AUDIENCE)
+                        .endSpec()
+                        .build())
+                .create()
+                .getStatus();
+        System.out.println("TOKENREVIEW user=" + seen.getUser().getUsername() + " extra="
+                + seen.getUser().getExtra() + " audiences=" + seen.getAudiences());
         assertThat(seen.getAuthenticated()).isTrue();
 
         int mark = cluster.auditLog().size();
-        AgentProcess agentA = new AgentProcess(AGENT_JAR, cluster.url(), PROBE, "node-a", Path.of("target", "agent-logs"), Map.of(
-                "KUBERNETES_TRUST_CERTIFICATES", "false",
-                "KUBERNETES_CERTS_CA_FILE", cluster.caCert().toString(),
-                "KUBERNETES_AUTH_TOKEN", agentApiToken,
-                "STORAGEPROBE_WRITER_TOKEN_FILE", tokenA.toString()));
+        AgentProcess agentA = new AgentProcess(
+                AGENT_JAR,
+                cluster.url(),
+                PROBE,
+                "node-a",
+                Path.of("target", "agent-logs"),
+                Map.of(
+                        "KUBERNETES_TRUST_CERTIFICATES",
+                        "false",
+                        "KUBERNETES_CERTS_CA_FILE",
+                        cluster.caCert().toString(),
+                        "KUBERNETES_AUTH_TOKEN",
+                        agentApiToken,
+                        "STORAGEPROBE_WRITER_TOKEN_FILE",
+                        tokenA.toString()));
         closing.add(agentA);
-        closing.add(new SimulatedAgent(cluster.clientWithToken(agentApiToken), PROBE, "node-b",
-                new ReplayProbeRunner("6.1.0-50-amd64"), AT_REST, tokenB));
+        closing.add(new SimulatedAgent(
+                cluster.clientWithToken(agentApiToken),
+                PROBE,
+                "node-b",
+                new ReplayProbeRunner("6.1.0-50-amd64"),
+                AT_REST,
+                tokenB));
 
         // The genuine agents count as before: node-a with what the jar found on this machine's
         // default target (not Affected), node-b Affected and tainted.
-        StorageProbeStatus status = await().atMost(TIMEOUT).until(() -> view.status(PROBE),
-                s -> s != null && s.summary() != null && s.summary().nodesReported() == 2);
+        StorageProbeStatus status = await().atMost(TIMEOUT)
+                .until(
+                        () -> view.status(PROBE),
+                        s -> s != null && s.summary() != null && s.summary().nodesReported() == 2);
         assertThat(status.summary().affected()).isEqualTo(1);
         assertThat(status.refusedResults()).isNullOrEmpty();
         String verdictA = result("node-a").getSpec().verdict().name();
         assertThat(verdictA).isNotEqualTo("Affected");
-        await().atMost(TIMEOUT).until(() -> verdictA.equals(view.labels("node-a").get(LABEL))
-                && "Affected".equals(view.labels("node-b").get(LABEL)) && hasTaint("node-b"));
-        assertThat(result("node-a").getMetadata().getAnnotations()).containsKey(StorageProbeResult.WRITER_TOKEN_ANNOTATION);
+        await().atMost(TIMEOUT)
+                .until(() -> verdictA.equals(view.labels("node-a").get(LABEL))
+                        && "Affected".equals(view.labels("node-b").get(LABEL))
+                        && hasTaint("node-b"));
+        assertThat(result("node-a").getMetadata().getAnnotations())
+                .containsKey(StorageProbeResult.WRITER_TOKEN_ANNOTATION);
 
         KubernetesClient agentApi = cluster.clientWithToken(agentApiToken);
         closing.add(agentApi);
@@ -164,15 +219,19 @@ class ResultWritersRealIT {
         System.out.println("REFUSED (another node's result) " + refused);
         // 2. ... and writes over node-a's genuine result: node-a keeps its own agent's verdict.
         forge(agentApi, "node-a", nodeBsToken);
-        System.out.println("REFUSED (a result over a genuine one) " + awaitRefusal("trusted.node-a", "on node node-b, not by node node-a's"));
+        System.out.println("REFUSED (a result over a genuine one) "
+                + awaitRefusal("trusted.node-a", "on node node-b, not by node node-a's"));
         // 3. An account that is not the agent's (one a careless grant let write results), with a
         //    valid token of its own for the operator's audience.
         String intruder = intruder();
         KubernetesClient intruderApi = cluster.clientWithToken(cluster.token(chart.namespace(), intruder));
         closing.add(intruderApi);
         forge(intruderApi, "node-c", mint(intruder, null));
-        System.out.println("REFUSED (not the agent account) " + awaitRefusal("trusted.node-c",
-                "system:serviceaccount:" + chart.namespace() + ":" + intruder + "'s, not the agent ServiceAccount"));
+        System.out.println("REFUSED (not the agent account) "
+                + awaitRefusal(
+                        "trusted.node-c",
+                        "system:serviceaccount:" + chart.namespace() + ":" + intruder
+                                + "'s, not the agent ServiceAccount"));
         // 4. A result with no token at all.
         forge(admin, "node-c", null);
         System.out.println("REFUSED (no token) " + awaitRefusal("trusted.node-c", "carries no writer token"));
@@ -181,29 +240,40 @@ class ResultWritersRealIT {
         status = view.status(PROBE);
         assertThat(status.summary().nodesReported()).isEqualTo(2);
         assertThat(status.summary().affected()).isEqualTo(1);
-        assertThat(status.affectedNodes()).singleElement().satisfies(a -> assertThat(a.node()).isEqualTo("node-b"));
+        assertThat(status.affectedNodes())
+                .singleElement()
+                .satisfies(a -> assertThat(a.node()).isEqualTo("node-b"));
         assertThat(view.labels("node-a")).containsEntry(LABEL, verdictA);
         assertThat(hasTaint("node-a")).isFalse();
         assertThat(view.labels("node-c")).doesNotContainKey(LABEL);
         assertThat(hasTaint("node-c")).isFalse();
         assertThat(view.labels("node-b")).containsEntry(LABEL, "Affected");
         // One Event per refused version, with the same text.
-        List<io.fabric8.kubernetes.api.model.Event> events = admin.v1().events().inNamespace("default").list().getItems().stream()
-                .filter(e -> "ResultRefused".equals(e.getReason()) && e.getMetadata().getLabels() != null
-                        && PROBE.equals(e.getMetadata().getLabels().get(StorageProbe.PROBE_LABEL))).toList();
+        List<io.fabric8.kubernetes.api.model.Event> events =
+                admin.v1().events().inNamespace("default").list().getItems().stream()
+                        .filter(e -> "ResultRefused".equals(e.getReason())
+                                && e.getMetadata().getLabels() != null
+                                && PROBE.equals(e.getMetadata().getLabels().get(StorageProbe.PROBE_LABEL)))
+                        .toList();
         events.forEach(e -> System.out.println("EVENT " + e.getInvolvedObject().getName() + "@"
                 + e.getInvolvedObject().getResourceVersion() + ": " + e.getMessage()));
         assertThat(events).hasSize(4);
-        assertThat(events).extracting(e -> e.getInvolvedObject().getName() + "@" + e.getInvolvedObject().getResourceVersion())
+        assertThat(events)
+                .extracting(e -> e.getInvolvedObject().getName() + "@"
+                        + e.getInvolvedObject().getResourceVersion())
                 .doesNotHaveDuplicates();
         assertThat(events).anySatisfy(e -> assertThat(e.getMessage()).contains("on node node-b, not by node node-a's"));
 
         // What the check costs: one TokenReview and one Pod GET per new result version, none at rest.
         AuditLog since = cluster.auditLog().since(mark);
         long reviews = reviews(mark);
-        long podGets = since.by(chart.operatorUser()).filter(e -> e.resource().equals("pods") && e.verb().equals("get")).size();
+        long podGets = since.by(chart.operatorUser())
+                .filter(e -> e.resource().equals("pods") && e.verb().equals("get"))
+                .size();
         long writes = since.filter(e -> e.resource().equals("storageproberesults")
-                && (e.verb().equals("create") || e.verb().equals("patch")) && e.code() < 300).size();
+                        && (e.verb().equals("create") || e.verb().equals("patch"))
+                        && e.code() < 300)
+                .size();
         System.out.println("RESULT WRITES " + writes + ", TOKENREVIEWS " + reviews + ", POD GETS " + podGets);
         assertThat(reviews).isPositive().isLessThanOrEqualTo(writes);
         assertThat(podGets).isLessThanOrEqualTo(reviews);
@@ -216,26 +286,42 @@ class ResultWritersRealIT {
         long reviewsBefore = reviews(mark);
         String rotated = mint(chart.agentServiceAccount(), podOf.get("node-b"));
         Files.writeString(tokenB, rotated);
-        await().atMost(TIMEOUT).until(() -> rotated.equals(result("node-b").getMetadata().getAnnotations()
-                .get(StorageProbeResult.WRITER_TOKEN_ANNOTATION)));
+        await().atMost(TIMEOUT)
+                .until(() -> rotated.equals(result("node-b")
+                        .getMetadata()
+                        .getAnnotations()
+                        .get(StorageProbeResult.WRITER_TOKEN_ANNOTATION)));
         assertThat(result("node-b").getMetadata().getResourceVersion()).isNotEqualTo(before);
         await().atMost(TIMEOUT).until(() -> reviews(mark) == reviewsBefore + 1);
         assertThat(refusal("trusted.node-b")).isEmpty();
         assertThat(view.status(PROBE).summary().affected()).isEqualTo(1);
         assertThat(hasTaint("node-b")).isTrue();
-        assertThat(cluster.auditLog().since(mark).by(chart.agentUser()).withCode(403).entries()).isEmpty();
+        assertThat(cluster.auditLog()
+                        .since(mark)
+                        .by(chart.agentUser())
+                        .withCode(403)
+                        .entries())
+                .isEmpty();
 
         // At rest: a reconcile with no new result version asks nothing (a new node wakes every probe).
         int rest = cluster.auditLog().size();
         admin.nodes().resource(LinuxNodes.named("node-d").build()).create();
         await().atMost(TIMEOUT).until(() -> view.status(PROBE).summary().nodesTargeted() == 4);
-        assertThat(cluster.auditLog().since(rest).by(chart.operatorUser())
-                .filter(e -> e.resource().equals("tokenreviews") || e.resource().equals("pods")).entries()).isEmpty();
+        assertThat(cluster.auditLog()
+                        .since(rest)
+                        .by(chart.operatorUser())
+                        .filter(e -> e.resource().equals("tokenreviews")
+                                || e.resource().equals("pods"))
+                        .entries())
+                .isEmpty();
     }
 
     private long reviews(int mark) {
-        return cluster.auditLog().since(mark).by(chart.operatorUser())
-                .filter(e -> e.resource().equals("tokenreviews") && e.code() < 300).size();
+        return cluster.auditLog()
+                .since(mark)
+                .by(chart.operatorUser())
+                .filter(e -> e.resource().equals("tokenreviews") && e.code() < 300)
+                .size();
     }
 
     /** A result saying {@code node} is Affected, written as an agent writes it, with {@code token} as the writer token. */
@@ -243,9 +329,19 @@ class ResultWritersRealIT {
         StorageProbeResult forged = new StorageProbeResult();
         forged.getMetadata().setName(StorageProbeResult.nameFor(PROBE, node));
         forged.getMetadata().setLabels(Map.of(StorageProbe.PROBE_LABEL, PROBE, StorageProbe.NODE_LABEL, node));
-        forged.getMetadata().setAnnotations(token == null ? Map.of() : Map.of(StorageProbeResult.WRITER_TOKEN_ANNOTATION, token));
-        forged.setSpec(new NodeResult(PROBE, node, "6.1.0-50-amd64", "boot", "Debian GNU/Linux 12", java.time.Instant.now().toString(),
-                "forged", List.of(), Verdict.Affected, null));
+        forged.getMetadata()
+                .setAnnotations(token == null ? Map.of() : Map.of(StorageProbeResult.WRITER_TOKEN_ANNOTATION, token));
+        forged.setSpec(new NodeResult(
+                PROBE,
+                node,
+                "6.1.0-50-amd64",
+                "boot",
+                "Debian GNU/Linux 12",
+                java.time.Instant.now().toString(),
+                "forged",
+                List.of(),
+                Verdict.Affected,
+                null));
         try {
             as.resource(forged).create();
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
@@ -253,20 +349,25 @@ class ResultWritersRealIT {
                 throw e;
             }
             // Exists: replace spec and annotations with a JSON patch, which needs no read (the agent may not read).
-            String patch = "[{\"op\":\"add\",\"path\":\"/spec\",\"value\":" + io.fabric8.kubernetes.client.utils.Serialization.asJson(forged.getSpec())
+            String patch = "[{\"op\":\"add\",\"path\":\"/spec\",\"value\":"
+                    + io.fabric8.kubernetes.client.utils.Serialization.asJson(forged.getSpec())
                     + "},{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":"
-                    + io.fabric8.kubernetes.client.utils.Serialization.asJson(forged.getMetadata().getAnnotations()) + "}]";
+                    + io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                            forged.getMetadata().getAnnotations()) + "}]";
             as.resources(StorageProbeResult.class).resource(forged).patch(PatchContext.of(PatchType.JSON), patch);
         }
     }
 
     private RefusedResult awaitRefusal(String name, String why) {
-        return await().atMost(TIMEOUT).until(() -> refusal(name).filter(r -> r.reason().contains(why)), Optional::isPresent).get();
+        return await().atMost(TIMEOUT)
+                .until(() -> refusal(name).filter(r -> r.reason().contains(why)), Optional::isPresent)
+                .get();
     }
 
     private Optional<RefusedResult> refusal(String name) {
         StorageProbeStatus s = view.status(PROBE);
-        return s == null || s.refusedResults() == null ? Optional.empty()
+        return s == null || s.refusedResults() == null
+                ? Optional.empty()
                 : s.refusedResults().stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
@@ -277,40 +378,83 @@ class ResultWritersRealIT {
 
     private String mint(String account, Pod boundTo) {
         TokenRequestBuilder request = new TokenRequestBuilder();
-        var spec = request.withNewSpec().withAudiences(StorageProbeResult.WRITER_TOKEN_AUDIENCE).withExpirationSeconds(3600L);
+        var spec = request.withNewSpec()
+                .withAudiences(StorageProbeResult.WRITER_TOKEN_AUDIENCE)
+                .withExpirationSeconds(3600L);
         if (boundTo != null) {
-            spec.withNewBoundObjectRef().withApiVersion("v1").withKind("Pod").withName(boundTo.getMetadata().getName())
-                    .withUid(boundTo.getMetadata().getUid()).endBoundObjectRef();
+            spec.withNewBoundObjectRef()
+                    .withApiVersion("v1")
+                    .withKind("Pod")
+                    .withName(boundTo.getMetadata().getName())
+                    .withUid(boundTo.getMetadata().getUid())
+                    .endBoundObjectRef();
         }
-        return admin.serviceAccounts().inNamespace(chart.namespace()).withName(account).tokenRequest(spec.endSpec().build())
-                .getStatus().getToken();
+        return admin.serviceAccounts()
+                .inNamespace(chart.namespace())
+                .withName(account)
+                .tokenRequest(spec.endSpec().build())
+                .getStatus()
+                .getToken();
     }
 
     /** Another ServiceAccount, allowed to write results the way the agent's is. */
     private String intruder() {
         String account = INTRUDER;
-        admin.serviceAccounts().inNamespace(chart.namespace()).resource(new ServiceAccountBuilder()
-                .withNewMetadata().withName(account).endMetadata().build()).createOr(NonDeletingOperation::update);
-        admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName(account).endMetadata()
-                .addNewRule().withApiGroups("storageprobe.io").withResources("storageproberesults")
-                .withVerbs("create", "patch").endRule().build()).createOr(NonDeletingOperation::update);
-        admin.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(account).endMetadata()
-                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", account)
-                .addNewSubject().withKind("ServiceAccount").withName(account).withNamespace(chart.namespace()).endSubject()
-                .build()).createOr(NonDeletingOperation::update);
+        admin.serviceAccounts()
+                .inNamespace(chart.namespace())
+                .resource(new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withName(account)
+                        .endMetadata()
+                        .build())
+                .createOr(NonDeletingOperation::update);
+        admin.rbac()
+                .clusterRoles()
+                .resource(new ClusterRoleBuilder()
+                        .withNewMetadata()
+                        .withName(account)
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("storageprobe.io")
+                        .withResources("storageproberesults")
+                        .withVerbs("create", "patch")
+                        .endRule()
+                        .build())
+                .createOr(NonDeletingOperation::update);
+        admin.rbac()
+                .clusterRoleBindings()
+                .resource(new ClusterRoleBindingBuilder()
+                        .withNewMetadata()
+                        .withName(account)
+                        .endMetadata()
+                        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", account)
+                        .addNewSubject()
+                        .withKind("ServiceAccount")
+                        .withName(account)
+                        .withNamespace(chart.namespace())
+                        .endSubject()
+                        .build())
+                .createOr(NonDeletingOperation::update);
         return account;
     }
 
     private StorageProbeResult result(String node) {
-        return admin.resources(StorageProbeResult.class).withName(StorageProbeResult.nameFor(PROBE, node)).get();
+        return admin.resources(StorageProbeResult.class)
+                .withName(StorageProbeResult.nameFor(PROBE, node))
+                .get();
     }
 
     private boolean hasTaint(String node) {
         Node n = admin.nodes().withName(node).get();
-        return n.getSpec().getTaints() != null && n.getSpec().getTaints().stream().anyMatch(t -> TAINT.equals(t.getKey()));
+        return n.getSpec().getTaints() != null
+                && n.getSpec().getTaints().stream().anyMatch(t -> TAINT.equals(t.getKey()));
     }
 
     private List<Pod> agentPods(DaemonSet ds) {
-        return admin.pods().inNamespace(chart.namespace()).withLabels(ds.getSpec().getSelector().getMatchLabels()).list().getItems();
+        return admin.pods()
+                .inNamespace(chart.namespace())
+                .withLabels(ds.getSpec().getSelector().getMatchLabels())
+                .list()
+                .getItems();
     }
 }

@@ -26,8 +26,11 @@ final class RunningOperator implements AutoCloseable {
     private final OperatorHttpServer http;
     private final KubernetesClient ownClient;
 
-    private RunningOperator(StorageProbeOperator operator, PrometheusMeterRegistry registry, OperatorHttpServer http,
-                            KubernetesClient ownClient) {
+    private RunningOperator(
+            StorageProbeOperator operator,
+            PrometheusMeterRegistry registry,
+            OperatorHttpServer http,
+            KubernetesClient ownClient) {
         this.operator = operator;
         this.registry = registry;
         this.http = http;
@@ -39,7 +42,8 @@ final class RunningOperator implements AutoCloseable {
      * one per start, as a restarted pod would get.
      */
     static RunningOperator withChartsToken(TestCluster cluster, ChartInstall chart, OperatorSettings settings) {
-        KubernetesClient client = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
+        KubernetesClient client =
+                cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
         try {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             StorageProbeOperator operator = StorageProbeOperator.start(client, settings, registry);
@@ -53,8 +57,8 @@ final class RunningOperator implements AutoCloseable {
     /** On the fabric8 mock server, which answers server-side apply with 415: JSON patches only. */
     static RunningOperator onMock(KubernetesClient client, OperatorSettings settings) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        StorageProbeOperator operator = StorageProbeOperator.start(client, settings, registry,
-                o -> o.withUseSSAToPatchPrimaryResource(false));
+        StorageProbeOperator operator =
+                StorageProbeOperator.start(client, settings, registry, o -> o.withUseSSAToPatchPrimaryResource(false));
         return new RunningOperator(operator, registry, http(registry, operator), null);
     }
 
@@ -82,8 +86,12 @@ final class RunningOperator implements AutoCloseable {
 
     /** The body of GET {@code path} on the operator's HTTP port. */
     String http(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Override

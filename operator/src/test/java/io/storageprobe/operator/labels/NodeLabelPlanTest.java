@@ -18,16 +18,23 @@ class NodeLabelPlanTest {
     void labelsTheVerdictAndRecordsTheKey() {
         NodeLabelPlan plan = NodeLabelPlan.plan(node().build(), "p1", Verdict.Compatible, LABEL_ONLY);
         assertThat(plan.changed()).isTrue();
-        assertThat(plan.labels()).containsEntry("verdict.storageprobe.io/p1", "Compatible").containsEntry("team", "storage");
+        assertThat(plan.labels())
+                .containsEntry("verdict.storageprobe.io/p1", "Compatible")
+                .containsEntry("team", "storage");
         assertThat(plan.annotation()).isEqualTo("verdict.storageprobe.io/p1");
         assertThat(plan.taints()).isEmpty();
     }
 
     @Test
     void nothingChangesWhenTheNodeAlreadyCarriesTheVerdict() {
-        Node labelled = node().editMetadata().addToLabels("verdict.storageprobe.io/p1", "Compatible")
-                .addToAnnotations("storageprobe.io/managed-labels", "verdict.storageprobe.io/p1").endMetadata().build();
-        assertThat(NodeLabelPlan.plan(labelled, "p1", Verdict.Compatible, LABEL_ONLY).changed()).isFalse();
+        Node labelled = node().editMetadata()
+                .addToLabels("verdict.storageprobe.io/p1", "Compatible")
+                .addToAnnotations("storageprobe.io/managed-labels", "verdict.storageprobe.io/p1")
+                .endMetadata()
+                .build();
+        assertThat(NodeLabelPlan.plan(labelled, "p1", Verdict.Compatible, LABEL_ONLY)
+                        .changed())
+                .isFalse();
     }
 
     @Test
@@ -38,11 +45,17 @@ class NodeLabelPlanTest {
             assertThat(t.getValue()).isEqualTo("p1");
             assertThat(t.getEffect()).isEqualTo("NoSchedule");
         });
-        assertThat(affected.annotation()).isEqualTo("taint:storageprobe.io/affected=p1:NoSchedule,verdict.storageprobe.io/p1");
+        assertThat(affected.annotation())
+                .isEqualTo("taint:storageprobe.io/affected=p1:NoSchedule,verdict.storageprobe.io/p1");
 
-        Node tainted = node().editMetadata().addToLabels(affected.labels())
-                .addToAnnotations("storageprobe.io/managed-labels", affected.annotation()).endMetadata()
-                .editSpec().withTaints(affected.taints()).endSpec().build();
+        Node tainted = node().editMetadata()
+                .addToLabels(affected.labels())
+                .addToAnnotations("storageprobe.io/managed-labels", affected.annotation())
+                .endMetadata()
+                .editSpec()
+                .withTaints(affected.taints())
+                .endSpec()
+                .build();
         NodeLabelPlan recovered = NodeLabelPlan.plan(tainted, "p1", Verdict.Compatible, TAINT);
         assertThat(recovered.taints()).isEmpty();
         assertThat(recovered.labels()).containsEntry("verdict.storageprobe.io/p1", "Compatible");
@@ -52,9 +65,17 @@ class NodeLabelPlanTest {
     @Test
     void leavesKeysItDoesNotOwnAlone() {
         // A human put the same label key and an affected taint there; the annotation does not list them.
-        Node foreign = node().editMetadata().addToLabels("verdict.storageprobe.io/p1", "Compatible").endMetadata()
-                .editSpec().addToTaints(new TaintBuilder().withKey("storageprobe.io/affected").withValue("p1").withEffect("NoSchedule").build())
-                .endSpec().build();
+        Node foreign = node().editMetadata()
+                .addToLabels("verdict.storageprobe.io/p1", "Compatible")
+                .endMetadata()
+                .editSpec()
+                .addToTaints(new TaintBuilder()
+                        .withKey("storageprobe.io/affected")
+                        .withValue("p1")
+                        .withEffect("NoSchedule")
+                        .build())
+                .endSpec()
+                .build();
         NodeLabelPlan removal = NodeLabelPlan.plan(foreign, "p1", null, TAINT);
         assertThat(removal.labels()).containsEntry("verdict.storageprobe.io/p1", "Compatible");
         assertThat(removal.taints()).hasSize(1);
@@ -64,34 +85,59 @@ class NodeLabelPlanTest {
     @Test
     void removingOneProbeKeepsAnotherProbesEntries() {
         Node both = node().editMetadata()
-                .addToLabels("verdict.storageprobe.io/p1", "Affected").addToLabels("verdict.storageprobe.io/p2", "Compatible")
-                .addToAnnotations("storageprobe.io/managed-labels", "verdict.storageprobe.io/p1,verdict.storageprobe.io/p2")
-                .endMetadata().build();
+                .addToLabels("verdict.storageprobe.io/p1", "Affected")
+                .addToLabels("verdict.storageprobe.io/p2", "Compatible")
+                .addToAnnotations(
+                        "storageprobe.io/managed-labels", "verdict.storageprobe.io/p1,verdict.storageprobe.io/p2")
+                .endMetadata()
+                .build();
         NodeLabelPlan plan = NodeLabelPlan.plan(both, "p1", null, null);
-        assertThat(plan.labels()).doesNotContainKey("verdict.storageprobe.io/p1").containsEntry("verdict.storageprobe.io/p2", "Compatible");
+        assertThat(plan.labels())
+                .doesNotContainKey("verdict.storageprobe.io/p1")
+                .containsEntry("verdict.storageprobe.io/p2", "Compatible");
         assertThat(plan.annotation()).isEqualTo("verdict.storageprobe.io/p2");
     }
 
     @Test
     void doesNotTakeOverATaintAnotherProbeHolds() {
-        Node other = node().editMetadata().addToAnnotations("storageprobe.io/managed-labels", "taint:storageprobe.io/affected=p2:NoSchedule")
-                .endMetadata().editSpec().addToTaints(new TaintBuilder().withKey("storageprobe.io/affected").withValue("p2")
-                        .withEffect("NoSchedule").build()).endSpec().build();
+        Node other = node().editMetadata()
+                .addToAnnotations("storageprobe.io/managed-labels", "taint:storageprobe.io/affected=p2:NoSchedule")
+                .endMetadata()
+                .editSpec()
+                .addToTaints(new TaintBuilder()
+                        .withKey("storageprobe.io/affected")
+                        .withValue("p2")
+                        .withEffect("NoSchedule")
+                        .build())
+                .endSpec()
+                .build();
         NodeLabelPlan plan = NodeLabelPlan.plan(other, "p1", Verdict.Affected, TAINT);
-        assertThat(plan.taints()).singleElement().satisfies(t -> assertThat(t.getValue()).isEqualTo("p2"));
-        assertThat(plan.annotation()).isEqualTo("taint:storageprobe.io/affected=p2:NoSchedule,verdict.storageprobe.io/p1");
+        assertThat(plan.taints())
+                .singleElement()
+                .satisfies(t -> assertThat(t.getValue()).isEqualTo("p2"));
+        assertThat(plan.annotation())
+                .isEqualTo("taint:storageprobe.io/affected=p2:NoSchedule,verdict.storageprobe.io/p1");
     }
 
     @Test
     void labelFalseRemovesTheOwnedLabel() {
-        Node labelled = node().editMetadata().addToLabels("verdict.storageprobe.io/p1", "Compatible")
-                .addToAnnotations("storageprobe.io/managed-labels", "verdict.storageprobe.io/p1").endMetadata().build();
+        Node labelled = node().editMetadata()
+                .addToLabels("verdict.storageprobe.io/p1", "Compatible")
+                .addToAnnotations("storageprobe.io/managed-labels", "verdict.storageprobe.io/p1")
+                .endMetadata()
+                .build();
         NodeLabelPlan plan = NodeLabelPlan.plan(labelled, "p1", Verdict.Compatible, new NodeActions(false, null));
         assertThat(plan.labels()).doesNotContainKey("verdict.storageprobe.io/p1");
         assertThat(plan.annotation()).isNull();
     }
 
     private static NodeBuilder node() {
-        return new NodeBuilder().withNewMetadata().withName("n1").addToLabels("team", "storage").endMetadata().withNewSpec().endSpec();
+        return new NodeBuilder()
+                .withNewMetadata()
+                .withName("n1")
+                .addToLabels("team", "storage")
+                .endMetadata()
+                .withNewSpec()
+                .endSpec();
     }
 }

@@ -20,26 +20,38 @@ class NodeTaintsTest {
     private final NodeTaints taints = new NodeTaints(null); // these cases never reach the API server
 
     private static Node metadataOnly(String managed) {
-        NodeBuilder node = new NodeBuilder().withNewMetadata().withName("n1").withResourceVersion("7")
-                .addToLabels("verdict.storageprobe.io/p1", "Affected").endMetadata();
+        NodeBuilder node = new NodeBuilder()
+                .withNewMetadata()
+                .withName("n1")
+                .withResourceVersion("7")
+                .addToLabels("verdict.storageprobe.io/p1", "Affected")
+                .endMetadata();
         if (managed != null) {
-            node.editMetadata().addToAnnotations("storageprobe.io/managed-labels", managed).endMetadata();
+            node.editMetadata()
+                    .addToAnnotations("storageprobe.io/managed-labels", managed)
+                    .endMetadata();
         }
         return node.build();
     }
 
     @Test
     void aNewTaintOrOneToRemoveNeedsTheWholeNode() {
-        assertThat(taints.forPlanning(metadataOnly("verdict.storageprobe.io/p1"), "p1", Verdict.Affected, TAINT)).isNull();
+        assertThat(taints.forPlanning(metadataOnly("verdict.storageprobe.io/p1"), "p1", Verdict.Affected, TAINT))
+                .isNull();
         Node tainted = metadataOnly("taint:storageprobe.io/affected=p1:NoSchedule,verdict.storageprobe.io/p1");
         assertThat(taints.forPlanning(tainted, "p1", Verdict.Compatible, TAINT)).isNull();
         // Taints turned off in the probe: the taint it put there must go.
-        assertThat(taints.forPlanning(tainted, "p1", Verdict.Affected, LABEL_ONLY)).isNull();
+        assertThat(taints.forPlanning(tainted, "p1", Verdict.Affected, LABEL_ONLY))
+                .isNull();
         // The probe deleted (no verdict): the same.
         assertThat(taints.forPlanning(tainted, "p1", null, null)).isNull();
         // Another effect: the old one goes, the new one comes.
-        assertThat(taints.forPlanning(tainted, "p1", Verdict.Affected,
-                new NodeActions(true, NodeActions.TaintAction.PreferNoSchedule))).isNull();
+        assertThat(taints.forPlanning(
+                        tainted,
+                        "p1",
+                        Verdict.Affected,
+                        new NodeActions(true, NodeActions.TaintAction.PreferNoSchedule)))
+                .isNull();
     }
 
     @Test
@@ -54,7 +66,9 @@ class NodeTaintsTest {
         Node bare = taints.forPlanning(untainted, "p1", Verdict.Compatible, TAINT);
         NodeLabelPlan relabel = NodeLabelPlan.plan(bare, "p1", Verdict.Compatible, TAINT);
         assertThat(relabel.changed()).isTrue();
-        assertThat(NodeLabeler.jsonPatch(bare, relabel)).doesNotContain("taints").doesNotContain("/spec");
+        assertThat(NodeLabeler.jsonPatch(bare, relabel))
+                .doesNotContain("taints")
+                .doesNotContain("/spec");
         // Another probe's taint entry is not this probe's concern.
         Node others = metadataOnly("taint:storageprobe.io/affected=p2:NoSchedule");
         assertThat(taints.forPlanning(others, "p1", Verdict.Compatible, TAINT)).isNotNull();
@@ -62,7 +76,11 @@ class NodeTaintsTest {
 
     @Test
     void aNodeWithItsSpecIsPlannedAsItIs() {
-        Node whole = new NodeBuilder(metadataOnly(null)).withNewSpec().withTaints(List.of()).endSpec().build();
+        Node whole = new NodeBuilder(metadataOnly(null))
+                .withNewSpec()
+                .withTaints(List.of())
+                .endSpec()
+                .build();
         assertThat(taints.forPlanning(whole, "p1", Verdict.Affected, TAINT)).isSameAs(whole);
     }
 }

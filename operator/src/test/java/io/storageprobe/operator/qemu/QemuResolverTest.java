@@ -22,7 +22,8 @@ class QemuResolverTest {
 
     @Test
     void withoutKubeVirtEveryRuleCountsAndTheConditionNamesSpecQemu() {
-        ResolvedQemu r = new QemuResolver().resolve(AUTO, KubeVirtRelease.none("no KubeVirt resource in the cluster"), null, T0);
+        ResolvedQemu r =
+                new QemuResolver().resolve(AUTO, KubeVirtRelease.none("no KubeVirt resource in the cluster"), null, T0);
         assertThat(r.inForce().message()).isEqualTo("no KubeVirt resource in the cluster: every rule counts");
         assertThat(r.current()).isFalse();
         assertThat(r.reason()).isEqualTo("NoKubeVirtRelease");
@@ -32,24 +33,36 @@ class QemuResolverTest {
     @Test
     void oneResolverRemembersAcrossProbesAndReconciles() {
         QemuResolver resolver = new QemuResolver();
-        assertThat(resolver.resolve(AUTO, KubeVirtRelease.of("v1.4.1", "kubevirt/kubevirt"), null, T0).inForce().version()).isEqualTo("9.0.0");
-        ResolvedQemu unreadable = resolver.resolve(AUTO, KubeVirtRelease.of("sha256:abc", "kubevirt/kubevirt"), null, T0.plusSeconds(60));
+        assertThat(resolver.resolve(AUTO, KubeVirtRelease.of("v1.4.1", "kubevirt/kubevirt"), null, T0)
+                        .inForce()
+                        .version())
+                .isEqualTo("9.0.0");
+        ResolvedQemu unreadable =
+                resolver.resolve(AUTO, KubeVirtRelease.of("sha256:abc", "kubevirt/kubevirt"), null, T0.plusSeconds(60));
         assertThat(unreadable.inForce().version()).isEqualTo("9.0.0");
         assertThat(unreadable.current()).isFalse();
         assertThat(unreadable.reason()).isEqualTo(ResolvedQemu.UNREADABLE);
-        assertThat(unreadable.message()).isEqualTo("KubeVirt kubevirt/kubevirt reports release 'sha256:abc', which is not vX.Y.Z: "
-                + "still judged for the last known answer (KubeVirt v1.4.1 ships QEMU 9.0.0); "
-                + "set spec.qemu to the QEMU the VMs run to judge for that instead");
+        assertThat(unreadable.message())
+                .isEqualTo("KubeVirt kubevirt/kubevirt reports release 'sha256:abc', which is not vX.Y.Z: "
+                        + "still judged for the last known answer (KubeVirt v1.4.1 ships QEMU 9.0.0); "
+                        + "set spec.qemu to the QEMU the VMs run to judge for that instead");
         // A probe created later, with no status yet, reconciles with the same cached finding.
-        assertThat(resolver.resolve(AUTO, KubeVirtRelease.of("sha256:abc", "kubevirt/kubevirt"), null, T0.plusSeconds(90)))
+        assertThat(resolver.resolve(
+                        AUTO, KubeVirtRelease.of("sha256:abc", "kubevirt/kubevirt"), null, T0.plusSeconds(90)))
                 .isEqualTo(unreadable);
     }
 
     @Test
     void aRestartedOperatorReadsTheLastKnownQemuBackFromTheStatus() {
-        QemuInForce stored = new QemuInForce("10.1", QemuInForce.KUBEVIRT, "KubeVirt v1.8.1 ships QEMU 10.1 (kubevirt#18142)");
-        ResolvedQemu r = new QemuResolver().resolve(AUTO,
-                KubeVirtRelease.lookupFailed("not allowed to list kubevirts.kubevirt.io (check the operator's ClusterRole)"), stored, T0);
+        QemuInForce stored =
+                new QemuInForce("10.1", QemuInForce.KUBEVIRT, "KubeVirt v1.8.1 ships QEMU 10.1 (kubevirt#18142)");
+        ResolvedQemu r = new QemuResolver()
+                .resolve(
+                        AUTO,
+                        KubeVirtRelease.lookupFailed(
+                                "not allowed to list kubevirts.kubevirt.io (check the operator's ClusterRole)"),
+                        stored,
+                        T0);
         assertThat(r.inForce().version()).isEqualTo("10.1");
         assertThat(r.reason()).isEqualTo("KubeVirtLookupFailed");
     }

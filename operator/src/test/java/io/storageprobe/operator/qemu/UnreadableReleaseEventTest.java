@@ -11,7 +11,8 @@ class UnreadableReleaseEventTest {
         return new ProbeCondition(ResolvedQemu.CONDITION, status, reason, message, "2026-12-04T10:00:00Z", 1L);
     }
 
-    private static final ProbeCondition LATEST = qemu("False", ResolvedQemu.UNREADABLE, "KubeVirt kubevirt/kubevirt reports release 'latest' ...");
+    private static final ProbeCondition LATEST =
+            qemu("False", ResolvedQemu.UNREADABLE, "KubeVirt kubevirt/kubevirt reports release 'latest' ...");
 
     @Test
     void anUnreadableReleaseIsNewsOnceUntilItNamesAnotherRelease() {
@@ -19,15 +20,19 @@ class UnreadableReleaseEventTest {
         assertThat(UnreadableReleaseEvent.isNew(List.of(fine), List.of(LATEST))).isTrue();
         assertThat(UnreadableReleaseEvent.isNew(null, List.of(LATEST))).isTrue();
         // The stored status already says it (a later reconcile, or a restarted operator): no Event.
-        assertThat(UnreadableReleaseEvent.isNew(List.of(LATEST), List.of(LATEST))).isFalse();
-        ProbeCondition digest = qemu("False", ResolvedQemu.UNREADABLE, "KubeVirt kubevirt/kubevirt reports release 'sha256:...' ...");
-        assertThat(UnreadableReleaseEvent.isNew(List.of(LATEST), List.of(digest))).isTrue();
+        assertThat(UnreadableReleaseEvent.isNew(List.of(LATEST), List.of(LATEST)))
+                .isFalse();
+        ProbeCondition digest =
+                qemu("False", ResolvedQemu.UNREADABLE, "KubeVirt kubevirt/kubevirt reports release 'sha256:...' ...");
+        assertThat(UnreadableReleaseEvent.isNew(List.of(LATEST), List.of(digest)))
+                .isTrue();
     }
 
     @Test
     void otherTroubleIsNoEvent() {
         ProbeCondition failed = qemu("False", "KubeVirtLookupFailed", "not allowed to list kubevirts.kubevirt.io ...");
         assertThat(UnreadableReleaseEvent.isNew(null, List.of(failed))).isFalse();
-        assertThat(UnreadableReleaseEvent.isNew(List.of(LATEST), List.of(failed))).isFalse();
+        assertThat(UnreadableReleaseEvent.isNew(List.of(LATEST), List.of(failed)))
+                .isFalse();
     }
 }

@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 class NodeMetadataOnlyTest {
     @Test
     void listsAndWatchesOfNodesAskForMetadataOnly() {
-        assertThat(NodeMetadataOnly.accept("GET", "/api/v1/nodes", "resourceVersion=0")).isEqualTo(NodeMetadataOnly.LIST);
+        assertThat(NodeMetadataOnly.accept("GET", "/api/v1/nodes", "resourceVersion=0"))
+                .isEqualTo(NodeMetadataOnly.LIST);
         assertThat(NodeMetadataOnly.accept("GET", "/api/v1/nodes", null)).isEqualTo(NodeMetadataOnly.LIST);
-        assertThat(NodeMetadataOnly.accept("GET", "/api/v1/nodes", "allowWatchBookmarks=true&watch=true&resourceVersion=5"))
+        assertThat(NodeMetadataOnly.accept(
+                        "GET", "/api/v1/nodes", "allowWatchBookmarks=true&watch=true&resourceVersion=5"))
                 .isEqualTo(NodeMetadataOnly.WATCH);
         assertThat(NodeMetadataOnly.accept("GET", "/api/v1/nodes", "watch=1")).isEqualTo(NodeMetadataOnly.WATCH);
         assertThat(NodeMetadataOnly.LIST).contains("as=PartialObjectMetadataList;g=meta.k8s.io;v=v1");
@@ -29,15 +31,22 @@ class NodeMetadataOnlyTest {
         String one = "{\"kind\":\"PartialObjectMetadataList\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":{},"
                 + "\"items\":[{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\","
                 + "\"metadata\":{\"name\":\"n1\",\"labels\":{\"a\":\"b\"}}}]}";
-        assertThat(NodeMetadataOnly.serialization().unmarshal(one, NodeList.class).getItems())
-                .singleElement().satisfies(n -> assertThat(n.getMetadata().getLabels()).containsEntry("a", "b"));
+        assertThat(NodeMetadataOnly.serialization()
+                        .unmarshal(one, NodeList.class)
+                        .getItems())
+                .singleElement()
+                .satisfies(n -> assertThat(n.getMetadata().getLabels()).containsEntry("a", "b"));
     }
 
     @Test
     void everythingElseIsLeftAsItIs() {
-        assertThat(NodeMetadataOnly.accept("GET", "/api/v1/nodes/worker-1", null)).isNull();
-        assertThat(NodeMetadataOnly.accept("PATCH", "/api/v1/nodes/worker-1", null)).isNull();
-        assertThat(NodeMetadataOnly.accept("GET", "/api/v1/namespaces/x/pods", "watch=true")).isNull();
-        assertThat(NodeMetadataOnly.accept("GET", "/apis/storageprobe.io/v1alpha1/storageprobes", null)).isNull();
+        assertThat(NodeMetadataOnly.accept("GET", "/api/v1/nodes/worker-1", null))
+                .isNull();
+        assertThat(NodeMetadataOnly.accept("PATCH", "/api/v1/nodes/worker-1", null))
+                .isNull();
+        assertThat(NodeMetadataOnly.accept("GET", "/api/v1/namespaces/x/pods", "watch=true"))
+                .isNull();
+        assertThat(NodeMetadataOnly.accept("GET", "/apis/storageprobe.io/v1alpha1/storageprobes", null))
+                .isNull();
     }
 }

@@ -29,40 +29,62 @@ class NodeTargetingTest {
 
     @Test
     void givenTolerationsMustCoverNoScheduleTaints() {
-        StorageProbeSpec tolerant = spec(null, List.of(new ProbeToleration("dedicated", ProbeToleration.TolerationOperator.Exists, null, null, null)));
+        StorageProbeSpec tolerant = spec(
+                null,
+                List.of(new ProbeToleration("dedicated", ProbeToleration.TolerationOperator.Exists, null, null, null)));
         assertThat(targets(tolerant, node(Map.of(), "NoSchedule"))).isTrue();
-        StorageProbeSpec other = spec(null, List.of(new ProbeToleration("gpu", ProbeToleration.TolerationOperator.Exists, null, null, null)));
+        StorageProbeSpec other = spec(
+                null, List.of(new ProbeToleration("gpu", ProbeToleration.TolerationOperator.Exists, null, null, null)));
         assertThat(targets(other, node(Map.of(), "NoSchedule"))).isFalse();
         assertThat(targets(other, node(Map.of(), "PreferNoSchedule"))).isTrue();
     }
 
     @Test
     void theProbesOwnTaintNeverTakesANodeOffItsTargets() {
-        // Else a node Affected and tainted would lose its agent, its label and its taint, then gain them back, over and over.
-        StorageProbeSpec other = spec(null, List.of(new ProbeToleration("gpu", ProbeToleration.TolerationOperator.Exists, null, null, null)));
+        // Else a node Affected and tainted would lose its agent, its label and its taint, then gain them back, over and
+        // over.
+        StorageProbeSpec other = spec(
+                null, List.of(new ProbeToleration("gpu", ProbeToleration.TolerationOperator.Exists, null, null, null)));
         Node tainted = node(Map.of(), null);
-        tainted.getSpec().setTaints(List.of(new TaintBuilder().withKey("storageprobe.io/affected").withValue("vmdisks").withEffect("NoSchedule").build()));
+        tainted.getSpec()
+                .setTaints(List.of(new TaintBuilder()
+                        .withKey("storageprobe.io/affected")
+                        .withValue("vmdisks")
+                        .withEffect("NoSchedule")
+                        .build()));
         assertThat(targets(other, tainted)).isTrue();
     }
 
     @Test
     void onlyLinuxNodesOfAnArchitectureTheImageHas() {
-        assertThat(NodeTargeting.targets(null, node(Map.of("kubernetes.io/os", "windows", "kubernetes.io/arch", "amd64"), null), AMD64))
-                .as("a Windows node").isFalse();
+        assertThat(NodeTargeting.targets(
+                        null, node(Map.of("kubernetes.io/os", "windows", "kubernetes.io/arch", "amd64"), null), AMD64))
+                .as("a Windows node")
+                .isFalse();
         assertThat(NodeTargeting.targets(null, node(Map.of("kubernetes.io/arch", "amd64"), null), AMD64))
-                .as("a node without kubernetes.io/os: the DaemonSet's nodeSelector does not match it either").isFalse();
-        assertThat(NodeTargeting.targets(null, node(Map.of("kubernetes.io/os", "linux", "kubernetes.io/arch", "arm64"), null), AMD64))
-                .as("an arm64 node, the image being amd64 only").isFalse();
-        assertThat(NodeTargeting.targets(null, node(Map.of("kubernetes.io/os", "linux", "kubernetes.io/arch", "arm64"), null), List.of()))
-                .as("no architecture list: any").isTrue();
-        assertThat(NodeTargeting.targets(null, node(Map.of("kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64"), null), AMD64)).isTrue();
+                .as("a node without kubernetes.io/os: the DaemonSet's nodeSelector does not match it either")
+                .isFalse();
+        assertThat(NodeTargeting.targets(
+                        null, node(Map.of("kubernetes.io/os", "linux", "kubernetes.io/arch", "arm64"), null), AMD64))
+                .as("an arm64 node, the image being amd64 only")
+                .isFalse();
+        assertThat(NodeTargeting.targets(
+                        null,
+                        node(Map.of("kubernetes.io/os", "linux", "kubernetes.io/arch", "arm64"), null),
+                        List.of()))
+                .as("no architecture list: any")
+                .isTrue();
+        assertThat(NodeTargeting.targets(
+                        null, node(Map.of("kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64"), null), AMD64))
+                .isTrue();
     }
 
     private static final List<String> AMD64 = List.of("amd64");
 
     /** A Linux amd64 node with these labels too. */
     private static boolean targets(StorageProbeSpec spec, Node node) {
-        Map<String, String> labels = new java.util.HashMap<>(Map.of("kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64"));
+        Map<String, String> labels =
+                new java.util.HashMap<>(Map.of("kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64"));
         labels.putAll(node.getMetadata().getLabels());
         node.getMetadata().setLabels(labels);
         return NodeTargeting.targets(spec, node, AMD64);
@@ -73,9 +95,21 @@ class NodeTargetingTest {
     }
 
     private static Node node(Map<String, String> labels, String taintEffect) {
-        NodeBuilder b = new NodeBuilder().withNewMetadata().withName("n").withLabels(labels).endMetadata().withNewSpec().endSpec();
+        NodeBuilder b = new NodeBuilder()
+                .withNewMetadata()
+                .withName("n")
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .endSpec();
         if (taintEffect != null) {
-            b.editSpec().addToTaints(new TaintBuilder().withKey("dedicated").withValue("x").withEffect(taintEffect).build()).endSpec();
+            b.editSpec()
+                    .addToTaints(new TaintBuilder()
+                            .withKey("dedicated")
+                            .withValue("x")
+                            .withEffect(taintEffect)
+                            .build())
+                    .endSpec();
         }
         return b.build();
     }

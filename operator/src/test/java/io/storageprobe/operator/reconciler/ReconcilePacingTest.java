@@ -18,7 +18,9 @@ class ReconcilePacingTest {
     @Test
     void nodesLeftByTheBudgetComeBackFirst() {
         assertThat(ReconcilePacing.requeueAfter(false, false)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(ReconcilePacing.requeueAfter(false, true)).as("nodes left win over missing pods").isEqualTo(Duration.ofSeconds(1));
+        assertThat(ReconcilePacing.requeueAfter(false, true))
+                .as("nodes left win over missing pods")
+                .isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test

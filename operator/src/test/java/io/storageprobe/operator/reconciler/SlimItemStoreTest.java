@@ -22,14 +22,34 @@ class SlimItemStoreTest {
 
     /** A node as a real cluster has it: 50 images in the status, addresses, conditions. */
     private static Node realNode() {
-        NodeBuilder node = new NodeBuilder().withNewMetadata().withName("worker-1").withUid("u-1").withResourceVersion("42")
-                .addToLabels("kubernetes.io/hostname", "worker-1").addToAnnotations("storageprobe.io/managed-labels", "verdict.storageprobe.io/p")
+        NodeBuilder node = new NodeBuilder()
+                .withNewMetadata()
+                .withName("worker-1")
+                .withUid("u-1")
+                .withResourceVersion("42")
+                .addToLabels("kubernetes.io/hostname", "worker-1")
+                .addToAnnotations("storageprobe.io/managed-labels", "verdict.storageprobe.io/p")
                 .endMetadata()
-                .withNewSpec().withPodCIDR("10.0.0.0/24").addNewTaint().withKey("dedicated").withValue("vm").withEffect("NoSchedule").endTaint().endSpec();
-        var status = node.withNewStatus().addNewAddress().withType("InternalIP").withAddress("10.1.2.3").endAddress();
-        IntStream.range(0, 50).forEach(i -> status.addNewImage()
-                .withNames("registry.example/team/image-" + i + "@sha256:" + "0".repeat(64), "registry.example/team/image-" + i + ":v1." + i)
-                .withSizeBytes(100_000_000L + i).endImage());
+                .withNewSpec()
+                .withPodCIDR("10.0.0.0/24")
+                .addNewTaint()
+                .withKey("dedicated")
+                .withValue("vm")
+                .withEffect("NoSchedule")
+                .endTaint()
+                .endSpec();
+        var status = node.withNewStatus()
+                .addNewAddress()
+                .withType("InternalIP")
+                .withAddress("10.1.2.3")
+                .endAddress();
+        IntStream.range(0, 50)
+                .forEach(i -> status.addNewImage()
+                        .withNames(
+                                "registry.example/team/image-" + i + "@sha256:" + "0".repeat(64),
+                                "registry.example/team/image-" + i + ":v1." + i)
+                        .withSizeBytes(100_000_000L + i)
+                        .endImage());
         return status.endStatus().build();
     }
 
@@ -41,7 +61,8 @@ class SlimItemStoreTest {
         assertThat(slim.getMetadata().getUid()).isEqualTo("u-1");
         assertThat(slim.getMetadata().getResourceVersion()).isEqualTo("42");
         assertThat(slim.getMetadata().getLabels()).isEqualTo(real.getMetadata().getLabels());
-        assertThat(slim.getMetadata().getAnnotations()).isEqualTo(real.getMetadata().getAnnotations());
+        assertThat(slim.getMetadata().getAnnotations())
+                .isEqualTo(real.getMetadata().getAnnotations());
         // The taints are read by GET where a taint must change, or cached apart (nodeTaints).
         assertThat(slim.getSpec()).isNull();
         assertThat(slim.getStatus()).isNull();
@@ -54,12 +75,27 @@ class SlimItemStoreTest {
 
     @Test
     void keepsOfAPersistentVolumeItsStorageClassAndClaimOnly() {
-        PersistentVolume pv = new PersistentVolumeBuilder().withNewMetadata().withName("pvc-1").withResourceVersion("7")
-                .addToAnnotations("pv.kubernetes.io/provisioned-by", "rbd.csi.ceph.com").endMetadata()
-                .withNewSpec().withStorageClassName("ceph-block").withNewClaimRef().withNamespace("vms").withName("disk-a")
-                .withUid("c-1").withResourceVersion("5").endClaimRef()
-                .withNewCsi().withDriver("rbd.csi.ceph.com").withVolumeHandle("0001-0009-rook-ceph-0000000000000002-" + "f".repeat(36))
-                .addToVolumeAttributes("clusterID", "rook-ceph").addToVolumeAttributes("pool", "replicapool").endCsi().endSpec()
+        PersistentVolume pv = new PersistentVolumeBuilder()
+                .withNewMetadata()
+                .withName("pvc-1")
+                .withResourceVersion("7")
+                .addToAnnotations("pv.kubernetes.io/provisioned-by", "rbd.csi.ceph.com")
+                .endMetadata()
+                .withNewSpec()
+                .withStorageClassName("ceph-block")
+                .withNewClaimRef()
+                .withNamespace("vms")
+                .withName("disk-a")
+                .withUid("c-1")
+                .withResourceVersion("5")
+                .endClaimRef()
+                .withNewCsi()
+                .withDriver("rbd.csi.ceph.com")
+                .withVolumeHandle("0001-0009-rook-ceph-0000000000000002-" + "f".repeat(36))
+                .addToVolumeAttributes("clusterID", "rook-ceph")
+                .addToVolumeAttributes("pool", "replicapool")
+                .endCsi()
+                .endSpec()
                 .build();
         PersistentVolume slim = SlimItemStore.slim(pv);
         assertThat(slim.getMetadata().getName()).isEqualTo("pvc-1");
@@ -85,25 +121,35 @@ class SlimItemStoreTest {
         assertThat(slim.getMetadata().getName()).isEqualTo(real.getMetadata().getName());
         assertThat(slim.getMetadata().getResourceVersion()).isEqualTo("99");
         assertThat(slim.getMetadata().getLabels()).isEqualTo(real.getMetadata().getLabels());
-        assertThat(real.getSpec().targets()).allSatisfy(t -> assertThat(t.facts()).isNotNull());
-        assertThat(slim.getSpec().targets()).allSatisfy(t -> assertThat(t.facts()).isNull());
-        assertThat(slim.getSpec().targets()).extracting(TargetResult::rules)
-                .isEqualTo(real.getSpec().targets().stream().map(TargetResult::rules).toList());
+        assertThat(real.getSpec().targets())
+                .allSatisfy(t -> assertThat(t.facts()).isNotNull());
+        assertThat(slim.getSpec().targets())
+                .allSatisfy(t -> assertThat(t.facts()).isNull());
+        assertThat(slim.getSpec().targets())
+                .extracting(TargetResult::rules)
+                .isEqualTo(real.getSpec().targets().stream()
+                        .map(TargetResult::rules)
+                        .toList());
         assertThat(slim.getSpec().verdict()).isEqualTo(Verdict.Affected);
         // What the operator makes of it is the same, judged for any QEMU.
-        for (String qemu : new String[]{"5.2", "9.1"}) {
+        for (String qemu : new String[] {"5.2", "9.1"}) {
             QemuInForce q = new QemuInForce(qemu, QemuInForce.SPEC, "spec.qemu");
             NodeResult fromReal = QemuJudgement.judge(real.getSpec(), q);
             NodeResult fromSlim = QemuJudgement.judge(slim.getSpec(), q);
             assertThat(fromSlim.verdict()).isEqualTo(fromReal.verdict());
-            assertThat(fromSlim.targets()).extracting(TargetResult::reason)
-                    .isEqualTo(fromReal.targets().stream().map(TargetResult::reason).toList());
+            assertThat(fromSlim.targets())
+                    .extracting(TargetResult::reason)
+                    .isEqualTo(fromReal.targets().stream()
+                            .map(TargetResult::reason)
+                            .toList());
         }
         int before = JSON.asJson(real).length();
         int after = JSON.asJson(slim).length();
         System.out.printf("result JSON: %d bytes as listed, %d bytes cached%n", before, after);
         // 2.5 KB -> 1.5 KB for a node with one disk; the facts grow with every probe read recorded.
-        assertThat(before - after).isGreaterThanOrEqualTo(JSON.asJson(real.getSpec().targets().get(0).facts()).length());
+        assertThat(before - after)
+                .isGreaterThanOrEqualTo(
+                        JSON.asJson(real.getSpec().targets().get(0).facts()).length());
     }
 
     @Test

@@ -36,7 +36,8 @@ public final class CrdSchemaValidator {
     private final KubernetesSerialization serialization = new KubernetesSerialization();
     private final Cel cel = CelFactory.standardCelBuilder()
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addVar("self", SimpleType.DYN).build();
+            .addVar("self", SimpleType.DYN)
+            .build();
 
     public CrdSchemaValidator(Path crdFile) throws IOException {
         try (InputStream in = Files.newInputStream(crdFile)) {
@@ -76,14 +77,17 @@ public final class CrdSchemaValidator {
         }
         if (value instanceof Map<?, ?> map) {
             if (props.getProperties() == null || props.getProperties().isEmpty()) {
-                if (props.getAdditionalProperties() != null && props.getAdditionalProperties().getSchema() != null) {
-                    map.forEach((k, v) -> collectUnknown(props.getAdditionalProperties().getSchema(), v, path + "." + k, unknown));
+                if (props.getAdditionalProperties() != null
+                        && props.getAdditionalProperties().getSchema() != null) {
+                    map.forEach((k, v) ->
+                            collectUnknown(props.getAdditionalProperties().getSchema(), v, path + "." + k, unknown));
                 }
                 return;
             }
             map.forEach((k, v) -> {
                 String key = String.valueOf(k);
-                boolean objectMeta = path.isEmpty() && (key.equals("metadata") || key.equals("apiVersion") || key.equals("kind"));
+                boolean objectMeta =
+                        path.isEmpty() && (key.equals("metadata") || key.equals("apiVersion") || key.equals("kind"));
                 if (!props.getProperties().containsKey(key) && !objectMeta) {
                     unknown.add((path + "." + key).substring(1));
                 } else if (!objectMeta) {
@@ -91,7 +95,9 @@ public final class CrdSchemaValidator {
                 }
             });
         }
-        if (value instanceof List<?> list && props.getItems() != null && props.getItems().getSchema() != null) {
+        if (value instanceof List<?> list
+                && props.getItems() != null
+                && props.getItems().getSchema() != null) {
             for (int i = 0; i < list.size(); i++) {
                 collectUnknown(props.getItems().getSchema(), list.get(i), path + "[" + i + "]", unknown);
             }
@@ -103,16 +109,22 @@ public final class CrdSchemaValidator {
         if (value == null || props == null) {
             return;
         }
-        for (ValidationRule rule : props.getXKubernetesValidations() == null ? List.<ValidationRule>of() : props.getXKubernetesValidations()) {
+        for (ValidationRule rule : props.getXKubernetesValidations() == null
+                ? List.<ValidationRule>of()
+                : props.getXKubernetesValidations()) {
             if (!holds(rule.getRule(), value)) {
                 String field = path + (rule.getFieldPath() == null ? "" : rule.getFieldPath());
-                problems.add((field.isEmpty() ? "<root>" : field.substring(1)) + ": Invalid value: " + rule.getMessage());
+                problems.add(
+                        (field.isEmpty() ? "<root>" : field.substring(1)) + ": Invalid value: " + rule.getMessage());
             }
         }
         if (value instanceof Map<?, ?> map && props.getProperties() != null) {
-            props.getProperties().forEach((name, child) -> evaluateRules(child, map.get(name), path + "." + name, problems));
+            props.getProperties()
+                    .forEach((name, child) -> evaluateRules(child, map.get(name), path + "." + name, problems));
         }
-        if (value instanceof List<?> list && props.getItems() != null && props.getItems().getSchema() != null) {
+        if (value instanceof List<?> list
+                && props.getItems() != null
+                && props.getItems().getSchema() != null) {
             for (int i = 0; i < list.size(); i++) {
                 evaluateRules(props.getItems().getSchema(), list.get(i), path + "[" + i + "]", problems);
             }
@@ -158,7 +170,8 @@ public final class CrdSchemaValidator {
             if (part.chars().allMatch(Character::isDigit)) {
                 out.append('[').append(part).append(']');
             } else {
-                out.append(out.length() == 0 ? "" : ".").append(part.replace("~1", "/").replace("~0", "~"));
+                out.append(out.length() == 0 ? "" : ".")
+                        .append(part.replace("~1", "/").replace("~0", "~"));
             }
         }
         return out.length() == 0 ? "<root>" : out.toString();

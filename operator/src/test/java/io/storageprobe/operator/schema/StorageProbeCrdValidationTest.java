@@ -36,20 +36,46 @@ class StorageProbeCrdValidationTest {
     void acceptsAFullSpec() {
         Map<String, Object> spec = Map.of(
                 "nodeSelector", Map.of("kubernetes.io/os", "linux"),
-                "tolerations", List.of(Map.of("operator", "Exists"),
-                        Map.of("key", "node-role.kubernetes.io/control-plane", "operator", "Exists", "effect", "NoSchedule"),
-                        Map.of("key", "dedicated", "operator", "Equal", "value", "vms", "effect", "NoExecute", "tolerationSeconds", 30)),
-                "targets", Map.of(
-                        "devices", Map.of("include", List.of("nvme*n*", "sd[a-z]"), "exclude", List.of("loop*")),
-                        "paths", List.of("/var/lib/kubelet", "/var/lib/libvirt/images"),
-                        "files", List.of("/var/lib/vm/disk.img")),
+                "tolerations",
+                        List.of(
+                                Map.of("operator", "Exists"),
+                                Map.of(
+                                        "key",
+                                        "node-role.kubernetes.io/control-plane",
+                                        "operator",
+                                        "Exists",
+                                        "effect",
+                                        "NoSchedule"),
+                                Map.of(
+                                        "key",
+                                        "dedicated",
+                                        "operator",
+                                        "Equal",
+                                        "value",
+                                        "vms",
+                                        "effect",
+                                        "NoExecute",
+                                        "tolerationSeconds",
+                                        30)),
+                "targets",
+                        Map.of(
+                                "devices",
+                                        Map.of("include", List.of("nvme*n*", "sd[a-z]"), "exclude", List.of("loop*")),
+                                "paths", List.of("/var/lib/kubelet", "/var/lib/libvirt/images"),
+                                "files", List.of("/var/lib/vm/disk.img")),
                 "rules", List.of("qemu-legacy-dio", "dio-alignment-honest", "dio-not-buffered"),
                 "interval", "1h30m",
                 "nodeActions", Map.of("label", true, "taint", "PreferNoSchedule"),
-                "agent", Map.of("image", "registry.example/storageprobe:0.1.0",
-                        "resources", Map.of("requests", Map.of("cpu", "10m", "memory", "64Mi")),
-                        "priorityClassName", "system-node-critical",
-                        "kubeletRoot", "/var/snap/microk8s/common/var/lib/kubelet"));
+                "agent",
+                        Map.of(
+                                "image",
+                                "registry.example/storageprobe:0.1.0",
+                                "resources",
+                                Map.of("requests", Map.of("cpu", "10m", "memory", "64Mi")),
+                                "priorityClassName",
+                                "system-node-critical",
+                                "kubeletRoot",
+                                "/var/snap/microk8s/common/var/lib/kubelet"));
         assertThat(validator.validate(probe("full", spec))).isEmpty();
     }
 
@@ -69,27 +95,75 @@ class StorageProbeCrdValidationTest {
                 bad("unknown rule", Map.of("rules", List.of("qemu-legacy")), "spec.rules"),
                 bad("rule named twice", Map.of("rules", List.of("dio-not-buffered", "dio-not-buffered")), "spec.rules"),
                 bad("rules as a string", Map.of("rules", "qemu-legacy-dio"), "spec.rules"),
-                bad("taint effect NoExecute", Map.of("nodeActions", Map.of("taint", "NoExecute")), "spec.nodeActions.taint"),
+                bad(
+                        "taint effect NoExecute",
+                        Map.of("nodeActions", Map.of("taint", "NoExecute")),
+                        "spec.nodeActions.taint"),
                 bad("label as a string", Map.of("nodeActions", Map.of("label", "yes")), "spec.nodeActions.label"),
-                bad("device glob with a slash", Map.of("targets", Map.of("devices", Map.of("include", List.of("/dev/sda")))), "spec.targets.devices.include"),
-                bad("empty device glob", Map.of("targets", Map.of("devices", Map.of("exclude", List.of("")))), "spec.targets.devices.exclude"),
-                bad("relative path", Map.of("targets", Map.of("paths", List.of("var/lib/kubelet"))), "spec.targets.paths"),
-                bad("path escaping with ..", Map.of("targets", Map.of("paths", List.of("/var/lib/../../etc"))), "spec.targets.paths"),
-                bad("path longer than 1024", Map.of("targets", Map.of("paths", List.of("/" + "x".repeat(1024)))), "spec.targets.paths"),
+                bad(
+                        "device glob with a slash",
+                        Map.of("targets", Map.of("devices", Map.of("include", List.of("/dev/sda")))),
+                        "spec.targets.devices.include"),
+                bad(
+                        "empty device glob",
+                        Map.of("targets", Map.of("devices", Map.of("exclude", List.of("")))),
+                        "spec.targets.devices.exclude"),
+                bad(
+                        "relative path",
+                        Map.of("targets", Map.of("paths", List.of("var/lib/kubelet"))),
+                        "spec.targets.paths"),
+                bad(
+                        "path escaping with ..",
+                        Map.of("targets", Map.of("paths", List.of("/var/lib/../../etc"))),
+                        "spec.targets.paths"),
+                bad(
+                        "path longer than 1024",
+                        Map.of("targets", Map.of("paths", List.of("/" + "x".repeat(1024)))),
+                        "spec.targets.paths"),
                 bad("relative file", Map.of("targets", Map.of("files", List.of("disk.img"))), "spec.targets.files"),
-                bad("toleration value with Exists", Map.of("tolerations", List.of(Map.of("key", "a", "operator", "Exists", "value", "x"))), "spec.tolerations[0]"),
-                bad("toleration operator unknown", Map.of("tolerations", List.of(Map.of("operator", "Sometimes"))), "spec.tolerations[0].operator"),
-                bad("toleration without key nor Exists", Map.of("tolerations", List.of(Map.of("effect", "NoSchedule"))), "spec.tolerations[0]"),
-                bad("toleration key with spaces", Map.of("tolerations", List.of(Map.of("key", "bad key", "operator", "Exists"))), "spec.tolerations[0].key"),
-                bad("tolerationSeconds as words", Map.of("tolerations", List.of(Map.of("operator", "Exists", "tolerationSeconds", "ten"))), "spec.tolerations[0].tolerationSeconds"),
+                bad(
+                        "toleration value with Exists",
+                        Map.of("tolerations", List.of(Map.of("key", "a", "operator", "Exists", "value", "x"))),
+                        "spec.tolerations[0]"),
+                bad(
+                        "toleration operator unknown",
+                        Map.of("tolerations", List.of(Map.of("operator", "Sometimes"))),
+                        "spec.tolerations[0].operator"),
+                bad(
+                        "toleration without key nor Exists",
+                        Map.of("tolerations", List.of(Map.of("effect", "NoSchedule"))),
+                        "spec.tolerations[0]"),
+                bad(
+                        "toleration key with spaces",
+                        Map.of("tolerations", List.of(Map.of("key", "bad key", "operator", "Exists"))),
+                        "spec.tolerations[0].key"),
+                bad(
+                        "tolerationSeconds as words",
+                        Map.of("tolerations", List.of(Map.of("operator", "Exists", "tolerationSeconds", "ten"))),
+                        "spec.tolerations[0].tolerationSeconds"),
                 bad("image with a space", Map.of("agent", Map.of("image", "storageprobe latest")), "spec.agent.image"),
-                bad("priority class not a DNS name", Map.of("agent", Map.of("priorityClassName", "Not_Valid")), "spec.agent.priorityClassName"),
-                bad("relative kubelet root", Map.of("agent", Map.of("kubeletRoot", "var/lib/kubelet")), "spec.agent.kubeletRoot"),
-                bad("kubelet root with a trailing slash", Map.of("agent", Map.of("kubeletRoot", "/var/lib/kubelet/")), "spec.agent.kubeletRoot"),
-                bad("kubelet root escaping with ..", Map.of("agent", Map.of("kubeletRoot", "/var/lib/../../etc")), "spec.agent.kubeletRoot"),
+                bad(
+                        "priority class not a DNS name",
+                        Map.of("agent", Map.of("priorityClassName", "Not_Valid")),
+                        "spec.agent.priorityClassName"),
+                bad(
+                        "relative kubelet root",
+                        Map.of("agent", Map.of("kubeletRoot", "var/lib/kubelet")),
+                        "spec.agent.kubeletRoot"),
+                bad(
+                        "kubelet root with a trailing slash",
+                        Map.of("agent", Map.of("kubeletRoot", "/var/lib/kubelet/")),
+                        "spec.agent.kubeletRoot"),
+                bad(
+                        "kubelet root escaping with ..",
+                        Map.of("agent", Map.of("kubeletRoot", "/var/lib/../../etc")),
+                        "spec.agent.kubeletRoot"),
                 bad("kubelet root /", Map.of("agent", Map.of("kubeletRoot", "/")), "spec.agent.kubeletRoot"),
                 bad("nodeSelector as a string", Map.of("nodeSelector", "disk=ssd"), "spec.nodeSelector"),
-                bad("nodeSelector value too long", Map.of("nodeSelector", Map.of("disk", "v".repeat(64))), "spec.nodeSelector"),
+                bad(
+                        "nodeSelector value too long",
+                        Map.of("nodeSelector", Map.of("disk", "v".repeat(64))),
+                        "spec.nodeSelector"),
                 bad("targets as a list", Map.of("targets", List.of("/dev/sda")), "spec.targets"));
     }
 

@@ -17,10 +17,12 @@ class OperatorSettingsTest {
         assertThat(s.agentImagePullSecrets()).containsExactly("regcred", "mirror");
         assertThat(s.agentArchitectures()).containsExactly("amd64", "arm64");
 
-        OperatorSettings empty = OperatorSettings.fromEnvironment(Map.of(
-                "STORAGEPROBE_AGENT_IMAGE_PULL_SECRETS", "", "STORAGEPROBE_AGENT_ARCHITECTURES", ""));
+        OperatorSettings empty = OperatorSettings.fromEnvironment(
+                Map.of("STORAGEPROBE_AGENT_IMAGE_PULL_SECRETS", "", "STORAGEPROBE_AGENT_ARCHITECTURES", ""));
         assertThat(empty.agentImagePullSecrets()).isEmpty();
-        assertThat(empty.agentArchitectures()).as("set but empty: every architecture").isEmpty();
+        assertThat(empty.agentArchitectures())
+                .as("set but empty: every architecture")
+                .isEmpty();
     }
 
     @Test
@@ -32,12 +34,14 @@ class OperatorSettingsTest {
 
     @Test
     void agentPodAnnotationsAreAJsonObjectAndAMalformedOneNamesTheVariable() {
-        assertThat(OperatorSettings.fromEnvironment(Map.of("STORAGEPROBE_AGENT_POD_ANNOTATIONS",
-                "{\"openshift.io/required-scc\":\"privileged\"}")).agentPodAnnotations())
+        assertThat(OperatorSettings.fromEnvironment(Map.of(
+                                "STORAGEPROBE_AGENT_POD_ANNOTATIONS", "{\"openshift.io/required-scc\":\"privileged\"}"))
+                        .agentPodAnnotations())
                 .containsExactly(Map.entry("openshift.io/required-scc", "privileged"));
-        assertThat(OperatorSettings.fromEnvironment(Map.of()).agentPodAnnotations()).isEmpty();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of(
-                        "STORAGEPROBE_AGENT_POD_ANNOTATIONS", "openshift.io/required-scc=privileged")))
+        assertThat(OperatorSettings.fromEnvironment(Map.of()).agentPodAnnotations())
+                .isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> OperatorSettings.fromEnvironment(
+                        Map.of("STORAGEPROBE_AGENT_POD_ANNOTATIONS", "openshift.io/required-scc=privileged")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("STORAGEPROBE_AGENT_POD_ANNOTATIONS is not a JSON object of strings");
     }

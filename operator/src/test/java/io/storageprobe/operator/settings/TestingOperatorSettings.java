@@ -6,12 +6,26 @@ import java.util.Map;
 
 /** Settings for tests: no pull secrets or pod annotations, the image's default architectures. */
 public final class TestingOperatorSettings {
-    private TestingOperatorSettings() {
-    }
+    private TestingOperatorSettings() {}
 
-    public static OperatorSettings of(String namespace, String agentImage, String agentServiceAccount, String eventNamespace,
-                                      int httpPort, Duration kubevirtPollPeriod, boolean checkWriters) {
-        return new OperatorSettings(namespace, agentImage, agentServiceAccount, eventNamespace, httpPort, kubevirtPollPeriod,
-                List.of(), OperatorSettings.DEFAULT_AGENT_ARCHITECTURES, Map.of(), checkWriters);
+    public static OperatorSettings of(
+            String namespace,
+            String agentImage,
+            String agentServiceAccount,
+            String eventNamespace,
+            int httpPort,
+            Duration kubevirtPollPeriod,
+            boolean checkWriters) {
+        return new OperatorSettings(
+                namespace,
+                agentImage,
+                agentServiceAccount,
+                eventNamespace,
+                httpPort,
+                kubevirtPollPeriod,
+                List.of(),
+                OperatorSettings.DEFAULT_AGENT_ARCHITECTURES,
+                Map.of(),
+                checkWriters);
     }
 }

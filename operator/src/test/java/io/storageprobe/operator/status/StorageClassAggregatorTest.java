@@ -14,7 +14,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class StorageClassAggregatorTest {
-    private static final Map<String, String> CLASSES = Map.of("ceph-block", "rbd.csi.ceph.com", "local", "kubernetes.io/no-provisioner");
+    private static final Map<String, String> CLASSES =
+            Map.of("ceph-block", "rbd.csi.ceph.com", "local", "kubernetes.io/no-provisioner");
     private static final Map<String, VolumeOwner> VOLUMES = Map.of(
             "pv-ceph-1", new VolumeOwner("ceph-block", "vms/disk-1"),
             "pv-ceph-2", new VolumeOwner("ceph-block", "vms/disk-2"),
@@ -22,25 +23,54 @@ class StorageClassAggregatorTest {
             "pv-static", new VolumeOwner("", null));
 
     private static TargetResult volume(String pv, Verdict verdict) {
-        return new TargetResult(TargetKind.VOLUME, "pv/" + pv, "/dev/x", null, "rbd0", null, List.of(), verdict,
-                verdict == Verdict.Affected ? "qemu-alignment-probe: EIO" : null, null, pv);
+        return new TargetResult(
+                TargetKind.VOLUME,
+                "pv/" + pv,
+                "/dev/x",
+                null,
+                "rbd0",
+                null,
+                List.of(),
+                verdict,
+                verdict == Verdict.Affected ? "qemu-alignment-probe: EIO" : null,
+                null,
+                pv);
     }
 
     private static NodeResult node(String name, TargetResult... targets) {
         List<TargetResult> all = new ArrayList<>(List.of(targets));
-        all.add(new TargetResult(TargetKind.DEVICE, "nvme0n1", "/dev/nvme0n1", null, "nvme0n1", null, List.of(), Verdict.Compatible,
-                null, null, null));
-        return new NodeResult("p", name, "6.1.0", "b", "Debian", "2026-12-01T10:00:00Z", "0.1.0", all, Verdict.Affected, null);
+        all.add(new TargetResult(
+                TargetKind.DEVICE,
+                "nvme0n1",
+                "/dev/nvme0n1",
+                null,
+                "nvme0n1",
+                null,
+                List.of(),
+                Verdict.Compatible,
+                null,
+                null,
+                null));
+        return new NodeResult(
+                "p", name, "6.1.0", "b", "Debian", "2026-12-01T10:00:00Z", "0.1.0", all, Verdict.Affected, null);
     }
 
     @Test
     void countsEachClassesVolumesAndNodesAndNamesItsAffectedVolumes() {
-        StorageClassReport report = StorageClassAggregator.aggregate(List.of(
-                node("a", volume("pv-ceph-1", Verdict.Affected), volume("pv-static", Verdict.Compatible)),
-                node("b", volume("pv-ceph-2", Verdict.Compatible), volume("pv-gone", Verdict.Unsupported), volume("pv-new", Verdict.Compatible)),
-                node("c")), VOLUMES, CLASSES);
+        StorageClassReport report = StorageClassAggregator.aggregate(
+                List.of(
+                        node("a", volume("pv-ceph-1", Verdict.Affected), volume("pv-static", Verdict.Compatible)),
+                        node(
+                                "b",
+                                volume("pv-ceph-2", Verdict.Compatible),
+                                volume("pv-gone", Verdict.Unsupported),
+                                volume("pv-new", Verdict.Compatible)),
+                        node("c")),
+                VOLUMES,
+                CLASSES);
         assertThat(report.truncated()).isFalse();
-        assertThat(report.classes()).extracting(StorageClassSummary::storageClass)
+        assertThat(report.classes())
+                .extracting(StorageClassSummary::storageClass)
                 .containsExactly("(none)", "(unknown)", "ceph-block", "retired-nfs");
         StorageClassSummary ceph = report.classes().get(2);
         assertThat(ceph.exists()).isTrue();
@@ -70,14 +100,20 @@ class StorageClassAggregatorTest {
 
     @Test
     void staysBoundedWhateverTheNumberOfVolumesAndClasses() {
-        List<NodeResult> results = IntStream.range(0, 300).mapToObj(i -> node("n" + i, volume("pv-ceph-1", Verdict.Affected),
-                volume("pv-" + i, Verdict.Compatible))).toList();
+        List<NodeResult> results = IntStream.range(0, 300)
+                .mapToObj(i ->
+                        node("n" + i, volume("pv-ceph-1", Verdict.Affected), volume("pv-" + i, Verdict.Compatible)))
+                .toList();
         Map<String, VolumeOwner> volumes = new java.util.HashMap<>(VOLUMES);
-        IntStream.range(0, 300).forEach(i -> volumes.put("pv-" + i, new VolumeOwner(String.format("class-%03d", i), null)));
+        IntStream.range(0, 300)
+                .forEach(i -> volumes.put("pv-" + i, new VolumeOwner(String.format("class-%03d", i), null)));
         StorageClassReport report = StorageClassAggregator.aggregate(results, volumes, CLASSES);
         assertThat(report.classes()).hasSize(StorageClassSummary.MAX_STORAGE_CLASSES);
         assertThat(report.truncated()).isTrue();
-        StorageClassSummary ceph = report.classes().stream().filter(c -> c.storageClass().equals("ceph-block")).findFirst().orElseThrow();
+        StorageClassSummary ceph = report.classes().stream()
+                .filter(c -> c.storageClass().equals("ceph-block"))
+                .findFirst()
+                .orElseThrow();
         assertThat(ceph.affected()).isEqualTo(300);
         assertThat(ceph.affectedVolumes()).hasSize(StorageClassSummary.MAX_AFFECTED_VOLUMES);
         assertThat(ceph.affectedVolumesTruncated()).isTrue();
@@ -85,6 +121,7 @@ class StorageClassAggregatorTest {
 
     @Test
     void noVolumeTargetsNoClasses() {
-        assertThat(StorageClassAggregator.aggregate(List.of(node("a")), VOLUMES, CLASSES)).isEqualTo(StorageClassReport.NONE);
+        assertThat(StorageClassAggregator.aggregate(List.of(node("a")), VOLUMES, CLASSES))
+                .isEqualTo(StorageClassReport.NONE);
     }
 }

@@ -13,14 +13,18 @@ import org.junit.jupiter.api.Test;
  * (just verified) claims. A token bound to no Pod names none, whatever else it holds.
  */
 class PodRefTest {
-    private static final String BOUND = jwt("{\"sub\":\"system:serviceaccount:ns:agent\",\"kubernetes.io\":{\"namespace\":\"ns\","
-            + "\"pod\":{\"name\":\"agent-x1\",\"uid\":\"uid-claim\"},\"serviceaccount\":{\"name\":\"agent\",\"uid\":\"sa\"}}}");
-    private static final String UNBOUND = jwt("{\"sub\":\"system:serviceaccount:ns:agent\",\"kubernetes.io\":{\"namespace\":\"ns\","
-            + "\"serviceaccount\":{\"name\":\"agent\",\"uid\":\"sa\"}}}");
+    private static final String BOUND = jwt(
+            "{\"sub\":\"system:serviceaccount:ns:agent\",\"kubernetes.io\":{\"namespace\":\"ns\","
+                    + "\"pod\":{\"name\":\"agent-x1\",\"uid\":\"uid-claim\"},\"serviceaccount\":{\"name\":\"agent\",\"uid\":\"sa\"}}}");
+    private static final String UNBOUND =
+            jwt("{\"sub\":\"system:serviceaccount:ns:agent\",\"kubernetes.io\":{\"namespace\":\"ns\","
+                    + "\"serviceaccount\":{\"name\":\"agent\",\"uid\":\"sa\"}}}");
 
     @Test
     void theExtraNamesThePodWhenTheServerGivesIt() {
-        assertThat(WriterCheck.PodRef.of(Map.of(WriterCheck.POD_NAME, List.of("agent-x2"), WriterCheck.POD_UID, List.of("uid-extra")), BOUND))
+        assertThat(WriterCheck.PodRef.of(
+                        Map.of(WriterCheck.POD_NAME, List.of("agent-x2"), WriterCheck.POD_UID, List.of("uid-extra")),
+                        BOUND))
                 .contains(new WriterCheck.PodRef("agent-x2", "uid-extra"));
     }
 

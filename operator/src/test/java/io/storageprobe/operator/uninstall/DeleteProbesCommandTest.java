@@ -14,9 +14,12 @@ class DeleteProbesCommandTest {
     @Test
     void timeoutDefaultsUnderHelmsFiveMinutesAndTakesSecondsMinutesOrIso() {
         assertThat(DeleteProbesCommand.timeout(new String[0])).isEqualTo(Duration.ofSeconds(240));
-        assertThat(DeleteProbesCommand.timeout(new String[] {"--timeout", "600s"})).isEqualTo(Duration.ofMinutes(10));
-        assertThat(DeleteProbesCommand.timeout(new String[] {"--timeout", "2m"})).isEqualTo(Duration.ofMinutes(2));
-        assertThat(DeleteProbesCommand.timeout(new String[] {"--timeout", "PT30S"})).isEqualTo(Duration.ofSeconds(30));
+        assertThat(DeleteProbesCommand.timeout(new String[] {"--timeout", "600s"}))
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThat(DeleteProbesCommand.timeout(new String[] {"--timeout", "2m"}))
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(DeleteProbesCommand.timeout(new String[] {"--timeout", "PT30S"}))
+                .isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
@@ -35,12 +38,14 @@ class DeleteProbesCommandTest {
     void badArgumentsExit2WithUsageAndNoStackTraceBeforeAnyApiCall() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = DeleteProbesCommand.run(new String[] {"--timeout", "soon"},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = DeleteProbesCommand.run(
+                new String[] {"--timeout", "soon"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
-                "storageprobe-operator delete-probes: --timeout 'soon' is not a duration (e.g. 240s, 5m)\n"
-                + "usage: storageprobe operator delete-probes [--timeout DURATION]   (e.g. 240s, 5m)\n");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .isEqualTo("storageprobe-operator delete-probes: --timeout 'soon' is not a duration (e.g. 240s, 5m)\n"
+                        + "usage: storageprobe operator delete-probes [--timeout DURATION]   (e.g. 240s, 5m)\n");
     }
 }

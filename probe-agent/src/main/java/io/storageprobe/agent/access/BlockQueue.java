@@ -30,7 +30,10 @@ public record BlockQueue(String device, Integer logicalBlockSize, Integer physic
             return Optional.empty();
         }
         Integer mask = readInt(queue.resolve("dma_alignment"));
-        return Optional.of(new BlockQueue(deviceName(sysfsEntry), lbs, readInt(queue.resolve("physical_block_size")),
+        return Optional.of(new BlockQueue(
+                deviceName(sysfsEntry),
+                lbs,
+                readInt(queue.resolve("physical_block_size")),
                 mask == null ? null : mask + 1));
     }
 

@@ -32,9 +32,16 @@ final class DeviceTarget implements TargetAccess {
             if (bytes != null && bytes < ReadProbes.MIN_FILE_BYTES) {
                 // Reads at or past the end succeed with 0 bytes before any alignment check, which would
                 // look like reads served from the page cache: too small to probe, not Affected.
-                return new Measurement(target, path, null, name, null, new Measurement.Problem(
-                        Measurement.Problem.Kind.UNSUPPORTED, path + " holds " + bytes
-                        + " bytes; the probes read its first " + ReadProbes.MIN_FILE_BYTES + " (an empty loop device or zram?)"));
+                return new Measurement(
+                        target,
+                        path,
+                        null,
+                        name,
+                        null,
+                        new Measurement.Problem(
+                                Measurement.Problem.Kind.UNSUPPORTED,
+                                path + " holds " + bytes + " bytes; the probes read its first "
+                                        + ReadProbes.MIN_FILE_BYTES + " (an empty loop device or zram?)"));
             }
             Integer lbs = file.ioctlInt(Abi.BLKSSZGET);
             Integer pbs = file.ioctlInt(Abi.BLKPBSZGET);
@@ -48,7 +55,8 @@ final class DeviceTarget implements TargetAccess {
     /** Where a block-size ioctl failed: the queue's sysfs files instead. */
     private static BlockQueue fromSysfs(String name, Integer lbs, Integer pbs) {
         Optional<BlockQueue> queue = BlockQueue.ofName(name);
-        return new BlockQueue(name,
+        return new BlockQueue(
+                name,
                 lbs != null ? lbs : queue.map(BlockQueue::logicalBlockSize).orElse(null),
                 pbs != null ? pbs : queue.map(BlockQueue::physicalBlockSize).orElse(null),
                 queue.map(BlockQueue::dmaAlignment).orElse(null));
@@ -65,7 +73,10 @@ final class DeviceTarget implements TargetAccess {
             return own;
         }
         try {
-            return SysFs.path("dev/block", stat.rdevMajor() + ":" + stat.rdevMinor()).toRealPath().getFileName().toString();
+            return SysFs.path("dev/block", stat.rdevMajor() + ":" + stat.rdevMinor())
+                    .toRealPath()
+                    .getFileName()
+                    .toString();
         } catch (IOException e) {
             return own;
         }

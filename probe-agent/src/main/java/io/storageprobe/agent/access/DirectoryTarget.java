@@ -26,6 +26,7 @@ final class DirectoryTarget implements TargetAccess {
     static final int SCRATCH_BYTES = 64 * 1024;
     /** What the scratch file holds: non-zero, so reads hit allocated blocks; the write probe writes it back. */
     static final byte SCRATCH_FILL = 0x5a;
+
     private static final String SCRATCH_PREFIX = ".storageprobe-";
 
     @Override
@@ -42,11 +43,12 @@ final class DirectoryTarget implements TargetAccess {
             scratch.toFile().deleteOnExit();
             writeScratch(scratch);
             Measurement m = new FileTarget().measure(target, scratch.toString());
-            TargetFacts facts = m.facts() != null && m.problem() == null ? withWriteProbes(m.facts(), dir, scratch)
-                    : m.facts();
+            TargetFacts facts =
+                    m.facts() != null && m.problem() == null ? withWriteProbes(m.facts(), dir, scratch) : m.facts();
             return new Measurement(target, scratch.toString(), m.filesystem(), m.device(), facts, m.problem());
         } catch (IOException e) {
-            throw new TargetError("cannot create a temporary file in " + target.name() + ": " + TargetFiles.ioReason(e));
+            throw new TargetError(
+                    "cannot create a temporary file in " + target.name() + ": " + TargetFiles.ioReason(e));
         } finally {
             deleteQuietly(scratch);
         }
@@ -76,8 +78,8 @@ final class DirectoryTarget implements TargetAccess {
     /** The write probe, or null when the file cannot be opened for O_DIRECT writes. */
     private static WriteProbe writeProbe(Path file) {
         try {
-            return WriteAlignmentProbe.run(file.toString(), ReadProbes.statxDioAlign(Statx.of(file.toString())),
-                    SCRATCH_FILL);
+            return WriteAlignmentProbe.run(
+                    file.toString(), ReadProbes.statxDioAlign(Statx.of(file.toString())), SCRATCH_FILL);
         } catch (NativeError e) {
             return null;
         }

@@ -19,8 +19,7 @@ import java.util.stream.Stream;
 final class DiskImage {
     static final String KUBEVIRT_NAME = "disk.img";
 
-    private DiskImage() {
-    }
+    private DiskImage() {}
 
     static Optional<Path> find(Path volume) throws TargetError {
         Path kubevirt = volume.resolve(KUBEVIRT_NAME);

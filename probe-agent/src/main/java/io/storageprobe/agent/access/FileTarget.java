@@ -28,24 +28,43 @@ final class FileTarget implements TargetAccess {
         }
         long size = TargetFiles.size(real);
         if (size < ReadProbes.MIN_FILE_BYTES) {
-            throw new TargetError(path + " holds " + size + " bytes; the probes read its first " + ReadProbes.MIN_FILE_BYTES);
+            throw new TargetError(
+                    path + " holds " + size + " bytes; the probes read its first " + ReadProbes.MIN_FILE_BYTES);
         }
         try (DirectFile file = openForFilesystem(path)) {
             String filesystem = Filesystems.name(file.filesystemMagic());
-            BlockQueue limits = BlockQueue.ofDev(stat.devMajor(), stat.devMinor())
-                    .orElse(new BlockQueue(null, null, null, null));
+            BlockQueue limits =
+                    BlockQueue.ofDev(stat.devMajor(), stat.devMinor()).orElse(new BlockQueue(null, null, null, null));
             Measurement probed = ReadProbes.run(target, path, filesystem, limits, stat, file);
             // QEMU takes a raw image's size from the file: image-size-alignment judges it.
-            Measurement m = probed.facts() == null ? probed : new Measurement(probed.target(), probed.path(),
-                    probed.filesystem(), probed.device(), probed.facts().withImageBytes(size), probed.problem());
+            Measurement m = probed.facts() == null
+                    ? probed
+                    : new Measurement(
+                            probed.target(),
+                            probed.path(),
+                            probed.filesystem(),
+                            probed.device(),
+                            probed.facts().withImageBytes(size),
+                            probed.problem());
             if (Filesystems.hasNoDirectIo(filesystem)) {
-                return new Measurement(target, path, filesystem, m.device(), m.facts(),
-                        new Measurement.Problem(Measurement.Problem.Kind.UNSUPPORTED, filesystem
-                                + " has no direct I/O: it accepts O_DIRECT but serves reads from memory"));
+                return new Measurement(
+                        target,
+                        path,
+                        filesystem,
+                        m.device(),
+                        m.facts(),
+                        new Measurement.Problem(
+                                Measurement.Problem.Kind.UNSUPPORTED,
+                                filesystem + " has no direct I/O: it accepts O_DIRECT but serves reads from memory"));
             }
             return m;
         } catch (UnsupportedDirectIo e) {
-            return new Measurement(target, path, e.filesystem, null, null,
+            return new Measurement(
+                    target,
+                    path,
+                    e.filesystem,
+                    null,
+                    null,
                     new Measurement.Problem(Measurement.Problem.Kind.UNSUPPORTED, e.getMessage()));
         }
     }

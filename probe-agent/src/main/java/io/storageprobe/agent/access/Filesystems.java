@@ -35,8 +35,7 @@ public final class Filesystems {
     /** Filesystems whose O_DIRECT legitimately has no alignment needs (QEMU treats NFS as byte aligned). */
     private static final Set<String> BYTE_ALIGNED_DIRECT_IO = Set.of("nfs", "cifs", "smb2", "ceph", "9p", "fuse");
 
-    private Filesystems() {
-    }
+    private Filesystems() {}
 
     public static String name(long magic) {
         return NAMES.getOrDefault(magic & 0xFFFFFFFFL, String.format("0x%x", magic));

@@ -10,8 +10,7 @@ import java.util.Map;
 public final class HostRoot {
     public static final String ENV = "STORAGEPROBE_HOST_ROOT";
 
-    private HostRoot() {
-    }
+    private HostRoot() {}
 
     public static Path of(Map<String, String> env) {
         String root = env.get(ENV);

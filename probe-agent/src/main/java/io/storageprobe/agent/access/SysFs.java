@@ -12,8 +12,7 @@ import java.nio.file.Path;
 public final class SysFs {
     private static final Path ROOT = root(System.getenv(HostRoot.ENV));
 
-    private SysFs() {
-    }
+    private SysFs() {}
 
     /** A path below the sysfs root, named as below /sys: {@code path("class/block", name)}. */
     public static Path path(String first, String... more) {

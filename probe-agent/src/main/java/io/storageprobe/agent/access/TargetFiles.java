@@ -12,8 +12,7 @@ import java.nio.file.Path;
 
 /** Resolving, stat-ing and opening a target's path, each failure turned into a one-line {@link TargetError}. */
 final class TargetFiles {
-    private TargetFiles() {
-    }
+    private TargetFiles() {}
 
     static DirectFile open(String path) throws TargetError {
         try {
@@ -25,9 +24,12 @@ final class TargetFiles {
 
     static String openFailure(String path, int errno) {
         return switch (errno) {
-            case Errno.EACCES, Errno.EPERM -> "cannot open " + path + ": permission denied" + (LibC.geteuid() == 0
-                    ? " to root (a container's device cgroup or a security module forbids it)"
-                    : " to uid " + LibC.geteuid() + " (run as root, or as a user who may read it" + group(path) + ")");
+            case Errno.EACCES, Errno.EPERM ->
+                "cannot open " + path + ": permission denied"
+                        + (LibC.geteuid() == 0
+                                ? " to root (a container's device cgroup or a security module forbids it)"
+                                : " to uid " + LibC.geteuid() + " (run as root, or as a user who may read it"
+                                        + group(path) + ")");
             case Errno.ENOMEDIUM -> "cannot open " + path + ": no medium";
             default -> "cannot open " + path + " with O_DIRECT: " + Errno.name(errno);
         };
@@ -36,8 +38,10 @@ final class TargetFiles {
     /** ", such as a member of group disk", from the device's group; empty when it cannot be read. */
     private static String group(String path) {
         try {
-            return ", such as a member of group " + Files.readAttributes(Path.of(path),
-                    java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+            return ", such as a member of group "
+                    + Files.readAttributes(Path.of(path), java.nio.file.attribute.PosixFileAttributes.class)
+                            .group()
+                            .getName();
         } catch (IOException | RuntimeException e) {
             return "";
         }
@@ -49,7 +53,8 @@ final class TargetFiles {
         } catch (NoSuchFileException e) {
             throw new TargetError(missing + ": " + path);
         } catch (java.nio.file.FileSystemException e) {
-            throw new TargetError("cannot resolve " + path + ": " + (e.getReason() != null ? e.getReason() : e.getMessage()));
+            throw new TargetError(
+                    "cannot resolve " + path + ": " + (e.getReason() != null ? e.getReason() : e.getMessage()));
         } catch (IOException | java.nio.file.InvalidPathException e) {
             throw new TargetError("cannot resolve " + path + ": " + e.getMessage());
         }
@@ -75,6 +80,8 @@ final class TargetFiles {
         if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
             return fs.getReason(); // the errno's text, e.g. "Transport endpoint is not connected"
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " " + e.getMessage();
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + " " + e.getMessage();
     }
 }

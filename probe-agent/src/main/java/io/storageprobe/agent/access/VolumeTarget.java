@@ -25,10 +25,18 @@ final class VolumeTarget implements TargetAccess {
         }
         Optional<Path> image = DiskImage.find(Path.of(target.name()));
         if (image.isEmpty()) {
-            return new Measurement(target, null, null, null, null, new Measurement.Problem(
-                    Measurement.Problem.Kind.UNSUPPORTED, "no disk image in " + target.name() + ": neither "
-                    + DiskImage.KUBEVIRT_NAME + " nor a regular file of at least " + ReadProbes.MIN_FILE_BYTES
-                    + " bytes (StorageProbe never writes into a volume, so it has nothing to read)"));
+            return new Measurement(
+                    target,
+                    null,
+                    null,
+                    null,
+                    null,
+                    new Measurement.Problem(
+                            Measurement.Problem.Kind.UNSUPPORTED,
+                            "no disk image in " + target.name() + ": neither "
+                                    + DiskImage.KUBEVIRT_NAME + " nor a regular file of at least "
+                                    + ReadProbes.MIN_FILE_BYTES
+                                    + " bytes (StorageProbe never writes into a volume, so it has nothing to read)"));
         }
         return new FileTarget().measure(target, image.get().toString());
     }

@@ -12,11 +12,9 @@ import java.util.List;
  * the request alignment instead.
  */
 public final class BufferAlignmentProbe {
-    public record Result(List<ProbeRead> reads, Integer alignment) {
-    }
+    public record Result(List<ProbeRead> reads, Integer alignment) {}
 
-    private BufferAlignmentProbe() {
-    }
+    private BufferAlignmentProbe() {}
 
     public static Result run(DirectFile file, AlignedBuffer buffer, Integer requestAlignment) {
         List<ProbeRead> reads = new ArrayList<>();

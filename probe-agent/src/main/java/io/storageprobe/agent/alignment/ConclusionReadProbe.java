@@ -11,12 +11,11 @@ import io.storageprobe.api.result.ProbeRead;
  * 9b0c3673c885), this is the read that fails with EIO at VM run time.
  */
 public final class ConclusionReadProbe {
-    private ConclusionReadProbe() {
-    }
+    private ConclusionReadProbe() {}
 
     /** The read, or null when QEMU's probes concluded nothing (QEMU then refuses to open the disk). */
-    public static ProbeRead run(DirectFile file, AlignedBuffer buffer, Integer requestAlignment,
-                                Integer bufferAlignment) {
+    public static ProbeRead run(
+            DirectFile file, AlignedBuffer buffer, Integer requestAlignment, Integer bufferAlignment) {
         if (requestAlignment == null || bufferAlignment == null) {
             return null;
         }

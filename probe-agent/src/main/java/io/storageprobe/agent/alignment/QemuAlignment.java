@@ -12,10 +12,10 @@ import io.storageprobe.agent.nativeio.LibC;
 final class QemuAlignment {
     /** QEMU's max_align: MAX(MAX_BLOCKSIZE, page size), 4096 on x86_64, 65536 on 64K-page arm64. */
     static final int MAX_ALIGN = Math.max(4096, LibC.getpagesize());
+
     static final int[] CANDIDATES = {1, 512, 1024, 2048, 4096};
 
-    private QemuAlignment() {
-    }
+    private QemuAlignment() {}
 
     static boolean looksAligned(DirectFile.Outcome outcome) {
         return outcome.ok() || outcome.errno() != Errno.EINVAL;

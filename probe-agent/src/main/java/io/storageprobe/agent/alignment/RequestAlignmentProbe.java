@@ -17,11 +17,9 @@ public final class RequestAlignmentProbe {
     /** Where the alignment came from: the API's names (TargetFacts.requestAlignmentSource). */
     public static final String BLKSSZGET = "BLKSSZGET", XFS_DIOINFO = "XFS_IOC_DIOINFO", READS = "reads";
 
-    public record Result(List<ProbeRead> reads, Integer alignment, String source) {
-    }
+    public record Result(List<ProbeRead> reads, Integer alignment, String source) {}
 
-    private RequestAlignmentProbe() {
-    }
+    private RequestAlignmentProbe() {}
 
     /** @param logicalBlockSize BLKSSZGET's answer for a device (the caller asked it already), null for files */
     public static Result run(DirectFile file, AlignedBuffer buffer, Integer logicalBlockSize) {

@@ -14,13 +14,14 @@ import java.util.List;
  * on Linux 6.0-6.17, which demand every segment length be a multiple of the logical block size.
  */
 public final class SplitVectorProbe {
-    private SplitVectorProbe() {
-    }
+    private SplitVectorProbe() {}
 
     /** The segments to read, or null when QEMU would never split (B >= R) or R exceeds a page. */
     public static List<Segment> segments(Integer requestAlignment, Integer bufferAlignment) {
-        if (requestAlignment == null || bufferAlignment == null
-                || bufferAlignment >= requestAlignment || requestAlignment > Abi.PAGE) {
+        if (requestAlignment == null
+                || bufferAlignment == null
+                || bufferAlignment >= requestAlignment
+                || requestAlignment > Abi.PAGE) {
             return null;
         }
         int b = bufferAlignment;
@@ -33,7 +34,8 @@ public final class SplitVectorProbe {
         Segment second = segments.get(1);
         DirectFile.Outcome outcome = file.preadv(
                 List.of(buffer.at(first.pageOffset()), buffer.at(Abi.PAGE + second.pageOffset())),
-                List.of(first.length(), second.length()), 0);
+                List.of(first.length(), second.length()),
+                0);
         return new SplitVectorRead(segments, outcome.describe());
     }
 }

@@ -20,13 +20,12 @@ import java.util.List;
 public final class WriteAlignmentProbe {
     static final int[] LENGTHS = {1, 512, 1024, 2048, 4096, 8192};
 
-    private WriteAlignmentProbe() {
-    }
+    private WriteAlignmentProbe() {}
 
     /** Throws {@link io.storageprobe.agent.nativeio.NativeError} when the scratch file cannot be opened for O_DIRECT writes. */
     public static WriteProbe run(String scratch, StatxDioAlign statx, byte scratchFill) {
         try (ScratchWriteFile file = ScratchWriteFile.open(scratch);
-             AlignedBuffer buffer = new AlignedBuffer(4L * Abi.PAGE).fill(scratchFill)) {
+                AlignedBuffer buffer = new AlignedBuffer(4L * Abi.PAGE).fill(scratchFill)) {
             List<ProbeWrite> writes = new ArrayList<>();
             Integer length = null;
             for (int n : LENGTHS) {

@@ -1,19 +1,19 @@
 package io.storageprobe.agent.cli;
 
-import io.storageprobe.agent.flags.UsageException;
-import io.storageprobe.agent.localqemu.LocalQemu;
-import io.storageprobe.agent.nativeio.LibC;
 import io.storageprobe.agent.discovery.DeviceDiscovery;
 import io.storageprobe.agent.discovery.FoundTargets;
-import io.storageprobe.agent.run.NodeProbe;
-import io.storageprobe.agent.target.Measurement;
-import io.storageprobe.agent.target.Target;
 import io.storageprobe.agent.discovery.TargetSelection;
+import io.storageprobe.agent.flags.UsageException;
+import io.storageprobe.agent.localqemu.LocalQemu;
 import io.storageprobe.agent.metrics.AgentMetrics;
+import io.storageprobe.agent.nativeio.LibC;
 import io.storageprobe.agent.report.AtomicFile;
 import io.storageprobe.agent.report.JsonReport;
 import io.storageprobe.agent.report.PrometheusReport;
 import io.storageprobe.agent.report.TableReport;
+import io.storageprobe.agent.run.NodeProbe;
+import io.storageprobe.agent.target.Measurement;
+import io.storageprobe.agent.target.Target;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;
@@ -52,11 +52,12 @@ public final class CheckCommand {
             out.print(CheckOptions.USAGE);
             return COMPATIBLE;
         }
-        TargetSelection selection = new TargetSelection(null, null, options.devices(), options.paths(), options.files(),
-                options.volumes());
+        TargetSelection selection =
+                new TargetSelection(null, null, options.devices(), options.paths(), options.files(), options.volumes());
         // Scratch mode probes its own devices plus what is named, never the discovered disks.
         FoundTargets found = options.scratch() && !selection.namesTargets()
-                ? new FoundTargets(List.of(), List.of()) : DeviceDiscovery.targets(selection);
+                ? new FoundTargets(List.of(), List.of())
+                : DeviceDiscovery.targets(selection);
         List<Target> targets = new ArrayList<>(found.targets());
         List<Measurement> problems = found.problems();
         // Only --scratch needs root up front (losetup, mount). Devices are tried: a user allowed to
@@ -73,7 +74,8 @@ public final class CheckCommand {
         }
         if (!options.scratch() && targets.isEmpty() && problems.isEmpty()) {
             err.println("storageprobe check: no block device in /sys/block matches "
-                    + String.join(" ", TargetSelection.DEFAULT_INCLUDE) + "; name targets with --device, --path or --file");
+                    + String.join(" ", TargetSelection.DEFAULT_INCLUDE)
+                    + "; name targets with --device, --path or --file");
             return PROBE_ERROR;
         }
         QemuInForce qemu = options.qemu() != null
@@ -92,16 +94,24 @@ public final class CheckCommand {
         }
     }
 
-    private int probeAndReport(RuleSet rules, List<Target> targets, List<Measurement> problems, QemuInForce qemu,
-                               CheckOptions options) {
+    private int probeAndReport(
+            RuleSet rules, List<Target> targets, List<Measurement> problems, QemuInForce qemu, CheckOptions options) {
         long start = System.nanoTime();
-        NodeResult result = rules.judge(NodeProbe.inChildProcesses(options.timeout()).run("check", null, targets)
-                .plus(problems), qemu);
+        NodeResult result = rules.judge(
+                NodeProbe.inChildProcesses(options.timeout())
+                        .run("check", null, targets)
+                        .plus(problems),
+                qemu);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         String text = switch (options.output()) {
             case TABLE -> TableReport.render(result);
             case JSON -> JsonReport.render(result) + "\n";
-            case PROMETHEUS -> PrometheusReport.render(result, AgentMetrics.STANDALONE_PROBE, took, Instant.now().getEpochSecond());
+            case PROMETHEUS ->
+                PrometheusReport.render(
+                        result,
+                        AgentMetrics.STANDALONE_PROBE,
+                        took,
+                        Instant.now().getEpochSecond());
         };
         if (options.outputFile() == null) {
             out.print(text);

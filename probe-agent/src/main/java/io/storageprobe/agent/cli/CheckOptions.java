@@ -9,12 +9,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The flags of {@code storageprobe check}, parsed by hand to keep start-up small. */
-public record CheckOptions(List<String> devices, List<String> paths, List<String> files, List<String> rules,
-                           Output output, Duration timeout, boolean scratch, boolean help, String qemu,
-                           Path outputFile, boolean volumes) {
+public record CheckOptions(
+        List<String> devices,
+        List<String> paths,
+        List<String> files,
+        List<String> rules,
+        Output output,
+        Duration timeout,
+        boolean scratch,
+        boolean help,
+        String qemu,
+        Path outputFile,
+        boolean volumes) {
 
     /** PROMETHEUS: the agent's series in the text exposition format, for node_exporter's textfile collector. */
-    public enum Output { TABLE, JSON, PROMETHEUS }
+    public enum Output {
+        TABLE,
+        JSON,
+        PROMETHEUS
+    }
 
     public static final String USAGE = """
             Usage: storageprobe check [--device NAME]... [--path DIR]... [--file FILE]... [--volumes]
@@ -80,17 +93,17 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
                 case "--scratch" -> scratch = Flags.noValue(flag, inline);
                 case "--qemu" -> qemu = Flags.qemu(Flags.value(args, ++i, flag, inline));
                 case "-h", "--help" -> help = Flags.noValue(flag, inline);
-                default -> throw new UsageException(arg.startsWith("-")
-                        ? "unknown flag " + arg : "unexpected argument " + arg);
+                default ->
+                    throw new UsageException(
+                            arg.startsWith("-") ? "unknown flag " + arg : "unexpected argument " + arg);
             }
             if (inline != null) {
                 i--;
             }
         }
-        return new CheckOptions(devices, paths, files, rules, output, timeout, scratch, help, qemu, outputFile, volumes);
+        return new CheckOptions(
+                devices, paths, files, rules, output, timeout, scratch, help, qemu, outputFile, volumes);
     }
-
-
 
     private static Output output(String value) throws UsageException {
         return switch (value) {
@@ -100,7 +113,6 @@ public record CheckOptions(List<String> devices, List<String> paths, List<String
             default -> throw new UsageException("--output must be table, json or prometheus, not " + value);
         };
     }
-
 
     private static Path outputFile(String value) throws UsageException {
         Path file = Path.of(value);

@@ -39,8 +39,8 @@ public final class JudgeCommand {
             """;
 
     // A result written by a newer agent may carry fields this one does not know: judge what it knows.
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final InputStream in;
     private final PrintStream out;
@@ -69,7 +69,8 @@ public final class JudgeCommand {
                     }
                     default -> {
                         if (arg.startsWith("-") && !arg.equals("-") || file != null) {
-                            throw new UsageException(arg.startsWith("-") ? "unknown flag " + arg : "unexpected argument " + arg);
+                            throw new UsageException(
+                                    arg.startsWith("-") ? "unknown flag " + arg : "unexpected argument " + arg);
                         }
                         file = arg;
                     }
@@ -108,7 +109,8 @@ public final class JudgeCommand {
         JsonNode spec = doc.has("spec") ? doc.get("spec") : doc;
         NodeResult result = MAPPER.treeToValue(spec, NodeResult.class);
         if (result.targets() == null || result.verdict() == null) {
-            throw new IllegalArgumentException("no targets and verdict: not the output of storageprobe check --output json");
+            throw new IllegalArgumentException(
+                    "no targets and verdict: not the output of storageprobe check --output json");
         }
         return result;
     }

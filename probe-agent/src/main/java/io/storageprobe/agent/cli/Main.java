@@ -25,8 +25,7 @@ public final class Main {
             Run 'storageprobe check --help' for the flags of check.
             """;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -57,8 +56,10 @@ public final class Main {
             }
             case "probe-targets" -> {
                 // Hidden: the child process NodeProbe runs targets' I/O in.
-                return ProbeTargetsCommand.run(new BufferedReader(new InputStreamReader(System.in,
-                        StandardCharsets.UTF_8)), System.out, System.err);
+                return ProbeTargetsCommand.run(
+                        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                        System.out,
+                        System.err);
             }
             case "aot-training" -> {
                 // Hidden: the image build's AOT training run (JDK 25, -XX:AOTCacheOutput, one JVM),
@@ -70,8 +71,10 @@ public final class Main {
                 }
                 run(new String[] {"--help"});
                 int check = run(new String[] {"check", "--file", rest[0]});
-                int child = ProbeTargetsCommand.run(new BufferedReader(new StringReader(
-                        MeasurementJson.write(Target.file(rest[0])))), System.out, System.err);
+                int child = ProbeTargetsCommand.run(
+                        new BufferedReader(new StringReader(MeasurementJson.write(Target.file(rest[0])))),
+                        System.out,
+                        System.err);
                 return check <= CheckCommand.RULE_FAILED ? child : check;
             }
             case "agent" -> {

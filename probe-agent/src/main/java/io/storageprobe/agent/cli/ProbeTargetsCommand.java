@@ -1,11 +1,11 @@
 package io.storageprobe.agent.cli;
 
+import io.storageprobe.agent.access.TargetProber;
 import io.storageprobe.agent.nativeio.LibC;
 import io.storageprobe.agent.run.ChildProbe;
-import io.storageprobe.agent.target.Measurement;
 import io.storageprobe.agent.run.MeasurementJson;
+import io.storageprobe.agent.target.Measurement;
 import io.storageprobe.agent.target.Target;
-import io.storageprobe.agent.access.TargetProber;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,8 +17,7 @@ import java.io.PrintStream;
  * too, so the exit code is 0 unless a line is not a target.
  */
 final class ProbeTargetsCommand {
-    private ProbeTargetsCommand() {
-    }
+    private ProbeTargetsCommand() {}
 
     static int run(BufferedReader in, PrintStream out, PrintStream err) {
         try {

@@ -94,8 +94,15 @@ public final class ScratchDevices implements AutoCloseable {
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(IMAGE_BYTES);
         }
-        return run("losetup", "--find", "--show", "--sector-size", String.valueOf(sectorSize),
-                "--direct-io=on", image.toString()).trim();
+        return run(
+                        "losetup",
+                        "--find",
+                        "--show",
+                        "--sector-size",
+                        String.valueOf(sectorSize),
+                        "--direct-io=on",
+                        image.toString())
+                .trim();
     }
 
     private static byte[] pattern(int size) {
@@ -114,8 +121,10 @@ public final class ScratchDevices implements AutoCloseable {
             p = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             // Only a missing program means "not installed"; anything else (ENOMEM, EAGAIN...) is said as is.
-            throw new IOException(e.getMessage() != null && e.getMessage().contains("error=2,")
-                    ? command[0] + " is not installed (needed by --scratch)" : "cannot run " + command[0] + ": " + e.getMessage());
+            throw new IOException(
+                    e.getMessage() != null && e.getMessage().contains("error=2,")
+                            ? command[0] + " is not installed (needed by --scratch)"
+                            : "cannot run " + command[0] + ": " + e.getMessage());
         }
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -125,7 +134,8 @@ public final class ScratchDevices implements AutoCloseable {
             }
             int code = p.exitValue();
             if (code > 128) {
-                throw new IOException(name + " was killed by signal " + (code - 128) + (out.isBlank() ? "" : ": " + out.strip()));
+                throw new IOException(
+                        name + " was killed by signal " + (code - 128) + (out.isBlank() ? "" : ": " + out.strip()));
             }
             if (code != 0) {
                 throw new IOException(name + " failed (exit code " + code + "): " + out.strip());

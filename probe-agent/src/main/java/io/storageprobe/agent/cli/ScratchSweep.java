@@ -1,10 +1,10 @@
 package io.storageprobe.agent.cli;
 
 import com.sun.jna.LastErrorException;
+import io.storageprobe.agent.access.SysFs;
 import io.storageprobe.agent.nativeio.Abi;
 import io.storageprobe.agent.nativeio.Errno;
 import io.storageprobe.agent.nativeio.LibC;
-import io.storageprobe.agent.access.SysFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -22,8 +22,7 @@ final class StaleScratch {
     static final String PREFIX = "storageprobe-scratch-";
     private static final Pattern OWNED = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-\\d+");
 
-    private StaleScratch() {
-    }
+    private StaleScratch() {}
 
     /** The name prefix for a directory owned by this process. */
     static String prefixForThisProcess() {

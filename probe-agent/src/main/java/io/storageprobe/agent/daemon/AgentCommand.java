@@ -22,8 +22,7 @@ public final class AgentCommand {
     public static final int USAGE = 2;
     public static final int FAILED = 3;
 
-    private AgentCommand() {
-    }
+    private AgentCommand() {}
 
     public static int run(String[] args) {
         AgentOptions options;
@@ -44,14 +43,22 @@ public final class AgentCommand {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentMetrics metrics = new AgentMetrics(registry, options.probe(), options.node());
         try (KubeApi client = new KubeApi(endpoint);
-             AgentHttpServer http = AgentHttpServer.start(options.metricsPort(), registry);
-             AgentDaemon daemon = new AgentDaemon(client, options.probe(), options.node(), new EngineProbeRunner(),
-                     metrics, AgentTimings.PRODUCTION, Clock.systemUTC(), tokenFile(System.getenv()))) {
+                AgentHttpServer http = AgentHttpServer.start(options.metricsPort(), registry);
+                AgentDaemon daemon = new AgentDaemon(
+                        client,
+                        options.probe(),
+                        options.node(),
+                        new EngineProbeRunner(),
+                        metrics,
+                        AgentTimings.PRODUCTION,
+                        Clock.systemUTC(),
+                        tokenFile(System.getenv()))) {
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
             daemon.run();
             return OK;
         } catch (IOException e) {
-            System.err.println("storageprobe agent: cannot serve metrics on port " + options.metricsPort() + ": " + e.getMessage());
+            System.err.println("storageprobe agent: cannot serve metrics on port " + options.metricsPort() + ": "
+                    + e.getMessage());
             return FAILED;
         }
     }

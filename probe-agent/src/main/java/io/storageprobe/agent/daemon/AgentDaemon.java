@@ -40,10 +40,12 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
     private Instant nextWrite = Instant.MIN;
     /** Reads and writes back off separately: a read that succeeds says nothing about whether writes will. */
     private final RetryBackoff readBackoff;
+
     private final RetryBackoff writeBackoff;
     private volatile boolean probeGone;
     /** The last result probed: written again, unchanged, when the kubelet replaces the writer token. */
     private NodeResult lastProbed;
+
     private Instant nextTokenCheck = Instant.MIN;
     /**
      * How often the writer token file is looked at (a local read). The kubelet replaces the token
@@ -51,21 +53,35 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
      */
     private static final Duration TOKEN_CHECK = Duration.ofMinutes(1);
 
-    public AgentDaemon(KubeApi client, String probe, String node, ProbeRunner runner, AgentMetrics metrics,
-                       AgentTimings timings, Clock clock) {
+    public AgentDaemon(
+            KubeApi client,
+            String probe,
+            String node,
+            ProbeRunner runner,
+            AgentMetrics metrics,
+            AgentTimings timings,
+            Clock clock) {
         this(client, probe, node, runner, metrics, timings, clock, null);
     }
 
     /** @param tokenFile the writer token the kubelet keeps current (WriterToken), or null for none */
-    public AgentDaemon(KubeApi client, String probe, String node, ProbeRunner runner, AgentMetrics metrics,
-                       AgentTimings timings, Clock clock, java.nio.file.Path tokenFile) {
+    public AgentDaemon(
+            KubeApi client,
+            String probe,
+            String node,
+            ProbeRunner runner,
+            AgentMetrics metrics,
+            AgentTimings timings,
+            Clock clock,
+            java.nio.file.Path tokenFile) {
         this.client = client;
         this.probe = probe;
         this.node = node;
         this.runner = runner;
         this.metrics = metrics;
         this.timings = timings;
-        this.writer = new ResultWriter(client, probe, node, tokenFile == null ? WriterToken.NONE : new WriterToken(tokenFile));
+        this.writer = new ResultWriter(
+                client, probe, node, tokenFile == null ? WriterToken.NONE : new WriterToken(tokenFile));
         this.clock = clock;
         this.readBackoff = new RetryBackoff(timings.retryMin(), timings.retryMax());
         this.writeBackoff = new RetryBackoff(timings.retryMin(), timings.retryMax());
@@ -97,7 +113,8 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
 
     private void readSpec(Instant now) {
         try {
-            StorageProbe current = client.get(KubeApi.path(StorageProbe.GROUP, StorageProbe.VERSION, "storageprobes", probe), StorageProbe.class);
+            StorageProbe current = client.get(
+                    KubeApi.path(StorageProbe.GROUP, StorageProbe.VERSION, "storageprobes", probe), StorageProbe.class);
             // Being deleted counts as gone: the operator is removing the results, do not write new ones.
             if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
                 if (!probeGone) {
@@ -107,7 +124,9 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
             } else {
                 probeGone = false;
                 ProbeSettings fresh = ProbeSettings.of(current);
-                if (settings == null || fresh.generation() != settings.generation() || !Objects.equals(fresh.uid(), settings.uid())
+                if (settings == null
+                        || fresh.generation() != settings.generation()
+                        || !Objects.equals(fresh.uid(), settings.uid())
                         || !Objects.equals(fresh.qemu(), settings.qemu())) {
                     // A new spec, or a new QEMU in force (KubeVirt upgraded): probe now and judge
                     // for it. Probing costs milliseconds; keeping a copy of the last facts to
@@ -133,14 +152,21 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
         long start = System.nanoTime();
         try {
             NodeResult result = runner.run(probe, node, settings);
-            metrics.record(result, Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());
+            metrics.record(
+                    result,
+                    Duration.ofNanos(System.nanoTime() - start),
+                    clock.instant().getEpochSecond());
             pending = result;
             lastProbed = result;
             nextWrite = Instant.MIN;
-            LOG.info("probed {} target(s): node verdict {}", result.targets() == null ? 0 : result.targets().size(), result.verdict());
+            LOG.info(
+                    "probed {} target(s): node verdict {}",
+                    result.targets() == null ? 0 : result.targets().size(),
+                    result.verdict());
         } catch (RuntimeException e) {
             // Rules named in the spec but unknown to this agent, or an engine failure: count it, try next interval.
-            metrics.recordFailure(Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());
+            metrics.recordFailure(
+                    Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());
             LOG.warn("probe run failed: {}", e.getMessage());
         }
     }
@@ -165,8 +191,13 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
             WriteFailure why = WriteFailure.of(e);
             Duration wait = writeBackoff.failed();
             metrics.writeFailed(why.label(), wait);
-            LOG.warn("writing StorageProbeResult {} failed: {} ({}); {} failure(s) in a row, next attempt in {} ms",
-                    writer.name(), why.why(), e.getMessage(), writeBackoff.failures(), wait.toMillis());
+            LOG.warn(
+                    "writing StorageProbeResult {} failed: {} ({}); {} failure(s) in a row, next attempt in {} ms",
+                    writer.name(),
+                    why.why(),
+                    e.getMessage(),
+                    writeBackoff.failures(),
+                    wait.toMillis());
             nextWrite = clock.instant().plus(wait);
         }
     }

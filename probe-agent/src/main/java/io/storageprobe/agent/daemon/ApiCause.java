@@ -7,8 +7,7 @@ import io.storageprobe.agent.kube.ApiException;
  * network error underneath (the JDK's exceptions wrap it, and some say nothing themselves).
  */
 final class ApiCause {
-    private ApiCause() {
-    }
+    private ApiCause() {}
 
     static String of(RuntimeException e) {
         if (e instanceof ApiException k && k.code() > 0) {

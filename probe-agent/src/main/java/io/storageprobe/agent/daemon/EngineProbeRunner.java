@@ -1,8 +1,8 @@
 package io.storageprobe.agent.daemon;
 
 import io.storageprobe.agent.discovery.DeviceDiscovery;
-import io.storageprobe.agent.run.HungTargets;
 import io.storageprobe.agent.discovery.KubeletVolumes;
+import io.storageprobe.agent.run.HungTargets;
 import io.storageprobe.agent.run.NodeProbe;
 import io.storageprobe.agent.target.NodeMeasurement;
 import io.storageprobe.agent.target.Target;
@@ -40,7 +40,8 @@ public final class EngineProbeRunner implements ProbeRunner {
         // Kubelet's directory is read even without volumes: a disk backing a PersistentVolume is
         // not one of the node's disks either way.
         KubeletVolumes kubelet = discovery.kubeletVolumes(settings.volumes());
-        List<Target> targets = new ArrayList<>(discovery.nodeDisks(settings.deviceInclude(), settings.deviceExclude(), kubelet));
+        List<Target> targets =
+                new ArrayList<>(discovery.nodeDisks(settings.deviceInclude(), settings.deviceExclude(), kubelet));
         settings.paths().forEach(p -> targets.add(Target.path(p)));
         settings.files().forEach(f -> targets.add(Target.file(f)));
         if (settings.volumes()) {
@@ -48,7 +49,8 @@ public final class EngineProbeRunner implements ProbeRunner {
         }
         // The default limits: two children at once, and two stuck ones at most, since their memory
         // is charged to the agent's pod and its limit (docs/performance.md has the figures).
-        NodeMeasurement measured = NodeProbe.inChildProcesses(timeout, hung).run(probe, node, targets)
+        NodeMeasurement measured = NodeProbe.inChildProcesses(timeout, hung)
+                .run(probe, node, targets)
                 .plus(settings.volumes() ? kubelet.problems() : List.of());
         return RuleSet.named(settings.rules()).judge(measured, settings.qemu());
     }

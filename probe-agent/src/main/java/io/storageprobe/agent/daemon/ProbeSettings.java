@@ -17,9 +17,17 @@ import java.util.List;
  * @param qemu       the QEMU to judge for: the operator's status.qemu, else an explicit spec.qemu, else unknown
  * @param volumes    spec.targets.volumes: also probe the PersistentVolumes kubelet attached to the node
  */
-public record ProbeSettings(String uid, long generation, List<String> deviceInclude, List<String> deviceExclude,
-                            List<String> paths, List<String> files, List<String> rules, Duration interval,
-                            QemuInForce qemu, boolean volumes) {
+public record ProbeSettings(
+        String uid,
+        long generation,
+        List<String> deviceInclude,
+        List<String> deviceExclude,
+        List<String> paths,
+        List<String> files,
+        List<String> rules,
+        Duration interval,
+        QemuInForce qemu,
+        boolean volumes) {
 
     /** Throws IllegalArgumentException naming the field when the spec is unusable. */
     public static ProbeSettings of(StorageProbe probe) {
@@ -32,14 +40,19 @@ public record ProbeSettings(String uid, long generation, List<String> deviceIncl
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("spec.interval: " + e.getMessage());
         }
-        return new ProbeSettings(probe.getMetadata().getUid(),
-                probe.getMetadata().getGeneration() == null ? 0 : probe.getMetadata().getGeneration(),
+        return new ProbeSettings(
+                probe.getMetadata().getUid(),
+                probe.getMetadata().getGeneration() == null
+                        ? 0
+                        : probe.getMetadata().getGeneration(),
                 devices == null || devices.include() == null ? DeviceTargets.DEFAULT_INCLUDE : devices.include(),
                 devices == null || devices.exclude() == null ? DeviceTargets.DEFAULT_EXCLUDE : devices.exclude(),
                 targets == null || targets.paths() == null ? List.of() : targets.paths(),
                 targets == null || targets.files() == null ? List.of() : targets.files(),
                 spec == null || spec.rules() == null ? List.of() : spec.rules(),
-                interval, qemu(probe), targets != null && Boolean.TRUE.equals(targets.volumes()));
+                interval,
+                qemu(probe),
+                targets != null && Boolean.TRUE.equals(targets.volumes()));
     }
 
     /**

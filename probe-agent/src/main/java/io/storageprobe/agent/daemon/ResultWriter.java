@@ -61,7 +61,8 @@ final class ResultWriter {
     /** @return whether a write was made; throws ApiException when the API server cannot be reached */
     boolean writeIfNeeded(NodeResult result, ProbeSettings settings, Duration interval, Instant now) {
         String currentToken = token.current();
-        boolean changed = lastWritten == null || !withoutTime(lastWritten).equals(withoutTime(result))
+        boolean changed = lastWritten == null
+                || !withoutTime(lastWritten).equals(withoutTime(result))
                 || !Objects.equals(lastToken, currentToken);
         boolean stale = lastWriteTime == null || !lastWriteTime.plus(interval).isAfter(now);
         if (!changed && !stale) {
@@ -75,11 +76,13 @@ final class ResultWriter {
         if (currentToken != null) {
             meta.addToAnnotations(StorageProbeResult.WRITER_TOKEN_ANNOTATION, currentToken);
         }
-        object.setMetadata(meta
-                .addNewOwnerReferenceLike(new OwnerReferenceBuilder()
+        object.setMetadata(meta.addNewOwnerReferenceLike(new OwnerReferenceBuilder()
                         .withApiVersion(StorageProbe.GROUP + "/" + StorageProbe.VERSION)
-                        .withKind("StorageProbe").withName(probe).withUid(settings.uid())
-                        .build()).endOwnerReference()
+                        .withKind("StorageProbe")
+                        .withName(probe)
+                        .withUid(settings.uid())
+                        .build())
+                .endOwnerReference()
                 .build());
         object.setSpec(result);
         write(object);
@@ -120,7 +123,11 @@ final class ResultWriter {
         add(client, ops, "/metadata/labels", meta.getLabels());
         add(client, ops, "/metadata/ownerReferences", meta.getOwnerReferences());
         // Replaces every annotation: a token of an earlier Pod must not stay behind.
-        add(client, ops, "/metadata/annotations", meta.getAnnotations() == null ? java.util.Map.of() : meta.getAnnotations());
+        add(
+                client,
+                ops,
+                "/metadata/annotations",
+                meta.getAnnotations() == null ? java.util.Map.of() : meta.getAnnotations());
         client.jsonPatch(KubeApi.path(StorageProbe.GROUP, StorageProbe.VERSION, PLURAL, name()), ops.toString());
     }
 
@@ -133,7 +140,16 @@ final class ResultWriter {
     }
 
     private static NodeResult withoutTime(NodeResult r) {
-        return new NodeResult(r.probe(), r.node(), r.kernelRelease(), r.bootId(), r.osImage(), null,
-                r.agentVersion(), r.targets(), r.verdict(), r.qemu());
+        return new NodeResult(
+                r.probe(),
+                r.node(),
+                r.kernelRelease(),
+                r.bootId(),
+                r.osImage(),
+                null,
+                r.agentVersion(),
+                r.targets(),
+                r.verdict(),
+                r.qemu());
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 final class WriterToken {
     /** Set by the agent DaemonSet; unset, results carry no token (and the operator does not count them). */
     static final String FILE_VARIABLE = "STORAGEPROBE_WRITER_TOKEN_FILE";
+
     static final WriterToken NONE = new WriterToken(null);
     private static final Logger LOG = LoggerFactory.getLogger(WriterToken.class);
 
@@ -24,7 +25,6 @@ final class WriterToken {
     WriterToken(Path file) {
         this.file = file;
     }
-
 
     /** @return the current token, or null when there is none to be had (said once in the log) */
     synchronized String current() {
@@ -37,8 +37,10 @@ final class WriterToken {
             return token.isEmpty() ? null : token;
         } catch (IOException e) {
             if (!warned) {
-                LOG.warn("cannot read the writer token {} ({}): results are written without it and the operator will not count them",
-                        file, e.toString());
+                LOG.warn(
+                        "cannot read the writer token {} ({}): results are written without it and the operator will not count them",
+                        file,
+                        e.toString());
                 warned = true;
             }
             return null;

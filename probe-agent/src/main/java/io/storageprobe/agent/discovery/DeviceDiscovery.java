@@ -45,7 +45,8 @@ public final class DeviceDiscovery {
     public FoundTargets select(TargetSelection selection) {
         boolean discoverDisks = !selection.namesTargets();
         KubeletVolumes kubelet = discoverDisks || selection.volumes()
-                ? volumeDiscovery.scan(selection.volumes()) : KubeletVolumes.none();
+                ? volumeDiscovery.scan(selection.volumes())
+                : KubeletVolumes.none();
         List<Target> targets = new ArrayList<>();
         if (discoverDisks) {
             targets.addAll(nodeDisks(selection.deviceInclude(), selection.deviceExclude(), kubelet));
@@ -102,8 +103,7 @@ public final class DeviceDiscovery {
     }
 
     /** A disk's device, or one of its partitions, that backs a PersistentVolume. */
-    private record Backing(String device, PersistentVolumeDevice volume) {
-    }
+    private record Backing(String device, PersistentVolumeDevice volume) {}
 
     /**
      * The disk itself first, then its partitions (the subdirectories of /sys/block/DISK with a
@@ -119,9 +119,13 @@ public final class DeviceDiscovery {
             return own;
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(p -> Files.isRegularFile(p.resolve("partition"))).sorted()
-                    .flatMap(p -> deviceNumber(p).flatMap(kubelet::backing)
-                            .map(v -> new Backing(p.getFileName().toString(), v)).stream())
+            return entries.filter(p -> Files.isRegularFile(p.resolve("partition")))
+                    .sorted()
+                    .flatMap(p ->
+                            deviceNumber(p)
+                                    .flatMap(kubelet::backing)
+                                    .map(v -> new Backing(p.getFileName().toString(), v))
+                                    .stream())
                     .findFirst();
         } catch (IOException e) {
             return Optional.empty();
@@ -148,6 +152,8 @@ public final class DeviceDiscovery {
     }
 
     private static List<PathMatcher> matchers(List<String> globs) {
-        return globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        return globs.stream()
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
+                .toList();
     }
 }

@@ -16,8 +16,8 @@ import java.util.Optional;
  * @param problems what stopped the scan for volumes to probe (kubelet's root is not where the agent
  *                 looks), each the Error the user sees in place of the volumes
  */
-public record KubeletVolumes(List<Target> targets, Map<DeviceNumber, PersistentVolumeDevice> devices,
-                             List<Measurement> problems) {
+public record KubeletVolumes(
+        List<Target> targets, Map<DeviceNumber, PersistentVolumeDevice> devices, List<Measurement> problems) {
     public KubeletVolumes {
         targets = List.copyOf(targets);
         devices = Map.copyOf(devices);
@@ -34,6 +34,7 @@ public record KubeletVolumes(List<Target> targets, Map<DeviceNumber, PersistentV
 
     /** Whether a target probes this PersistentVolume. */
     boolean probes(String persistentVolume) {
-        return persistentVolume != null && targets.stream().anyMatch(t -> persistentVolume.equals(t.persistentVolume()));
+        return persistentVolume != null
+                && targets.stream().anyMatch(t -> persistentVolume.equals(t.persistentVolume()));
     }
 }

@@ -26,8 +26,7 @@ final class MountTable {
      * @param root   the directory of that filesystem mounted here ("/" for a whole filesystem)
      * @param source what was mounted, as mount(8) was given it: a device path, "tmpfs", "server:/export"
      */
-    record Mount(Path point, String device, String root, String source) {
-    }
+    record Mount(Path point, String device, String root, String source) {}
 
     /** By mount point; a later line is mounted over an earlier one at the same place: it is what is seen. */
     private final Map<Path, Mount> mounts;
@@ -92,7 +91,9 @@ final class MountTable {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < field.length(); i++) {
             char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+            if (c == '\\'
+                    && i + 3 < field.length()
+                    && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
                 b.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
                 i += 3;
             } else {

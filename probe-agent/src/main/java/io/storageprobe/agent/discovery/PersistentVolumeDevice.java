@@ -10,5 +10,4 @@ package io.storageprobe.agent.discovery;
  *                         only the driver's volume handle, so it says that instead)
  * @param foundBy          where kubelet shows it, for the log: "kubelet volumeDevices", a mount point
  */
-public record PersistentVolumeDevice(DeviceNumber device, String persistentVolume, String foundBy) {
-}
+public record PersistentVolumeDevice(DeviceNumber device, String persistentVolume, String foundBy) {}

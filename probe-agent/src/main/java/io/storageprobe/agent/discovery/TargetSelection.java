@@ -8,10 +8,16 @@ import java.util.List;
  * these is asked for, the whole disks in /sys/block matching {@code deviceInclude} and not
  * {@code deviceExclude}.
  */
-public record TargetSelection(List<String> deviceInclude, List<String> deviceExclude, List<String> devices,
-                              List<String> paths, List<String> files, boolean volumes) {
+public record TargetSelection(
+        List<String> deviceInclude,
+        List<String> deviceExclude,
+        List<String> devices,
+        List<String> paths,
+        List<String> files,
+        boolean volumes) {
     /** design.md section 1: whole disks of the usual drivers; never loop, RAM, zram or optical devices. */
     public static final List<String> DEFAULT_INCLUDE = List.of("nvme*n*", "sd*", "vd*", "xvd*", "dm-*");
+
     public static final List<String> DEFAULT_EXCLUDE = List.of("loop*", "ram*", "zram*", "sr*");
 
     public TargetSelection {

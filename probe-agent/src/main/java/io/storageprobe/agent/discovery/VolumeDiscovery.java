@@ -1,8 +1,8 @@
 package io.storageprobe.agent.discovery;
 
-import io.storageprobe.agent.access.HostRoot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.storageprobe.agent.access.HostRoot;
 import io.storageprobe.agent.nativeio.Errno;
 import io.storageprobe.agent.nativeio.NativeError;
 import io.storageprobe.agent.nativeio.Statx;
@@ -64,13 +64,19 @@ import org.slf4j.event.Level;
 public final class VolumeDiscovery {
     /** The kubelet's root directory on the host (kubelet's --root-dir), read under the host root. */
     public static final String KUBELET_ROOT_ENV = "STORAGEPROBE_KUBELET_ROOT";
+
     public static final String DEFAULT_KUBELET_ROOT = "/var/lib/kubelet";
     private static final Logger LOG = LoggerFactory.getLogger(VolumeDiscovery.class);
     static final String CSI = "kubernetes.io~csi";
     static final String LOCAL = "kubernetes.io~local-volume";
     /** Pod volume plugins that never hold a PersistentVolume: skipped without a word at INFO. */
-    private static final Set<String> NOT_PERSISTENT = Set.of("kubernetes.io~secret", "kubernetes.io~configmap",
-            "kubernetes.io~projected", "kubernetes.io~empty-dir", "kubernetes.io~downward-api");
+    private static final Set<String> NOT_PERSISTENT = Set.of(
+            "kubernetes.io~secret",
+            "kubernetes.io~configmap",
+            "kubernetes.io~projected",
+            "kubernetes.io~empty-dir",
+            "kubernetes.io~downward-api");
+
     private static final int MAX_LINKS = 8;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -102,8 +108,7 @@ public final class VolumeDiscovery {
      */
     public static VolumeDiscovery fromEnvironment() {
         Map<String, String> env = System.getenv();
-        return new VolumeDiscovery(HostRoot.of(env),
-                env.getOrDefault(KUBELET_ROOT_ENV, DEFAULT_KUBELET_ROOT));
+        return new VolumeDiscovery(HostRoot.of(env), env.getOrDefault(KUBELET_ROOT_ENV, DEFAULT_KUBELET_ROOT));
     }
 
     /** Where a host path is seen from here: under the host root, never above it. */
@@ -133,14 +138,23 @@ public final class VolumeDiscovery {
                 LOG.debug("no kubelet directory at {}: no disk is known to back a PersistentVolume", kubelet);
                 return KubeletVolumes.none();
             }
-            LOG.warn("no kubelet directory at {} (no pods/ in it): no volumes to probe; {} names kubelet's root",
-                    kubelet, KUBELET_ROOT_ENV);
+            LOG.warn(
+                    "no kubelet directory at {} (no pods/ in it): no volumes to probe; {} names kubelet's root",
+                    kubelet,
+                    KUBELET_ROOT_ENV);
             // Reported in the result as the volumes asked for, so a wrong root is an Error there
             // rather than a node that seems to have no volumes.
-            return new KubeletVolumes(List.of(), Map.of(), List.of(Measurement.error(
-                    new Target(TargetKind.VOLUME, kubelet.toString(), null), null, "no kubelet root directory at "
-                            + kubelet + " (no pods/ in it): set the kubelet root the node uses (" + KUBELET_ROOT_ENV
-                            + "; microk8s: /var/snap/microk8s/common/var/lib/kubelet, k0s: /var/lib/k0s/kubelet)")));
+            return new KubeletVolumes(
+                    List.of(),
+                    Map.of(),
+                    List.of(
+                            Measurement.error(
+                                    new Target(TargetKind.VOLUME, kubelet.toString(), null),
+                                    null,
+                                    "no kubelet root directory at "
+                                            + kubelet + " (no pods/ in it): set the kubelet root the node uses ("
+                                            + KUBELET_ROOT_ENV
+                                            + "; microk8s: /var/snap/microk8s/common/var/lib/kubelet, k0s: /var/lib/k0s/kubelet)")));
         }
         MountTable mounts = MountTable.read(mountinfo);
         for (Path pv : list(kubelet.resolve("plugins/kubernetes.io/csi/volumeDevices"))) {
@@ -149,7 +163,8 @@ public final class VolumeDiscovery {
                 continue; // the CSI driver's own staging and publish paths, not PersistentVolumes
             }
             if (!Files.isDirectory(pv.resolve("dev"), LinkOption.NOFOLLOW_LINKS)) {
-                LOG.atLevel(scan.skipped).log("skipped {}: no dev directory, not a CSI block volume layout this agent knows", pv);
+                LOG.atLevel(scan.skipped)
+                        .log("skipped {}: no dev directory, not a CSI block volume layout this agent knows", pv);
                 continue;
             }
             list(pv.resolve("dev")).forEach(node -> scan.block(node, name, true));
@@ -159,8 +174,13 @@ public final class VolumeDiscovery {
                 String kind = plugin.getFileName().toString();
                 boolean probed = kind.equals(CSI) || kind.equals(LOCAL);
                 if (!probed) {
-                    LOG.atLevel(scan.skipped).log("skipped {}: block volumes of plugin {} are not read (only {} and {})",
-                            plugin, kind, CSI, LOCAL);
+                    LOG.atLevel(scan.skipped)
+                            .log(
+                                    "skipped {}: block volumes of plugin {} are not read (only {} and {})",
+                                    plugin,
+                                    kind,
+                                    CSI,
+                                    LOCAL);
                 }
                 // Every plugin's entry names its PersistentVolume's device, probed or not.
                 list(plugin).forEach(node -> scan.block(node, node.getFileName().toString(), probed));
@@ -168,14 +188,23 @@ public final class VolumeDiscovery {
             for (Path plugin : list(pod.resolve("volumes"))) {
                 String kind = plugin.getFileName().toString();
                 if (kind.equals(CSI)) {
-                    list(plugin).forEach(dir -> scan.filesystem(dir.resolve("mount"), dir.getFileName().toString(), mounts));
+                    list(plugin)
+                            .forEach(dir -> scan.filesystem(
+                                    dir.resolve("mount"), dir.getFileName().toString(), mounts));
                 } else if (kind.equals(LOCAL)) {
-                    list(plugin).forEach(dir -> scan.filesystem(dir, dir.getFileName().toString(), mounts));
+                    list(plugin)
+                            .forEach(dir ->
+                                    scan.filesystem(dir, dir.getFileName().toString(), mounts));
                 } else if (NOT_PERSISTENT.contains(kind)) {
                     LOG.debug("skipped {}: not a PersistentVolume plugin", plugin);
                 } else {
-                    LOG.atLevel(scan.skipped).log("skipped {}: volumes of plugin {} are not read (only {} and {})",
-                            plugin, kind, CSI, LOCAL);
+                    LOG.atLevel(scan.skipped)
+                            .log(
+                                    "skipped {}: volumes of plugin {} are not read (only {} and {})",
+                                    plugin,
+                                    kind,
+                                    CSI,
+                                    LOCAL);
                 }
             }
         }
@@ -207,12 +236,18 @@ public final class VolumeDiscovery {
                 // A stat of a device node reads kubelet's directory, never the device itself.
                 stat = Statx.of(node.toString());
             } catch (NativeError e) {
-                LOG.atLevel(failed).log("skipped block volume {} ({}): cannot stat {}: {}", pv, entry, node,
-                        Errno.describe(e.errno()));
+                LOG.atLevel(failed)
+                        .log(
+                                "skipped block volume {} ({}): cannot stat {}: {}",
+                                pv,
+                                entry,
+                                node,
+                                Errno.describe(e.errno()));
                 return;
             }
             if (!stat.isBlockDevice()) {
-                LOG.atLevel(failed).log("skipped {}: expected the block device of volume {}, found something else", entry, pv);
+                LOG.atLevel(failed)
+                        .log("skipped {}: expected the block device of volume {}, found something else", entry, pv);
                 return;
             }
             DeviceNumber device = new DeviceNumber(stat.rdevMajor(), stat.rdevMinor());
@@ -224,10 +259,16 @@ public final class VolumeDiscovery {
 
         /** Known mounted from mountinfo alone: a mount point is never a symlink, and is not stat-ed. */
         void filesystem(Path mountPoint, String pv, MountTable mounts) {
-            mounts.source(mountPoint).ifPresentOrElse(
-                    source -> found.putIfAbsent("filesystem:" + source, Target.volume(mountPoint.toString(), pv)),
-                    () -> LOG.atLevel(skipped).log("skipped {}: volume {} is not mounted there (being set up or torn"
-                            + " down, or the host's kubelet directory is mounted here without propagation)", mountPoint, pv));
+            mounts.source(mountPoint)
+                    .ifPresentOrElse(
+                            source ->
+                                    found.putIfAbsent("filesystem:" + source, Target.volume(mountPoint.toString(), pv)),
+                            () -> LOG.atLevel(skipped)
+                                    .log(
+                                            "skipped {}: volume {} is not mounted there (being set up or torn"
+                                                    + " down, or the host's kubelet directory is mounted here without propagation)",
+                                            mountPoint,
+                                            pv));
         }
 
         /**
@@ -236,13 +277,15 @@ public final class VolumeDiscovery {
          */
         void podMount(MountTable.Mount mount) {
             Path inPods = kubelet.resolve("pods").relativize(mount.point());
-            if (inPods.getNameCount() < 4 || !inPods.getName(1).toString().equals("volumes")
+            if (inPods.getNameCount() < 4
+                    || !inPods.getName(1).toString().equals("volumes")
                     || NOT_PERSISTENT.contains(inPods.getName(2).toString())) {
                 return;
             }
             String pv = inPods.getName(3).toString();
-            blockDevice(mount).ifPresent(d -> devices.putIfAbsent(d,
-                    new PersistentVolumeDevice(d, pv, "mounted by kubelet at " + mount.point())));
+            blockDevice(mount)
+                    .ifPresent(d -> devices.putIfAbsent(
+                            d, new PersistentVolumeDevice(d, pv, "mounted by kubelet at " + mount.point())));
         }
 
         /**
@@ -278,9 +321,11 @@ public final class VolumeDiscovery {
             try {
                 Statx stat = Statx.of(mount.source());
                 return stat.isBlockDevice()
-                        ? Optional.of(new DeviceNumber(stat.rdevMajor(), stat.rdevMinor())) : Optional.empty();
+                        ? Optional.of(new DeviceNumber(stat.rdevMajor(), stat.rdevMinor()))
+                        : Optional.empty();
             } catch (NativeError e) {
-                LOG.debug("{}: cannot stat its source {}: {}", mount.point(), mount.source(), Errno.describe(e.errno()));
+                LOG.debug(
+                        "{}: cannot stat its source {}: {}", mount.point(), mount.source(), Errno.describe(e.errno()));
                 return Optional.empty();
             }
         }
@@ -294,8 +339,8 @@ public final class VolumeDiscovery {
     private static String volumeHandle(Path stagingDir) {
         try {
             JsonNode data = JSON.readTree(stagingDir.resolve("vol_data.json").toFile());
-            return ", CSI volume handle " + data.path("volumeHandle").asText("?")
-                    + " of driver " + data.path("driverName").asText("?");
+            return ", CSI volume handle " + data.path("volumeHandle").asText("?") + " of driver "
+                    + data.path("driverName").asText("?");
         } catch (IOException | RuntimeException e) {
             return "";
         }
@@ -307,7 +352,8 @@ public final class VolumeDiscovery {
         try {
             for (int i = 0; i < MAX_LINKS && Files.isSymbolicLink(path); i++) {
                 Path target = Files.readSymbolicLink(path);
-                path = !target.isAbsolute() ? path.resolveSibling(target)
+                path = !target.isAbsolute()
+                        ? path.resolveSibling(target)
                         : target.startsWith("/dev") ? target : inHostRoot(target.toString());
                 path = path.normalize();
             }

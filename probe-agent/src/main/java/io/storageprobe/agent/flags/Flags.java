@@ -10,8 +10,7 @@ import java.util.List;
  * both: {@code --flag value} or {@code --flag=value}, every mistake a {@link UsageException}.
  */
 public final class Flags {
-    private Flags() {
-    }
+    private Flags() {}
 
     /** The flag's value: the inline part of {@code --flag=value}, else the next argument. */
     public static String value(String[] args, int i, String flag, String inline) throws UsageException {
@@ -36,7 +35,10 @@ public final class Flags {
 
     /** {@code --rules a,b}: names, blanks dropped; RuleSet.named says which are unknown. */
     public static List<String> rules(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     /** The normalised version, or null for "auto": the local QEMU decides. */

@@ -10,5 +10,4 @@ import javax.net.ssl.SSLContext;
  * @param tls    trusts the cluster's CA and presents the client certificate, if any; null for http
  * @param token  the bearer token, or {@link BearerToken#NONE} (client certificates authenticate in TLS)
  */
-public record ApiEndpoint(URI server, SSLContext tls, BearerToken token) {
-}
+public record ApiEndpoint(URI server, SSLContext tls, BearerToken token) {}

@@ -22,8 +22,7 @@ import java.util.Map;
 public final class ClusterConfig {
     static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
-    private ClusterConfig() {
-    }
+    private ClusterConfig() {}
 
     /** Throws IllegalArgumentException with a message for the user when nothing usable is configured. */
     public static ApiEndpoint resolve(Map<String, String> env) {
@@ -43,15 +42,19 @@ public final class ClusterConfig {
             }
         }
         String host = env.get("KUBERNETES_SERVICE_HOST");
-        if (!"false".equalsIgnoreCase(env.get("KUBERNETES_AUTH_TRYSERVICEACCOUNT")) && host != null && !host.isBlank()) {
+        if (!"false".equalsIgnoreCase(env.get("KUBERNETES_AUTH_TRYSERVICEACCOUNT"))
+                && host != null
+                && !host.isBlank()) {
             String port = env.getOrDefault("KUBERNETES_SERVICE_PORT", "443");
             String hostPart = host.contains(":") ? "[" + host + "]" : host; // IPv6 service address
-            return new ApiEndpoint(URI.create("https://" + hostPart + ":" + port),
+            return new ApiEndpoint(
+                    URI.create("https://" + hostPart + ":" + port),
                     TlsContext.of(read(serviceAccount.resolve("ca.crt")), null, null),
                     BearerToken.fromFile(serviceAccount.resolve("token")));
         }
-        throw new IllegalArgumentException("no Kubernetes API server configured: not in a Pod (no KUBERNETES_SERVICE_HOST), "
-                + "no kubeconfig ($KUBECONFIG or ~/.kube/config) and no KUBERNETES_MASTER");
+        throw new IllegalArgumentException(
+                "no Kubernetes API server configured: not in a Pod (no KUBERNETES_SERVICE_HOST), "
+                        + "no kubeconfig ($KUBECONFIG or ~/.kube/config) and no KUBERNETES_MASTER");
     }
 
     private static ApiEndpoint fromVariables(String master, Map<String, String> env) {
@@ -74,7 +77,8 @@ public final class ClusterConfig {
         String named = env.get("KUBECONFIG");
         if (named != null && !named.isBlank()) {
             if (named.contains(java.io.File.pathSeparator)) {
-                throw new IllegalArgumentException("KUBECONFIG names several files (" + named + "); the agent reads one");
+                throw new IllegalArgumentException(
+                        "KUBECONFIG names several files (" + named + "); the agent reads one");
             }
             Path file = Path.of(named);
             // fabric8 skipped a KUBECONFIG that does not exist (benches point it at nothing): so does the agent.

@@ -23,6 +23,7 @@ import java.util.Objects;
 public final class KubeApi implements AutoCloseable {
     /** As fabric8's defaults: the agent's calls are small, a slower server counts as unreachable. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final int RETRIES = 2;
     private static final Duration RETRY_WAIT = Duration.ofMillis(100);
@@ -38,7 +39,8 @@ public final class KubeApi implements AutoCloseable {
         String base = endpoint.server().toString();
         this.server = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.token = endpoint.token();
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1);
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1);
         if (endpoint.tls() != null) {
             builder.sslContext(endpoint.tls());
         }
@@ -59,7 +61,8 @@ public final class KubeApi implements AutoCloseable {
         try {
             return json.readValue(check("get " + path, response).body(), type);
         } catch (JsonProcessingException e) {
-            throw new ApiException("get " + path, response.statusCode(), "unreadable answer: " + e.getOriginalMessage());
+            throw new ApiException(
+                    "get " + path, response.statusCode(), "unreadable answer: " + e.getOriginalMessage());
         }
     }
 
@@ -82,7 +85,8 @@ public final class KubeApi implements AutoCloseable {
         try {
             return json.writeValueAsString(object);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot serialize " + object.getClass().getSimpleName() + ": " + e.getOriginalMessage());
+            throw new IllegalArgumentException(
+                    "cannot serialize " + object.getClass().getSimpleName() + ": " + e.getOriginalMessage());
         }
     }
 
@@ -90,9 +94,14 @@ public final class KubeApi implements AutoCloseable {
         String operation = method + " " + path;
         for (int attempt = 0; ; attempt++) {
             String bearer = token.current();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path)).timeout(REQUEST_TIMEOUT)
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path))
+                    .timeout(REQUEST_TIMEOUT)
                     .header("Accept", "application/json")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(body));
             if (contentType != null) {
                 request.header("Content-Type", contentType);
             }
@@ -142,7 +151,9 @@ public final class KubeApi implements AutoCloseable {
     private String statusMessage(String body) {
         try {
             JsonNode status = json.readTree(body);
-            return status != null && status.hasNonNull("message") ? status.get("message").asText() : null;
+            return status != null && status.hasNonNull("message")
+                    ? status.get("message").asText()
+                    : null;
         } catch (JsonProcessingException e) {
             return body == null || body.isBlank() ? null : body.strip();
         }

@@ -18,11 +18,10 @@ import javax.net.ssl.SSLContext;
  * by name: the agent runs in its Pod on its ServiceAccount and needs no more.
  */
 final class Kubeconfig {
-    private static final List<String> REFUSED_USER_FIELDS = List.of("exec", "auth-provider", "username", "password",
-            "tokenFile", "as", "as-groups", "as-uid");
+    private static final List<String> REFUSED_USER_FIELDS =
+            List.of("exec", "auth-provider", "username", "password", "tokenFile", "as", "as-groups", "as-uid");
 
-    private Kubeconfig() {
-    }
+    private Kubeconfig() {}
 
     static ApiEndpoint read(Path file) {
         JsonNode root;
@@ -50,7 +49,8 @@ final class Kubeconfig {
         }
         for (String field : List.of("insecure-skip-tls-verify", "proxy-url", "tls-server-name")) {
             if (cluster.has(field)) {
-                throw new IllegalArgumentException(where + ": the cluster's " + field + " is not supported by the agent");
+                throw new IllegalArgumentException(
+                        where + ": the cluster's " + field + " is not supported by the agent");
             }
         }
         for (String field : REFUSED_USER_FIELDS) {

@@ -18,8 +18,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class TlsContext {
     private static final char[] NO_PASSWORD = new char[0];
 
-    private TlsContext() {
-    }
+    private TlsContext() {}
 
     /**
      * @param caPem     the cluster CA(s), PEM; null trusts the JDK's default CAs
@@ -54,7 +53,8 @@ final class TlsContext {
         }
     }
 
-    private static SSLContext context(TrustManager[] trust, byte[] certPem, byte[] keyPem) throws GeneralSecurityException {
+    private static SSLContext context(TrustManager[] trust, byte[] certPem, byte[] keyPem)
+            throws GeneralSecurityException {
         javax.net.ssl.KeyManager[] keys = null;
         if (certPem != null || keyPem != null) {
             if (certPem == null || keyPem == null) {
@@ -86,28 +86,22 @@ final class TlsContext {
     /** Extended, so that the JDK does not add its own host name check on top. */
     private static final class TrustAll extends X509ExtendedTrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

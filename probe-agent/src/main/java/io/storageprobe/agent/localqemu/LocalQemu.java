@@ -14,8 +14,7 @@ import java.util.List;
 public final class LocalQemu {
     private static final long WAIT_SECONDS = 5;
 
-    private LocalQemu() {
-    }
+    private LocalQemu() {}
 
     public static QemuInForce detect() {
         String arch = "aarch64".equals(System.getProperty("os.arch")) ? "aarch64" : "x86_64";
@@ -27,7 +26,10 @@ public final class LocalQemu {
             String output = ShortCommand.output(WAIT_SECONDS, binary.toString(), "--version");
             QemuVersion version = QemuVersion.fromVersionOutput(output);
             if (version != null) {
-                return new QemuInForce(version.toString(), QemuInForce.LOCAL, binary + " --version: " + ShortCommand.firstLine(output));
+                return new QemuInForce(
+                        version.toString(),
+                        QemuInForce.LOCAL,
+                        binary + " --version: " + ShortCommand.firstLine(output));
             }
         }
         return QemuInForce.unknown("no --qemu given and no qemu-img or qemu-system-" + arch
@@ -43,5 +45,4 @@ public final class LocalQemu {
         }
         return null;
     }
-
 }

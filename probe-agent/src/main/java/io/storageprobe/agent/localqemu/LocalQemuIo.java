@@ -23,8 +23,7 @@ public final class LocalQemuIo {
     static final String REQUEST = "readv 0 512 3584";
     private static final long WAIT_SECONDS = 10;
 
-    private LocalQemuIo() {
-    }
+    private LocalQemuIo() {}
 
     /** {@code measured} judged for {@code qemu}, or for what the local qemu-io shows it does. */
     public static NodeResult judge(NodeResult measured, QemuInForce qemu) {
@@ -34,7 +33,8 @@ public final class LocalQemuIo {
 
     private static boolean versionCouldBeWrong(QemuInForce qemu) {
         QemuVersion version = QemuVersion.inForce(qemu);
-        return version != null && QemuInForce.LOCAL.equals(qemu.source())
+        return version != null
+                && QemuInForce.LOCAL.equals(qemu.source())
                 && RuleCatalog.breaks(RuleCatalog.QEMU_LEGACY_DIO, version);
     }
 
@@ -44,28 +44,42 @@ public final class LocalQemuIo {
         if (qemuIo == null || !versionCouldBeWrong(qemu)) {
             return judged;
         }
-        Optional<TargetResult> witness = judged.targets().stream().filter(LocalQemuIo::failsLegacyDio).findFirst();
+        Optional<TargetResult> witness =
+                judged.targets().stream().filter(LocalQemuIo::failsLegacyDio).findFirst();
         if (witness.isEmpty()) {
             return judged;
         }
         String path = witness.get().path();
-        String answer = ShortCommand.output(WAIT_SECONDS, qemuIo.toString(), "-f", "raw", "-t", "none", "-r", "-c", REQUEST,
-                path);
+        String answer = ShortCommand.output(
+                WAIT_SECONDS, qemuIo.toString(), "-f", "raw", "-t", "none", "-r", "-c", REQUEST, path);
         String what = qemuIo + " -t none -r -c '" + REQUEST + "' " + path;
         if (answer.contains("read 4096/4096 bytes")) {
-            String fixedIn = RuleCatalog.find(RuleCatalog.QEMU_LEGACY_DIO).orElseThrow().fixedIn().toString();
-            return QemuJudgement.judge(measured, new QemuInForce(fixedIn, QemuInForce.LOCAL, qemu.message()
-                    + "; but " + what + " succeeded where the kernel rejects the split vector: this QEMU bounces"
-                    + " such requests as " + fixedIn + " does (a backport of 25474d90aa50), judged as " + fixedIn));
+            String fixedIn = RuleCatalog.find(RuleCatalog.QEMU_LEGACY_DIO)
+                    .orElseThrow()
+                    .fixedIn()
+                    .toString();
+            return QemuJudgement.judge(
+                    measured,
+                    new QemuInForce(
+                            fixedIn,
+                            QemuInForce.LOCAL,
+                            qemu.message()
+                                    + "; but " + what
+                                    + " succeeded where the kernel rejects the split vector: this QEMU bounces"
+                                    + " such requests as " + fixedIn + " does (a backport of 25474d90aa50), judged as "
+                                    + fixedIn));
         }
-        String outcome = answer.contains("Invalid argument") ? "failed with EINVAL, as the version says"
+        String outcome = answer.contains("Invalid argument")
+                ? "failed with EINVAL, as the version says"
                 : "gave no answer (" + ShortCommand.firstLine(answer) + "), the version decides";
-        return QemuJudgement.judge(measured, new QemuInForce(qemu.version(), qemu.source(),
-                qemu.message() + "; " + what + " " + outcome));
+        return QemuJudgement.judge(
+                measured, new QemuInForce(qemu.version(), qemu.source(), qemu.message() + "; " + what + " " + outcome));
     }
 
     private static boolean failsLegacyDio(TargetResult t) {
-        return t.path() != null && t.rules() != null && t.rules().stream()
-                .anyMatch(o -> o.rule().equals(RuleCatalog.QEMU_LEGACY_DIO) && o.status() == RuleStatus.Fail);
+        return t.path() != null
+                && t.rules() != null
+                && t.rules().stream()
+                        .anyMatch(o -> o.rule().equals(RuleCatalog.QEMU_LEGACY_DIO) && o.status() == RuleStatus.Fail);
     }
 }

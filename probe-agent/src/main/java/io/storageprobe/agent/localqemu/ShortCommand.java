@@ -10,14 +10,15 @@ import java.util.concurrent.TimeUnit;
  * limit so that a command that hangs (a qemu-io on a dead disk) cannot hang the agent.
  */
 final class ShortCommand {
-    private ShortCommand() {
-    }
+    private ShortCommand() {}
 
     /** Its output and error, or why there is none ("no answer within 5 s", the exec error). */
     static String output(long waitSeconds, String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
             process.getOutputStream().close();
             // Wait first, read after: these print far less than a pipe holds, so the child never
             // blocks on its output; one stuck in the kernel is left to it, as a probe child is.

@@ -18,7 +18,8 @@ public final class AgentHttpServer implements AutoCloseable {
 
     public static AgentHttpServer start(int port, PrometheusMeterRegistry registry) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/metrics", ex -> reply(ex, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext(
+                "/metrics", ex -> reply(ex, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/healthz", ex -> reply(ex, "text/plain", "ok\n"));
         server.start();
         return new AgentHttpServer(server);

@@ -48,16 +48,20 @@ public final class AgentMetrics {
     public AgentMetrics(MeterRegistry registry, String probe, String node) {
         registry.config().commonTags("probe", probe, "node", node);
         targetVerdict = MultiGauge.builder("storageprobe.target.verdict")
-                .description("1 for the target's current verdict (Compatible, Unsupported, Error, Affected), 0 for the others")
+                .description(
+                        "1 for the target's current verdict (Compatible, Unsupported, Error, Affected), 0 for the others")
                 .register(registry);
         ruleFailed = MultiGauge.builder("storageprobe.rule.failed")
-                .description("1 when the rule fails on the target and its failure breaks the QEMU in force (the target is Affected), else 0")
+                .description(
+                        "1 when the rule fails on the target and its failure breaks the QEMU in force (the target is Affected), else 0")
                 .register(registry);
         ruleLatent = MultiGauge.builder("storageprobe.rule.latent")
-                .description("1 when the rule fails on the target but cannot break the QEMU in force (a latent finding, e.g. qemu-legacy-dio with QEMU 7.2 or newer), else 0")
+                .description(
+                        "1 when the rule fails on the target but cannot break the QEMU in force (a latent finding, e.g. qemu-legacy-dio with QEMU 7.2 or newer), else 0")
                 .register(registry);
         alignment = MultiGauge.builder("storageprobe.target.alignment.bytes")
-                .description("Alignments of the target in bytes: block sizes, DMA alignment, statx DIO alignments, what QEMU's probes conclude, and what O_DIRECT writes need (path targets)")
+                .description(
+                        "Alignments of the target in bytes: block sizes, DMA alignment, statx DIO alignments, what QEMU's probes conclude, and what O_DIRECT writes need (path targets)")
                 .register(registry);
         nodeInfo = MultiGauge.builder("storageprobe.node.info")
                 .description("1, labelled with the node's kernel release")
@@ -65,9 +69,16 @@ public final class AgentMetrics {
         duration = Timer.builder("storageprobe.probe.duration")
                 .description("How long one probe run of all targets took")
                 // A few fixed buckets: a run takes milliseconds, or up to the 30 s per-target timeout when I/O hangs.
-                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100), Duration.ofMillis(500),
-                        Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-                        Duration.ofSeconds(60), Duration.ofSeconds(120))
+                .serviceLevelObjectives(
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(30),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(120))
                 .register(registry);
         completed = runs(registry, COMPLETED);
         failed = runs(registry, FAILED);
@@ -76,26 +87,33 @@ public final class AgentMetrics {
                 .register(registry);
         // Every reason registered up front: a dashboard sees 0, not a missing series, before the first failure.
         for (String reason : WRITE_FAILURE_REASONS) {
-            writeFailures.put(reason, Counter.builder("storageprobe.result.write.failures")
-                    .description("Failed writes of this node's StorageProbeResult by reason: forbidden (403, RBAC), invalid (422, "
-                            + "schema), conflict (409), unreachable, server_error (5xx), other")
-                    .tag("reason", reason)
-                    .register(registry));
+            writeFailures.put(
+                    reason,
+                    Counter.builder("storageprobe.result.write.failures")
+                            .description(
+                                    "Failed writes of this node's StorageProbeResult by reason: forbidden (403, RBAC), invalid (422, "
+                                            + "schema), conflict (409), unreachable, server_error (5xx), other")
+                            .tag("reason", reason)
+                            .register(registry));
         }
         Gauge.builder("storageprobe.result.write.backoff.seconds", writeBackoffMillis, m -> m.get() / 1000.0)
-                .description("Wait before the next attempt to write the StorageProbeResult after failed writes; 0 after a success")
+                .description(
+                        "Wait before the next attempt to write the StorageProbeResult after failed writes; 0 after a success")
                 .register(registry);
     }
 
     private static Counter runs(MeterRegistry registry, String outcome) {
         return Counter.builder("storageprobe.probe.runs")
-                .description("Probe runs by outcome: completed (a result was produced) or failed (the run itself failed)")
+                .description(
+                        "Probe runs by outcome: completed (a result was produced) or failed (the run itself failed)")
                 .tag("outcome", outcome)
                 .register(registry);
     }
 
     /** Labels of storageprobe_result_write_failures_total; {@link WriteFailure} maps errors onto them. */
-    static final List<String> WRITE_FAILURE_REASONS = java.util.Arrays.stream(WriteFailure.values()).map(WriteFailure::label).toList();
+    static final List<String> WRITE_FAILURE_REASONS = java.util.Arrays.stream(WriteFailure.values())
+            .map(WriteFailure::label)
+            .toList();
 
     public void writeFailed(String reason, Duration nextAttemptIn) {
         writeFailures.get(reason).increment();
@@ -128,7 +146,8 @@ public final class AgentMetrics {
         List<MultiGauge.Row<?>> alignments = new ArrayList<>();
         for (TargetResult t : result.targets() == null ? List.<TargetResult>of() : result.targets()) {
             for (Verdict v : Verdict.values()) {
-                verdicts.add(MultiGauge.Row.of(Tags.of("target", target(t), "verdict", v.name()), t.verdict() == v ? 1 : 0));
+                verdicts.add(
+                        MultiGauge.Row.of(Tags.of("target", target(t), "verdict", v.name()), t.verdict() == v ? 1 : 0));
             }
             for (RuleOutcome o : t.rules() == null ? List.<RuleOutcome>of() : t.rules()) {
                 boolean fails = o.status() == RuleStatus.Fail;
@@ -142,16 +161,34 @@ public final class AgentMetrics {
                 add(alignments, target(t), "logical_block", f.logicalBlockSize());
                 add(alignments, target(t), "physical_block", f.physicalBlockSize());
                 add(alignments, target(t), "dma", f.dmaAlignment());
-                add(alignments, target(t), "statx_mem", f.statx() == null ? null : f.statx().memAlign());
-                add(alignments, target(t), "statx_offset", f.statx() == null ? null : f.statx().offsetAlign());
+                add(
+                        alignments,
+                        target(t),
+                        "statx_mem",
+                        f.statx() == null ? null : f.statx().memAlign());
+                add(
+                        alignments,
+                        target(t),
+                        "statx_offset",
+                        f.statx() == null ? null : f.statx().offsetAlign());
                 add(alignments, target(t), "probed_request", f.probedRequestAlignment());
                 add(alignments, target(t), "probed_buffer", f.probedBufferAlignment());
-                add(alignments, target(t), "statx_read_offset", f.statx() == null ? null : f.statx().readOffsetAlign());
+                add(
+                        alignments,
+                        target(t),
+                        "statx_read_offset",
+                        f.statx() == null ? null : f.statx().readOffsetAlign());
                 // What O_DIRECT writes really need (path targets only), next to what QEMU probed with reads.
-                add(alignments, target(t), "probed_write_request", f.writeProbe() == null ? null
-                        : f.writeProbe().requestAlignment());
-                add(alignments, target(t), "probed_write_buffer", f.writeProbe() == null ? null
-                        : f.writeProbe().bufferAlignment());
+                add(
+                        alignments,
+                        target(t),
+                        "probed_write_request",
+                        f.writeProbe() == null ? null : f.writeProbe().requestAlignment());
+                add(
+                        alignments,
+                        target(t),
+                        "probed_write_buffer",
+                        f.writeProbe() == null ? null : f.writeProbe().bufferAlignment());
             }
         }
         // overwrite=true: series of targets no longer probed disappear instead of going stale.
@@ -159,8 +196,11 @@ public final class AgentMetrics {
         ruleFailed.register(rules, true);
         ruleLatent.register(latent, true);
         alignment.register(alignments, true);
-        nodeInfo.register(List.of(MultiGauge.Row.of(Tags.of("kernel_release",
-                result.kernelRelease() == null ? "unknown" : result.kernelRelease()), 1)), true);
+        nodeInfo.register(
+                List.of(MultiGauge.Row.of(
+                        Tags.of("kernel_release", result.kernelRelease() == null ? "unknown" : result.kernelRelease()),
+                        1)),
+                true);
         // Counted last: a scrape that sees the run completed also sees its verdicts.
         duration.record(took);
         completed.increment();

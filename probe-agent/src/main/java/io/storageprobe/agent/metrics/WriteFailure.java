@@ -7,7 +7,9 @@ import io.storageprobe.agent.kube.ApiException;
  * the metric label and the reason the log gives.
  */
 public enum WriteFailure {
-    FORBIDDEN("forbidden", "the API server refuses it (403): the agent's ServiceAccount lacks RBAC for storageproberesults"),
+    FORBIDDEN(
+            "forbidden",
+            "the API server refuses it (403): the agent's ServiceAccount lacks RBAC for storageproberesults"),
     INVALID("invalid", "the API server rejects the result (422): it does not fit the StorageProbeResult CRD"),
     CONFLICT("conflict", "the result changed on the server meanwhile (409)"),
     UNREACHABLE("unreachable", "the API server cannot be reached"),

@@ -9,6 +9,7 @@ import com.sun.jna.Platform;
 public final class Abi {
     /** include/uapi/asm-generic/fcntl.h; arm64 redefines O_DIRECT in arch/arm64/include/uapi/asm/fcntl.h. */
     public static final int O_RDONLY = 0;
+
     public static final int O_WRONLY = 1;
     public static final int O_CLOEXEC = 02000000;
     public static final int O_DIRECT = Platform.isARM() ? 0200000 : 040000;
@@ -41,14 +42,17 @@ public final class Abi {
     public static final int AT_FDCWD = -100;
     /** include/uapi/linux/stat.h: STATX_DIOALIGN (Linux 6.1) and STATX_DIO_READ_ALIGN (6.14). */
     public static final int STATX_DIOALIGN = 0x00002000;
+
     public static final int STATX_DIO_READ_ALIGN = 0x00020000;
     /** include/uapi/linux/stat.h: struct statx is 0x100 bytes; offsets of the fields read. */
     public static final int STATX_SIZE = 0x100;
+
     public static final int STX_MASK = 0x00;
     public static final int STX_MODE = 0x1C;
     public static final int STX_INO = 0x20;
     /** stx_rdev_*: the device a block special file stands for (what two device nodes share). */
     public static final int STX_RDEV_MAJOR = 0x80;
+
     public static final int STX_RDEV_MINOR = 0x84;
     public static final int STX_DEV_MAJOR = 0x88;
     public static final int STX_DEV_MINOR = 0x8C;
@@ -64,8 +68,7 @@ public final class Abi {
 
     public static final int PAGE = 4096;
 
-    private Abi() {
-    }
+    private Abi() {}
 
     /** Fails with a message a user can act on when this is not a Linux the constants were checked for. */
     public static void check() {

@@ -15,7 +15,8 @@ public final class AlignedBuffer implements AutoCloseable {
         PointerByReference ref = new PointerByReference();
         int err = LibC.posix_memalign(ref, Abi.PAGE, size);
         if (err != 0) {
-            throw new IllegalStateException("posix_memalign(" + Abi.PAGE + ", " + size + ") failed: " + Errno.name(err));
+            throw new IllegalStateException(
+                    "posix_memalign(" + Abi.PAGE + ", " + size + ") failed: " + Errno.name(err));
         }
         this.base = ref.getValue();
         this.size = size;

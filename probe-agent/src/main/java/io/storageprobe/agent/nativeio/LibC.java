@@ -17,8 +17,7 @@ public final class LibC {
         Native.register("c");
     }
 
-    private LibC() {
-    }
+    private LibC() {}
 
     public static native int open(String path, int flags) throws LastErrorException;
 

@@ -19,8 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
  * reads it even if a kill leaves it behind; on any failure we can see, it is removed.
  */
 public final class AtomicFile {
-    private AtomicFile() {
-    }
+    private AtomicFile() {}
 
     public static void replace(Path target, String content) throws IOException {
         Path file = target.toAbsolutePath();

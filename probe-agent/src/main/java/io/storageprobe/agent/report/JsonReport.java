@@ -14,8 +14,7 @@ public final class JsonReport {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private JsonReport() {
-    }
+    private JsonReport() {}
 
     public static String render(NodeResult result) {
         Map<String, Object> labels = new LinkedHashMap<>();

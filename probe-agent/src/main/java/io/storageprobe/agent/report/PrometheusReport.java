@@ -12,8 +12,7 @@ import java.time.Duration;
  * labels and help texts cannot drift from what the chart's alerts and dashboard query.
  */
 public final class PrometheusReport {
-    private PrometheusReport() {
-    }
+    private PrometheusReport() {}
 
     public static String render(NodeResult result, String probe, Duration took, long endEpochSeconds) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -17,11 +17,11 @@ import java.util.stream.Collectors;
  * targets), for comparison with the read-probed REQ and BUF QEMU uses for writes too.
  */
 public final class TableReport {
-    private static final String[] HEADER =
-            {"TARGET", "KIND", "FS", "LBS/PBS", "DMA", "STATX", "REQ", "BUF", "WRITE", "SPLIT-PREADV", "VERDICT"};
+    private static final String[] HEADER = {
+        "TARGET", "KIND", "FS", "LBS/PBS", "DMA", "STATX", "REQ", "BUF", "WRITE", "SPLIT-PREADV", "VERDICT"
+    };
 
-    private TableReport() {
-    }
+    private TableReport() {}
 
     public static String render(NodeResult result) {
         StringBuilder out = new StringBuilder();
@@ -50,20 +50,29 @@ public final class TableReport {
                 out.append("    ").append(target.reason()).append('\n');
             }
             if (target != null && target.latentFindings() != null) {
-                target.latentFindings().forEach(f -> out.append("    latent: ").append(f).append('\n'));
+                target.latentFindings()
+                        .forEach(f -> out.append("    latent: ").append(f).append('\n'));
             }
         }
-        out.append('\n').append("Node verdict: ").append(result.verdict()).append(summary(result)).append('\n');
+        out.append('\n')
+                .append("Node verdict: ")
+                .append(result.verdict())
+                .append(summary(result))
+                .append('\n');
         return out.toString();
     }
 
     private static String summary(NodeResult result) {
         Map<Verdict, Long> counts = new EnumMap<>(Verdict.class);
         result.targets().forEach(t -> counts.merge(t.verdict(), 1L, Long::sum));
-        long latent = result.targets().stream().filter(t -> t.latentFindings() != null).count();
-        return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
-                .collect(Collectors.joining(", ", " (" + result.targets().size()
-                        + (result.targets().size() == 1 ? " target: " : " targets: "),
+        long latent = result.targets().stream()
+                .filter(t -> t.latentFindings() != null)
+                .count();
+        return counts.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(
+                        ", ",
+                        " (" + result.targets().size() + (result.targets().size() == 1 ? " target: " : " targets: "),
                         latent == 0 ? ")" : "; " + latent + " with latent findings)"));
     }
 
@@ -71,20 +80,42 @@ public final class TableReport {
         TargetFacts f = t.facts();
         // A directory is shown as named, not by its temporary file; devices and files by the path opened;
         // a volume by its PersistentVolume (its path is kubelet's long one, in the JSON).
-        String name = t.kind() == TargetKind.VOLUME && t.persistentVolume() != null ? "pv/" + t.persistentVolume()
+        String name = t.kind() == TargetKind.VOLUME && t.persistentVolume() != null
+                ? "pv/" + t.persistentVolume()
                 : t.kind() == TargetKind.PATH || t.path() == null ? t.name() : t.path();
         if (f == null) {
-            return new String[]{name, t.kind().json(), dash(t.filesystem()), "-", "-", "-", "-", "-", "-", "-",
-                    t.verdict().name()};
+            return new String[] {
+                name,
+                t.kind().json(),
+                dash(t.filesystem()),
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                "-",
+                t.verdict().name()
+            };
         }
-        return new String[]{name, t.kind().json(), dash(t.filesystem()),
-                dash(f.logicalBlockSize()) + "/" + dash(f.physicalBlockSize()), dash(f.dmaAlignment()),
-                f.statx() == null ? "n/a" : f.statx().toString(), dash(f.probedRequestAlignment()),
-                dash(f.probedBufferAlignment()),
-                f.writeProbe() == null ? "-"
-                        : dash(f.writeProbe().requestAlignment()) + "/" + dash(f.writeProbe().bufferAlignment()),
-                f.splitVector() == null ? "-" : f.splitVector().describe() + " " + f.splitVector().result(),
-                t.verdict().name()};
+        return new String[] {
+            name,
+            t.kind().json(),
+            dash(t.filesystem()),
+            dash(f.logicalBlockSize()) + "/" + dash(f.physicalBlockSize()),
+            dash(f.dmaAlignment()),
+            f.statx() == null ? "n/a" : f.statx().toString(),
+            dash(f.probedRequestAlignment()),
+            dash(f.probedBufferAlignment()),
+            f.writeProbe() == null
+                    ? "-"
+                    : dash(f.writeProbe().requestAlignment()) + "/"
+                            + dash(f.writeProbe().bufferAlignment()),
+            f.splitVector() == null
+                    ? "-"
+                    : f.splitVector().describe() + " " + f.splitVector().result(),
+            t.verdict().name()
+        };
     }
 
     private static String dash(Object value) {

@@ -8,8 +8,7 @@ import java.util.Properties;
 public final class AgentVersion {
     private static final String VERSION = load();
 
-    private AgentVersion() {
-    }
+    private AgentVersion() {}
 
     public static String get() {
         return VERSION;

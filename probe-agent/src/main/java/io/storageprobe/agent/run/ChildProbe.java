@@ -47,8 +47,13 @@ public final class ChildProbe implements ProbeWorker {
      * parent's flags are sized for a daemon, not for a child; JAVA_TOOL_OPTIONS needs nothing: the
      * child inherits the environment.
      */
-    static final List<String> INHERITED_FLAGS = List.of("-XX:SharedArchiveFile=", "-XX:AOTCache=",
-            "-XX:+UseCompactObjectHeaders", "-XX:-UseCompactObjectHeaders", "-Xlog:cds", "-Xlog:aot",
+    static final List<String> INHERITED_FLAGS = List.of(
+            "-XX:SharedArchiveFile=",
+            "-XX:AOTCache=",
+            "-XX:+UseCompactObjectHeaders",
+            "-XX:-UseCompactObjectHeaders",
+            "-Xlog:cds",
+            "-Xlog:aot",
             "--enable-native-access=");
     /** What a child prints once its JVM is up, before it reads a target. */
     public static final String STARTED = "probe-targets: started";
@@ -73,7 +78,8 @@ public final class ChildProbe implements ProbeWorker {
     static ChildProbe start() throws IOException {
         // Output merged and piped to us only: a stuck child must not hold the caller's stdout or
         // stderr open, or whoever reads them to the end (a shell pipe, a test) would wait for it.
-        return new ChildProbe(new ProcessBuilder(command()).redirectErrorStream(true).start());
+        return new ChildProbe(
+                new ProcessBuilder(command()).redirectErrorStream(true).start());
     }
 
     static List<String> command() {
@@ -81,12 +87,22 @@ public final class ChildProbe implements ProbeWorker {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // A small JVM: serial GC, C1 only, a small heap (the probe buffers are native memory).
         // Together they keep a child far smaller than a smaller -Xmx alone would (docs/performance.md).
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xms4m",
-                "-Xmx16m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss256k",
-                "-XX:ReservedCodeCacheSize=8m", "-XX:MaxMetaspaceSize=32m", "-XX:-UsePerfData"));
-        command.addAll(inheritedFlags(ProcessHandle.current().info().arguments().map(List::of).orElse(List.of())));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.storageprobe.agent.cli.Main",
-                "probe-targets"));
+        command.addAll(List.of(
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:CICompilerCount=1",
+                "-Xms4m",
+                "-Xmx16m",
+                "-XX:MinHeapFreeRatio=10",
+                "-XX:MaxHeapFreeRatio=30",
+                "-Xss256k",
+                "-XX:ReservedCodeCacheSize=8m",
+                "-XX:MaxMetaspaceSize=32m",
+                "-XX:-UsePerfData"));
+        command.addAll(inheritedFlags(
+                ProcessHandle.current().info().arguments().map(List::of).orElse(List.of())));
+        command.addAll(List.of(
+                "-cp", System.getProperty("java.class.path"), "io.storageprobe.agent.cli.Main", "probe-targets"));
         return command;
     }
 
@@ -122,7 +138,8 @@ public final class ChildProbe implements ProbeWorker {
         try {
             long up = started.get(Math.max(0, limit - System.nanoTime()), TimeUnit.NANOSECONDS);
             long until = Math.min(Math.max(up, asked) + (deadlineNanos - asked), limit);
-            for (String line; (line = lines.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
+            for (String line;
+                    (line = lines.poll(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) != null; ) {
                 if (line == END) {
                     lines.add(END);
                     return ended(target);
@@ -138,16 +155,20 @@ public final class ChildProbe implements ProbeWorker {
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (IOException e) {
-            return Measurement.error(target, null, "the probe process (" + describe() + ") printed no measurement: "
-                    + e.getMessage());
+            return Measurement.error(
+                    target, null, "the probe process (" + describe() + ") printed no measurement: " + e.getMessage());
         }
     }
 
     /** The child is gone before it measured the target: what it said last, and how it ended. */
     private Measurement ended(Target target) throws InterruptedException {
         boolean exited = process.waitFor(1, TimeUnit.SECONDS);
-        return Measurement.error(target, null, "the probe process (" + describe() + ") ended"
-                + (exited ? " with exit code " + process.exitValue() : "") + (lastOther.isBlank() ? "" : ": " + lastOther));
+        return Measurement.error(
+                target,
+                null,
+                "the probe process (" + describe() + ") ended"
+                        + (exited ? " with exit code " + process.exitValue() : "")
+                        + (lastOther.isBlank() ? "" : ": " + lastOther));
     }
 
     /** Ends its input and waits the moment the child needs to exit, so a finished run leaves no process. */
@@ -187,7 +208,8 @@ public final class ChildProbe implements ProbeWorker {
     }
 
     private void read() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 if (line.equals(STARTED)) {
                     started.complete(System.nanoTime());

@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * disk costs one stuck process, not one more every interval.
  */
 public final class HungTargets {
-    record Stuck(ProbeWorker worker, Instant since) {
-    }
+    record Stuck(ProbeWorker worker, Instant since) {}
 
     private final Map<String, Stuck> stuck = new ConcurrentHashMap<>();
 

@@ -11,11 +11,10 @@ import io.storageprobe.agent.target.Target;
  * {@link Target} as one line, what the parent sends the child.
  */
 public final class MeasurementJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private MeasurementJson() {
-    }
+    private MeasurementJson() {}
 
     public static String write(Measurement m) {
         try {

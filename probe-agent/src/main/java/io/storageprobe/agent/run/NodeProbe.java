@@ -6,7 +6,6 @@ import io.storageprobe.agent.target.Measurement;
 import io.storageprobe.agent.target.NodeMeasurement;
 import io.storageprobe.agent.target.Target;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -80,9 +79,15 @@ public final class NodeProbe {
         // In the agent's pod the host's files are mounted under STORAGEPROBE_HOST_ROOT.
         NodeInfo node = NodeInfo.read(HostRoot.of(System.getenv()));
         List<Measurement> measured = probeAll(TargetIdentity.distinct(targets));
-        return new NodeMeasurement(probeName, nodeName != null ? nodeName : node.hostname(), node.kernelRelease(),
-                node.bootId(), node.osImage(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                AgentVersion.get(), measured);
+        return new NodeMeasurement(
+                probeName,
+                nodeName != null ? nodeName : node.hostname(),
+                node.kernelRelease(),
+                node.bootId(),
+                node.osImage(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                AgentVersion.get(),
+                measured);
     }
 
     private List<Measurement> probeAll(List<Target> targets) {
@@ -92,9 +97,13 @@ public final class NodeProbe {
         for (int i = 0; i < targets.size(); i++) {
             var stuck = hung.stillHung(targets.get(i));
             if (stuck.isPresent()) {
-                measured[i] = Measurement.error(targets.get(i), null, "still hung since " + stuck.get().since()
-                        + ": the probe started then (" + stuck.get().worker().describe()
-                        + ") is stuck in the kernel; not read again until it ends");
+                measured[i] = Measurement.error(
+                        targets.get(i),
+                        null,
+                        "still hung since " + stuck.get().since()
+                                + ": the probe started then ("
+                                + stuck.get().worker().describe()
+                                + ") is stuck in the kernel; not read again until it ends");
             } else {
                 pending.add(i);
             }
@@ -144,15 +153,19 @@ public final class NodeProbe {
                     if (worker == null || worker.finished()) {
                         int stuck = hung.count();
                         if (stuck >= maxStuck) {
-                            measured[i] = Measurement.error(target, null, "not probed: " + stuck + " earlier probes are"
-                                    + " still stuck in the kernel, the most kept at once (each holds memory until its"
-                                    + " read ends); probed once one of them ends");
+                            measured[i] = Measurement.error(
+                                    target,
+                                    null,
+                                    "not probed: " + stuck + " earlier probes are"
+                                            + " still stuck in the kernel, the most kept at once (each holds memory until its"
+                                            + " read ends); probed once one of them ends");
                             continue;
                         }
                         try {
                             worker = workers.start();
                         } catch (IOException e) {
-                            measured[i] = Measurement.error(target, null, "cannot start the probe process: " + e.getMessage());
+                            measured[i] = Measurement.error(
+                                    target, null, "cannot start the probe process: " + e.getMessage());
                             worker = null;
                             continue;
                         }
@@ -178,9 +191,13 @@ public final class NodeProbe {
         private Measurement gaveUp(ProbeWorker worker, Target target) {
             worker.abandon();
             hung.add(target, worker, started);
-            return Measurement.error(target, null, "probe did not finish within " + timeout.toSeconds()
-                    + " s (I/O hung?); its process (" + worker.describe() + ") was killed, and stays until the kernel"
-                    + " ends the read");
+            return Measurement.error(
+                    target,
+                    null,
+                    "probe did not finish within " + timeout.toSeconds()
+                            + " s (I/O hung?); its process (" + worker.describe()
+                            + ") was killed, and stays until the kernel"
+                            + " ends the read");
         }
     }
 }

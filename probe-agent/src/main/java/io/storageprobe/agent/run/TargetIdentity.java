@@ -17,8 +17,7 @@ import java.util.Set;
  * must do no I/O on its targets.
  */
 public final class TargetIdentity {
-    private TargetIdentity() {
-    }
+    private TargetIdentity() {}
 
     public static String key(Target target) {
         String name = target.name();
@@ -30,7 +29,8 @@ public final class TargetIdentity {
             return target.kind() + ":" + (device.startsWith("/dev/") ? device.toRealPath() : device.normalize());
         } catch (IOException | InvalidPathException e) {
             // Missing or odd: the name as written; probing it says what is wrong.
-            return target.kind() + ":" + Path.of(name.contains("/") ? name : "/dev/" + name).normalize();
+            return target.kind() + ":"
+                    + Path.of(name.contains("/") ? name : "/dev/" + name).normalize();
         }
     }
 

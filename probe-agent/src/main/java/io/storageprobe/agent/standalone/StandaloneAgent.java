@@ -46,8 +46,13 @@ final class StandaloneAgent implements Runnable, AutoCloseable {
         long start = System.nanoTime();
         try {
             NodeResult result = probe.get();
-            metrics.record(result, Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());
-            LOG.info("probed {} target(s): node verdict {}", result.targets() == null ? 0 : result.targets().size(),
+            metrics.record(
+                    result,
+                    Duration.ofNanos(System.nanoTime() - start),
+                    clock.instant().getEpochSecond());
+            LOG.info(
+                    "probed {} target(s): node verdict {}",
+                    result.targets() == null ? 0 : result.targets().size(),
                     result.verdict());
             // Without Kubernetes there is no result object to read the reason from: the journal has it.
             for (TargetResult t : result.targets() == null ? List.<TargetResult>of() : result.targets()) {
@@ -57,7 +62,8 @@ final class StandaloneAgent implements Runnable, AutoCloseable {
             }
         } catch (RuntimeException e) {
             // Counted as a failed run (StorageProbeProbeErrors alerts on it); the next interval tries again.
-            metrics.recordFailure(Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());
+            metrics.recordFailure(
+                    Duration.ofNanos(System.nanoTime() - start), clock.instant().getEpochSecond());
             LOG.warn("probe run failed: {}", e.toString());
         }
     }

@@ -2,15 +2,15 @@ package io.storageprobe.agent.standalone;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.storageprobe.agent.localqemu.LocalQemu;
+import io.storageprobe.agent.discovery.NodeInfo;
+import io.storageprobe.agent.discovery.TargetSelection;
 import io.storageprobe.agent.flags.UsageException;
+import io.storageprobe.agent.localqemu.LocalQemu;
 import io.storageprobe.agent.metrics.AgentHttpServer;
 import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.agent.nativeio.Abi;
 import io.storageprobe.agent.nativeio.LibC;
-import io.storageprobe.agent.discovery.NodeInfo;
 import io.storageprobe.agent.target.Target;
-import io.storageprobe.agent.discovery.TargetSelection;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.result.QemuInForce;
 import io.storageprobe.api.result.TargetKind;
@@ -31,8 +31,7 @@ public final class StandaloneCommand {
     public static final int OK = 0, USAGE = 2, FAILED = 3;
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneCommand.class);
 
-    private StandaloneCommand() {
-    }
+    private StandaloneCommand() {}
 
     public static int run(String[] args) {
         PrintStream err = System.err;
@@ -62,9 +61,12 @@ public final class StandaloneCommand {
                 ? new QemuInForce(options.qemu(), QemuInForce.FLAG, "--qemu " + options.qemu())
                 : LocalQemu.detect();
         String node = NodeInfo.read(Path.of("/")).hostname();
-        StandaloneProbe probe = new StandaloneProbe(options.probe(), node,
-                new TargetSelection(null, null, options.devices(), options.paths(), options.files(),
-                        options.volumes()), rules, qemu);
+        StandaloneProbe probe = new StandaloneProbe(
+                options.probe(),
+                node,
+                new TargetSelection(null, null, options.devices(), options.paths(), options.files(), options.volumes()),
+                rules,
+                qemu);
         String problem = startProblem(probe.targets().targets(), options.volumes());
         if (problem != null) {
             err.println("storageprobe agent: " + problem);
@@ -73,19 +75,29 @@ public final class StandaloneCommand {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         AgentMetrics metrics = new AgentMetrics(registry, options.probe(), node);
         try (AgentHttpServer http = AgentHttpServer.start(options.metricsPort(), registry);
-             StandaloneAgent agent = new StandaloneAgent(probe::run, metrics, options.interval(), Clock.systemUTC())) {
-            LOG.info("standalone agent for node {} (probe label {}), judging for {}: serving /metrics and /healthz on port {},"
-                    + " probing every {}", node, options.probe(), qemu.describe(), http.port(),
+                StandaloneAgent agent =
+                        new StandaloneAgent(probe::run, metrics, options.interval(), Clock.systemUTC())) {
+            LOG.info(
+                    "standalone agent for node {} (probe label {}), judging for {}: serving /metrics and /healthz on port {},"
+                            + " probing every {}",
+                    node,
+                    options.probe(),
+                    qemu.describe(),
+                    http.port(),
                     options.interval().toString().substring(2).toLowerCase(java.util.Locale.ROOT));
             // SIGTERM (systemctl stop): stop the loop; the JVM then exits with 143 once the hook returns.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                LOG.info("stopping");
-                agent.close();
-            }, "shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                LOG.info("stopping");
+                                agent.close();
+                            },
+                            "shutdown"));
             agent.run();
             return OK;
         } catch (IOException e) {
-            err.println("storageprobe agent: cannot serve metrics on port " + options.metricsPort() + ": " + e.getMessage());
+            err.println("storageprobe agent: cannot serve metrics on port " + options.metricsPort() + ": "
+                    + e.getMessage());
             return FAILED;
         }
     }

@@ -1,9 +1,9 @@
 package io.storageprobe.agent.standalone;
 
+import io.storageprobe.agent.daemon.AgentOptions;
 import io.storageprobe.agent.flags.Flags;
 import io.storageprobe.agent.flags.UsageException;
 import io.storageprobe.agent.metrics.AgentMetrics;
-import io.storageprobe.agent.daemon.AgentOptions;
 import io.storageprobe.api.v1alpha1.ProbeInterval;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +17,17 @@ import java.util.List;
  * @param interval between probe runs (default 6h, at least 1m, the syntax of spec.interval)
  * @param probe    the {@code probe} label of every series (default {@code standalone})
  */
-public record StandaloneOptions(List<String> devices, List<String> paths, List<String> files, List<String> rules,
-                                String qemu, Duration interval, int metricsPort, String probe, boolean help,
-                                boolean volumes) {
+public record StandaloneOptions(
+        List<String> devices,
+        List<String> paths,
+        List<String> files,
+        List<String> rules,
+        String qemu,
+        Duration interval,
+        int metricsPort,
+        String probe,
+        boolean help,
+        boolean volumes) {
     static final String USAGE = """
             Usage: storageprobe agent --standalone [--device NAME]... [--path DIR]... [--file FILE]... [--volumes]
                                       [--rules RULE,...] [--qemu VERSION] [--interval DURATION]
@@ -65,7 +73,9 @@ public record StandaloneOptions(List<String> devices, List<String> paths, List<S
                 case "--metrics-port" -> port = port(Flags.value(args, ++i, flag, inline));
                 case "--probe" -> probe = probe(Flags.value(args, ++i, flag, inline));
                 case "-h", "--help" -> help = Flags.noValue(flag, inline);
-                default -> throw new UsageException(arg.startsWith("-") ? "unknown flag " + arg : "unexpected argument " + arg);
+                default ->
+                    throw new UsageException(
+                            arg.startsWith("-") ? "unknown flag " + arg : "unexpected argument " + arg);
             }
             if (inline != null) {
                 i--;

@@ -2,8 +2,8 @@ package io.storageprobe.agent.standalone;
 
 import io.storageprobe.agent.discovery.DeviceDiscovery;
 import io.storageprobe.agent.discovery.FoundTargets;
-import io.storageprobe.agent.run.NodeProbe;
 import io.storageprobe.agent.discovery.TargetSelection;
+import io.storageprobe.agent.run.NodeProbe;
 import io.storageprobe.agent.verdict.RuleSet;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.QemuInForce;
@@ -20,7 +20,10 @@ record StandaloneProbe(String probe, String node, TargetSelection selection, Rul
 
     NodeResult run() {
         FoundTargets found = targets();
-        return rules.judge(NodeProbe.inChildProcesses(NodeProbe.DEFAULT_TIMEOUT).run(probe, node, found.targets())
-                .plus(found.problems()), qemu);
+        return rules.judge(
+                NodeProbe.inChildProcesses(NodeProbe.DEFAULT_TIMEOUT)
+                        .run(probe, node, found.targets())
+                        .plus(found.problems()),
+                qemu);
     }
 }

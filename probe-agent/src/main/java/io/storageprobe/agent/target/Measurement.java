@@ -12,12 +12,15 @@ import io.storageprobe.api.result.TargetFacts;
  * @param facts      the measured facts, or null when probing could not start
  * @param problem    why the target cannot be judged by the rules, or null
  */
-public record Measurement(Target target, String path, String filesystem, String device, TargetFacts facts,
-                          Problem problem) {
+public record Measurement(
+        Target target, String path, String filesystem, String device, TargetFacts facts, Problem problem) {
 
     /** A target that cannot be judged: O_DIRECT is not really available, or probing failed. */
     public record Problem(Kind kind, String reason) {
-        public enum Kind { UNSUPPORTED, ERROR }
+        public enum Kind {
+            UNSUPPORTED,
+            ERROR
+        }
     }
 
     public static Measurement error(Target target, String path, String reason) {

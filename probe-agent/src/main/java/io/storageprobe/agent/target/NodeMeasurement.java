@@ -15,8 +15,15 @@ import java.util.List;
  * @param agentVersion  the agent that measured
  * @param targets       one measurement per distinct target, in the order asked
  */
-public record NodeMeasurement(String probe, String node, String kernelRelease, String bootId, String osImage,
-                              String probeTime, String agentVersion, List<Measurement> targets) {
+public record NodeMeasurement(
+        String probe,
+        String node,
+        String kernelRelease,
+        String bootId,
+        String osImage,
+        String probeTime,
+        String agentVersion,
+        List<Measurement> targets) {
     public NodeMeasurement {
         targets = List.copyOf(targets);
     }

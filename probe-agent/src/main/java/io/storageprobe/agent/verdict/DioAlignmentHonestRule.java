@@ -30,14 +30,17 @@ public final class DioAlignmentHonestRule implements Rule {
     @Override
     public RuleOutcome evaluate(TargetFacts facts, String filesystem) {
         if (QemuOnNfs.applies(filesystem)) {
-            return outcome(RuleStatus.NotApplicable, QemuOnNfs.WHY + " and never asks statx; NFS O_DIRECT takes any"
-                    + " alignment whatever statx says, and qemu-alignment-probe judges the reads QEMU sends there");
+            return outcome(
+                    RuleStatus.NotApplicable,
+                    QemuOnNfs.WHY + " and never asks statx; NFS O_DIRECT takes any"
+                            + " alignment whatever statx says, and qemu-alignment-probe judges the reads QEMU sends there");
         }
         StatxDioAlign statx = facts.statx();
         if (statx == null) {
             return outcome(RuleStatus.NotApplicable, "the kernel does not report STATX_DIOALIGN here");
         }
-        List<ProbeRead> reads = Stream.concat(facts.requestProbes().stream(), facts.bufferProbes().stream()).toList();
+        List<ProbeRead> reads = Stream.concat(facts.requestProbes().stream(), facts.bufferProbes().stream())
+                .toList();
         if (reads.stream().noneMatch(ProbeRead::ok)) {
             return outcome(RuleStatus.NotApplicable, "no read succeeded, so rejections cannot be judged");
         }
@@ -56,12 +59,15 @@ public final class DioAlignmentHonestRule implements Rule {
             return outcome(RuleStatus.Fail, String.join("; ", broken));
         }
         if (Boolean.TRUE.equals(facts.holeAtOffsetZero())) {
-            return outcome(RuleStatus.Pass, "every read meeting statx mem/offset alignment " + promise + " succeeded;"
-                    + " offset 0 is a hole, where reads are zero-filled without an alignment check, so the others"
-                    + " prove nothing");
+            return outcome(
+                    RuleStatus.Pass,
+                    "every read meeting statx mem/offset alignment " + promise + " succeeded;"
+                            + " offset 0 is a hole, where reads are zero-filled without an alignment check, so the others"
+                            + " prove nothing");
         }
-        return outcome(RuleStatus.Pass, "every read meeting statx mem/offset alignment " + promise
-                + " succeeded and every other one failed");
+        return outcome(
+                RuleStatus.Pass,
+                "every read meeting statx mem/offset alignment " + promise + " succeeded and every other one failed");
     }
 
     private static String describe(ProbeRead read) {

@@ -46,11 +46,14 @@ public final class DioWriteAlignmentRule implements ProbedAlignmentRule {
         List<String> broken = new ArrayList<>();
         List<String> found = new ArrayList<>();
         probes.forEach((file, p) -> {
-            List<ProbeWrite> lengths = p.writes().stream().filter(w -> w.bufferOffset() == 0).toList();
-            List<ProbeWrite> offsets = p.writes().stream().filter(w -> w.bufferOffset() != 0).toList();
+            List<ProbeWrite> lengths =
+                    p.writes().stream().filter(w -> w.bufferOffset() == 0).toList();
+            List<ProbeWrite> offsets =
+                    p.writes().stream().filter(w -> w.bufferOffset() != 0).toList();
             Integer length = p.requestAlignment();
             if (length == null) {
-                broken.add(file + ": no O_DIRECT write of up to 8192 bytes succeeded (" + failures(lengths, null) + ")");
+                broken.add(
+                        file + ": no O_DIRECT write of up to 8192 bytes succeeded (" + failures(lengths, null) + ")");
             } else if (length > request) {
                 broken.add(file + ": the smallest O_DIRECT write that succeeds is " + length + " bytes ("
                         + failures(lengths, length) + "), more than QEMU's request alignment " + request);
@@ -67,17 +70,20 @@ public final class DioWriteAlignmentRule implements ProbedAlignmentRule {
         });
         String qemu = "QEMU's read-probed request alignment " + request + " and buffer alignment " + buffer;
         if (!broken.isEmpty()) {
-            return outcome(RuleStatus.Fail, "QEMU writes with " + qemu.substring("QEMU's ".length()) + ", but "
-                    + String.join("; ", broken));
+            return outcome(
+                    RuleStatus.Fail,
+                    "QEMU writes with " + qemu.substring("QEMU's ".length()) + ", but " + String.join("; ", broken));
         }
-        return outcome(RuleStatus.Pass, "O_DIRECT writes need length/buffer alignment " + String.join(", ", found)
-                + ", within " + qemu);
+        return outcome(
+                RuleStatus.Pass,
+                "O_DIRECT writes need length/buffer alignment " + String.join(", ", found) + ", within " + qemu);
     }
 
     /** The failed writes below the one that succeeded ({@code upTo}, by length or buffer offset), e.g. "512 EINVAL". */
     private static String failures(List<ProbeWrite> writes, Integer upTo) {
         return writes.stream()
-                .filter(w -> !w.ok() && (upTo == null || (w.bufferOffset() == 0 ? w.length() : w.bufferOffset()) < upTo))
+                .filter(w ->
+                        !w.ok() && (upTo == null || (w.bufferOffset() == 0 ? w.length() : w.bufferOffset()) < upTo))
                 .map(w -> (w.bufferOffset() == 0 ? w.length() + " bytes" : "+" + w.bufferOffset()) + " " + w.result())
                 .collect(Collectors.joining(", "));
     }
@@ -88,7 +94,9 @@ public final class DioWriteAlignmentRule implements ProbedAlignmentRule {
      */
     private static String bufferedBelowStatx(WriteProbe p) {
         StatxDioAlign statx = p.statx();
-        if (statx == null || p.requestAlignment() == null || p.requestAlignment() == 1
+        if (statx == null
+                || p.requestAlignment() == null
+                || p.requestAlignment() == 1
                 || p.requestAlignment() % statx.offsetAlign() == 0) {
             return "";
         }
@@ -98,19 +106,24 @@ public final class DioWriteAlignmentRule implements ProbedAlignmentRule {
 
     private RuleOutcome fromStatx(StatxDioAlign statx, int request, String filesystem) {
         if (statx == null || statx.readOffsetAlign() == null) {
-            return outcome(RuleStatus.NotApplicable, "no write probe (only a path target's own scratch file is"
-                    + " written) and statx reports no separate read alignment (STATX_DIO_READ_ALIGN, Linux 6.14+)");
+            return outcome(
+                    RuleStatus.NotApplicable,
+                    "no write probe (only a path target's own scratch file is"
+                            + " written) and statx reports no separate read alignment (STATX_DIO_READ_ALIGN, Linux 6.14+)");
         }
         if (QemuOnNfs.applies(filesystem)) {
-            return outcome(RuleStatus.NotApplicable, "no write probe, and " + QemuOnNfs.WHY
-                    + ": statx's alignments are not what its writes need");
+            return outcome(
+                    RuleStatus.NotApplicable,
+                    "no write probe, and " + QemuOnNfs.WHY + ": statx's alignments are not what its writes need");
         }
         String numbers = "statx says O_DIRECT writes need " + statx.offsetAlign() + " and reads "
                 + statx.readOffsetAlign() + "; QEMU's read probe concluded request alignment " + request;
         if (statx.readOffsetAlign() < statx.offsetAlign() && statx.offsetAlign() > request) {
             if ("xfs".equals(filesystem)) {
-                return outcome(RuleStatus.NotApplicable, numbers + ", but xfs serves such writes to copy-on-write"
-                        + " files through the page cache instead of failing them");
+                return outcome(
+                        RuleStatus.NotApplicable,
+                        numbers + ", but xfs serves such writes to copy-on-write"
+                                + " files through the page cache instead of failing them");
             }
             return outcome(RuleStatus.Fail, numbers + ": QEMU's " + request + "-byte writes fail");
         }

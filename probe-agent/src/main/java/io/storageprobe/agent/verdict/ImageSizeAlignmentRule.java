@@ -30,13 +30,18 @@ public final class ImageSizeAlignmentRule implements ProbedAlignmentRule {
         }
         long qemuBytes = (bytes + SECTOR - 1) / SECTOR * SECTOR;
         if (qemuBytes % request == 0) {
-            return outcome(RuleStatus.Pass, "the image's " + bytes + " bytes are a multiple of QEMU's request alignment "
-                    + request);
+            return outcome(
+                    RuleStatus.Pass,
+                    "the image's " + bytes + " bytes are a multiple of QEMU's request alignment " + request);
         }
         long grown = (qemuBytes + request - 1) / request * request;
-        return outcome(RuleStatus.Fail, "the image holds " + bytes + " bytes" + (qemuBytes != bytes
-                ? " (" + qemuBytes + " in QEMU's 512-byte sectors)" : "") + ", not a multiple of QEMU's request alignment "
-                + request + ": QEMU refuses to open it writable with cache=none (\"Image size is not a multiple of"
-                + " request alignment\"); grow it to " + grown + " bytes");
+        return outcome(
+                RuleStatus.Fail,
+                "the image holds " + bytes + " bytes"
+                        + (qemuBytes != bytes ? " (" + qemuBytes + " in QEMU's 512-byte sectors)" : "")
+                        + ", not a multiple of QEMU's request alignment "
+                        + request
+                        + ": QEMU refuses to open it writable with cache=none (\"Image size is not a multiple of"
+                        + " request alignment\"); grow it to " + grown + " bytes");
     }
 }

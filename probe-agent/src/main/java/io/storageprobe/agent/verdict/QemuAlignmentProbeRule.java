@@ -30,45 +30,58 @@ public final class QemuAlignmentProbeRule implements Rule {
             return unalignedOnNfs(facts);
         }
         if (facts.probedRequestAlignment() == null || facts.probedBufferAlignment() == null) {
-            return outcome(RuleStatus.Fail, "QEMU's probes find no working O_DIRECT alignment up to 4096"
-                    + " bytes (" + probeErrors(facts) + blockSize(facts)
-                    + "), so QEMU refuses to open it with cache=none: \"Could not find working O_DIRECT alignment\"");
+            return outcome(
+                    RuleStatus.Fail,
+                    "QEMU's probes find no working O_DIRECT alignment up to 4096"
+                            + " bytes (" + probeErrors(facts) + blockSize(facts)
+                            + "), so QEMU refuses to open it with cache=none: \"Could not find working O_DIRECT alignment\"");
         }
         ProbeRead read = facts.conclusionRead();
         if (read == null) {
             return outcome(RuleStatus.NotApplicable, "the read QEMU issues with its concluded alignments was not made");
         }
-        String conclusion = "QEMU concludes request alignment " + read.length() + " and buffer alignment "
-                + read.bufferOffset();
+        String conclusion =
+                "QEMU concludes request alignment " + read.length() + " and buffer alignment " + read.bufferOffset();
         if (read.ok()) {
-            return outcome(RuleStatus.Pass, conclusion + ", and a pread of " + read.length()
-                    + " bytes into a buffer at +" + read.bufferOffset() + " succeeded");
+            return outcome(
+                    RuleStatus.Pass,
+                    conclusion + ", and a pread of " + read.length() + " bytes into a buffer at +" + read.bufferOffset()
+                            + " succeeded");
         }
-        return outcome(RuleStatus.Fail, conclusion + takenForAligned(facts) + ", but a pread of " + read.length()
-                + " bytes into a buffer at +" + read.bufferOffset() + " failed with " + read.result());
+        return outcome(
+                RuleStatus.Fail,
+                conclusion + takenForAligned(facts) + ", but a pread of " + read.length() + " bytes into a buffer at +"
+                        + read.bufferOffset() + " failed with " + read.result());
     }
 
     /** On NFS QEMU sends what the guest asks, unaligned: a 1-byte read and a buffer at +1 must work. */
     private RuleOutcome unalignedOnNfs(TargetFacts facts) {
         List<ProbeRead> unaligned = Stream.concat(
-                facts.requestProbes().stream().filter(r -> r.length() == 1 && r.bufferOffset() == 0),
-                facts.bufferProbes().stream().filter(r -> r.bufferOffset() == 1)).toList();
-        List<String> failed = unaligned.stream().filter(r -> !r.ok())
+                        facts.requestProbes().stream().filter(r -> r.length() == 1 && r.bufferOffset() == 0),
+                        facts.bufferProbes().stream().filter(r -> r.bufferOffset() == 1))
+                .toList();
+        List<String> failed = unaligned.stream()
+                .filter(r -> !r.ok())
                 .map(r -> "a pread of " + r.length() + " bytes into a buffer at +" + r.bufferOffset() + " failed with "
-                        + r.result()).toList();
+                        + r.result())
+                .toList();
         if (unaligned.isEmpty()) {
             return outcome(RuleStatus.NotApplicable, QemuOnNfs.WHY + ", and no unaligned read was made");
         }
         return failed.isEmpty()
                 ? outcome(RuleStatus.Pass, QemuOnNfs.WHY + ", and NFS O_DIRECT took a 1-byte read and a buffer at +1")
-                : outcome(RuleStatus.Fail, QemuOnNfs.WHY + " and passes guest requests on as they come, but "
-                        + String.join("; ", failed));
+                : outcome(
+                        RuleStatus.Fail,
+                        QemuOnNfs.WHY + " and passes guest requests on as they come, but " + String.join("; ", failed));
     }
 
     private static String probeErrors(TargetFacts facts) {
         return Stream.concat(facts.requestProbes().stream(), facts.bufferProbes().stream())
-                .map(ProbeRead::result).distinct().reduce((a, b) -> a + ", " + b)
-                .map(errors -> "every read failed: " + errors).orElse("no reads");
+                .map(ProbeRead::result)
+                .distinct()
+                .reduce((a, b) -> a + ", " + b)
+                .map(errors -> "every read failed: " + errors)
+                .orElse("no reads");
     }
 
     private static String blockSize(TargetFacts facts) {
@@ -81,7 +94,9 @@ public final class QemuAlignmentProbeRule implements Rule {
                 .filter(r -> !r.ok() && !"EINVAL".equals(r.result()))
                 .map(r -> r.length() + "@+" + r.bufferOffset() + " " + r.result())
                 .toList();
-        return misled.isEmpty() ? "" : " (only EINVAL counts as misaligned, so it took reads failing otherwise for"
-                + " aligned: " + String.join(", ", misled) + ")";
+        return misled.isEmpty()
+                ? ""
+                : " (only EINVAL counts as misaligned, so it took reads failing otherwise for" + " aligned: "
+                        + String.join(", ", misled) + ")";
     }
 }

@@ -20,16 +20,20 @@ public final class QemuLegacyDioRule implements ProbedAlignmentRule {
     @Override
     public RuleOutcome evaluate(TargetFacts facts, String filesystem, int request, int buffer) {
         if (buffer >= request) {
-            return outcome(RuleStatus.Pass, "buffer alignment " + buffer + " >= request alignment " + request
-                    + ": QEMU never splits a request into smaller segments");
+            return outcome(
+                    RuleStatus.Pass,
+                    "buffer alignment " + buffer + " >= request alignment " + request
+                            + ": QEMU never splits a request into smaller segments");
         }
         SplitVectorRead split = facts.splitVector();
         if (split == null) {
-            return outcome(RuleStatus.NotApplicable, "buffer alignment " + buffer + " < request alignment " + request
-                    + " but the split-vector read was not made");
+            return outcome(
+                    RuleStatus.NotApplicable,
+                    "buffer alignment " + buffer + " < request alignment " + request
+                            + " but the split-vector read was not made");
         }
-        String numbers = "buffer alignment " + buffer + " < request alignment " + request + " and preadv "
-                + split.describe();
+        String numbers =
+                "buffer alignment " + buffer + " < request alignment " + request + " and preadv " + split.describe();
         return split.ok()
                 ? outcome(RuleStatus.Pass, numbers + " succeeded")
                 : outcome(RuleStatus.Fail, numbers + " failed with " + split.result());

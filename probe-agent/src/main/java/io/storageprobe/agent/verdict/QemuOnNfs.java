@@ -8,10 +8,10 @@ package io.storageprobe.agent.verdict;
  * never asked. The rules judge NFS targets as QEMU treats them (kernel-facts.md section 10).
  */
 final class QemuOnNfs {
-    static final String WHY = "QEMU opens files on NFS with no alignment (file-posix.c dio_byte_aligned: NFS_SUPER_MAGIC)";
+    static final String WHY =
+            "QEMU opens files on NFS with no alignment (file-posix.c dio_byte_aligned: NFS_SUPER_MAGIC)";
 
-    private QemuOnNfs() {
-    }
+    private QemuOnNfs() {}
 
     /** The name Filesystems gives statfs's NFS_SUPER_MAGIC (0x6969), NFS v2 to v4.2 alike. */
     static boolean applies(String filesystem) {

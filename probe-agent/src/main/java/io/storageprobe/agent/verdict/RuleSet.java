@@ -19,8 +19,12 @@ import java.util.Map;
  */
 public final class RuleSet {
     /** In {@link io.storageprobe.api.qemu.RuleCatalog}'s order, which a test pins. */
-    private static final List<Rule> BUILT_IN = List.of(new QemuLegacyDioRule(), new QemuAlignmentProbeRule(),
-            new DioAlignmentHonestRule(), new DioNotBufferedRule(), new DioWriteAlignmentRule(),
+    private static final List<Rule> BUILT_IN = List.of(
+            new QemuLegacyDioRule(),
+            new QemuAlignmentProbeRule(),
+            new DioAlignmentHonestRule(),
+            new DioNotBufferedRule(),
+            new DioWriteAlignmentRule(),
             new ImageSizeAlignmentRule());
 
     private final List<Rule> rules;
@@ -40,14 +44,17 @@ public final class RuleSet {
         }
         Map<String, Rule> byName = new LinkedHashMap<>();
         BUILT_IN.forEach(r -> byName.put(r.name(), r));
-        return new RuleSet(names.stream().distinct().map(n -> {
-            Rule rule = byName.get(n);
-            if (rule == null) {
-                throw new IllegalArgumentException("unknown rule '" + n + "' (known: "
-                        + String.join(", ", byName.keySet()) + ")");
-            }
-            return rule;
-        }).toList());
+        return new RuleSet(names.stream()
+                .distinct()
+                .map(n -> {
+                    Rule rule = byName.get(n);
+                    if (rule == null) {
+                        throw new IllegalArgumentException(
+                                "unknown rule '" + n + "' (known: " + String.join(", ", byName.keySet()) + ")");
+                    }
+                    return rule;
+                })
+                .toList());
     }
 
     public List<String> names() {
@@ -64,12 +71,17 @@ public final class RuleSet {
         // Unsupported needs no facts (a device too small to read, a filesystem refusing O_DIRECT at open).
         boolean unsupported = m.problem() != null && m.problem().kind() == Measurement.Problem.Kind.UNSUPPORTED;
         if (!unsupported && (m.facts() == null || m.problem() != null)) {
-            return result(m, List.of(), Verdict.Error, m.problem() == null ? "not probed" : m.problem().reason());
+            return result(
+                    m,
+                    List.of(),
+                    Verdict.Error,
+                    m.problem() == null ? "not probed" : m.problem().reason());
         }
         if (m.problem() != null) {
             return result(m, List.of(), Verdict.Unsupported, m.problem().reason());
         }
-        List<RuleOutcome> outcomes = rules.stream().map(r -> r.evaluate(m.facts(), m.filesystem())).toList();
+        List<RuleOutcome> outcomes =
+                rules.stream().map(r -> r.evaluate(m.facts(), m.filesystem())).toList();
         // Judged for an unknown QEMU here (every failure counts): a target's verdict without a node around it.
         return QemuJudgement.judge(result(m, outcomes, Verdict.Compatible, null), null);
     }
@@ -81,12 +93,33 @@ public final class RuleSet {
     public NodeResult judge(NodeMeasurement node, QemuInForce qemu) {
         List<TargetResult> targets = node.targets().stream().map(this::judge).toList();
         Verdict verdict = targets.stream().map(TargetResult::verdict).reduce(Verdict.Compatible, Verdict::worst);
-        return LocalQemuIo.judge(new NodeResult(node.probe(), node.node(), node.kernelRelease(), node.bootId(),
-                node.osImage(), node.probeTime(), node.agentVersion(), targets, verdict, null), qemu);
+        return LocalQemuIo.judge(
+                new NodeResult(
+                        node.probe(),
+                        node.node(),
+                        node.kernelRelease(),
+                        node.bootId(),
+                        node.osImage(),
+                        node.probeTime(),
+                        node.agentVersion(),
+                        targets,
+                        verdict,
+                        null),
+                qemu);
     }
 
     private static TargetResult result(Measurement m, List<RuleOutcome> outcomes, Verdict verdict, String reason) {
-        return new TargetResult(m.target().kind(), m.target().name(), m.path(), m.filesystem(), m.device(),
-                m.facts(), outcomes, verdict, reason, null, m.target().persistentVolume());
+        return new TargetResult(
+                m.target().kind(),
+                m.target().name(),
+                m.path(),
+                m.filesystem(),
+                m.device(),
+                m.facts(),
+                outcomes,
+                verdict,
+                reason,
+                null,
+                m.target().persistentVolume());
     }
 }

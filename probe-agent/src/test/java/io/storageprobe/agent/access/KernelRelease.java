@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 record KernelRelease(int major, int minor) {
     static KernelRelease current() {
         try {
-            String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+            String release =
+                    Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
             Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(release);
             if (!m.find()) {
                 throw new IllegalStateException("unparsable kernel release " + release);

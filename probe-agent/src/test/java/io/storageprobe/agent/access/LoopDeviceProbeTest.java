@@ -48,9 +48,13 @@ class LoopDeviceProbeTest {
             assertThat(f.logicalBlockSize()).isEqualTo(512);
             assertThat(results(f.requestProbes())).containsExactly("EINVAL", "OK", "OK", "OK", "OK");
             assertThat(f.probedRequestAlignment()).isEqualTo(512);
-            assertThat(f.requestAlignmentSource()).as("a device: QEMU asks BLKSSZGET first").isEqualTo("BLKSSZGET");
+            assertThat(f.requestAlignmentSource())
+                    .as("a device: QEMU asks BLKSSZGET first")
+                    .isEqualTo("BLKSSZGET");
             assertThat(f.probedBufferAlignment()).isEqualTo(512);
-            assertThat(f.splitVector()).as("QEMU never splits when buffer and request alignment agree").isNull();
+            assertThat(f.splitVector())
+                    .as("QEMU never splits when buffer and request alignment agree")
+                    .isNull();
             assertThat(r.verdict()).isEqualTo(Verdict.Compatible);
         }
     }
@@ -86,19 +90,26 @@ class LoopDeviceProbeTest {
             // QEMU takes 8192 from BLKSSZGET without reading; no buffer alignment works with its reads.
             assertThat(r.facts().probedRequestAlignment()).isEqualTo(8192);
             assertThat(r.facts().probedBufferAlignment()).isNull();
-            assertThat(r.verdict()).as("a verdict about VMs, not a failure to probe: %s", r.reason())
+            assertThat(r.verdict())
+                    .as("a verdict about VMs, not a failure to probe: %s", r.reason())
                     .isEqualTo(Verdict.Affected);
-            assertThat(r.rules()).filteredOn(o -> o.rule().equals(RuleCatalog.QEMU_ALIGNMENT_PROBE)).singleElement()
+            assertThat(r.rules())
+                    .filteredOn(o -> o.rule().equals(RuleCatalog.QEMU_ALIGNMENT_PROBE))
+                    .singleElement()
                     .satisfies(o -> {
                         assertThat(o.status()).isEqualTo(RuleStatus.Fail);
-                        assertThat(o.reason()).contains("logical block size 8192")
+                        assertThat(o.reason())
+                                .contains("logical block size 8192")
                                 .contains("Could not find working O_DIRECT alignment");
                     });
-            assertThat(QemuJudgement.judge(r, new QemuInForce("10.1", QemuInForce.FLAG, "test")).verdict())
-                    .as("no QEMU release finds an alignment here").isEqualTo(Verdict.Affected);
+            assertThat(QemuJudgement.judge(r, new QemuInForce("10.1", QemuInForce.FLAG, "test"))
+                            .verdict())
+                    .as("no QEMU release finds an alignment here")
+                    .isEqualTo(Verdict.Affected);
             // The judge: real QEMU refuses to open it with cache=none.
             assertThat(QemuIo.readOnly(loop.device(), "read 0 8192"))
-                    .startsWith("1: ").contains("Could not find working O_DIRECT alignment");
+                    .startsWith("1: ")
+                    .contains("Could not find working O_DIRECT alignment");
         }
     }
 
@@ -120,8 +131,12 @@ class LoopDeviceProbeTest {
                 // QEMU settles on its largest alignment: nothing it sends can fail.
                 assertThat(results(hole.facts().requestProbes())).as(fs).containsOnly("OK");
                 assertThat(hole.facts().probedRequestAlignment()).as(fs).isEqualTo(4096);
-                assertThat(hole.verdict()).as("%s, every rule counting: %s", fs, hole.reason()).isEqualTo(Verdict.Compatible);
-                assertThat(QemuIo.readOnly(sparse.toString(), "readv 0 512 3584")).as(fs).startsWith("0: ")
+                assertThat(hole.verdict())
+                        .as("%s, every rule counting: %s", fs, hole.reason())
+                        .isEqualTo(Verdict.Compatible);
+                assertThat(QemuIo.readOnly(sparse.toString(), "readv 0 512 3584"))
+                        .as(fs)
+                        .startsWith("0: ")
                         .doesNotContain("failed");
 
                 TargetResult written = probe(Target.file(data.toString()));
@@ -136,19 +151,24 @@ class LoopDeviceProbeTest {
     void partitionIsJudgedByItsDisksQueue() throws Exception {
         try (LoopDevice loop = LoopDevice.createPartitioned(4096)) {
             Path partition = Path.of(loop.device() + "p1");
-            assertThat(Files.exists(Path.of("/sys/class/block", partition.getFileName().toString(), "queue")))
-                    .as("partitions have no queue of their own").isFalse();
+            assertThat(Files.exists(
+                            Path.of("/sys/class/block", partition.getFileName().toString(), "queue")))
+                    .as("partitions have no queue of their own")
+                    .isFalse();
             TargetResult r = probe(Target.device(partition.toString()));
             assertThat(r.device()).isEqualTo(loop.name() + "p1");
             assertThat(r.facts().logicalBlockSize()).isEqualTo(4096);
-            assertThat(r.facts().dmaAlignment()).as("from the disk's queue").isNotNull()
+            assertThat(r.facts().dmaAlignment())
+                    .as("from the disk's queue")
+                    .isNotNull()
                     .isEqualTo(readMask(loop.name()) + 1);
             assertThat(r.facts().probedRequestAlignment()).isEqualTo(4096);
         }
     }
 
     private static int readMask(String disk) throws java.io.IOException {
-        return Integer.parseInt(Files.readString(Path.of("/sys/block", disk, "queue", "dma_alignment")).trim());
+        return Integer.parseInt(Files.readString(Path.of("/sys/block", disk, "queue", "dma_alignment"))
+                .trim());
     }
 
     @Test
@@ -163,7 +183,8 @@ class LoopDeviceProbeTest {
                 assertThat(r.facts().logicalBlockSize()).isEqualTo(4096);
                 assertThat(r.facts().probedRequestAlignment()).as(fs).isEqualTo(4096);
                 // raw_probe_alignment's order: xfs answers XFS_IOC_DIOINFO, ext4 files leave it to the reads.
-                assertThat(r.facts().requestAlignmentSource()).as(fs)
+                assertThat(r.facts().requestAlignmentSource())
+                        .as(fs)
                         .isEqualTo(fs.equals("xfs") ? "XFS_IOC_DIOINFO" : "reads");
                 assertSplitReadFollowsTheKernelRule(r);
             }
@@ -225,14 +246,19 @@ class LoopDeviceProbeTest {
             assertThat(r.verdict()).isEqualTo(Verdict.Compatible);
             return;
         }
-        assertThat(f.probedBufferAlignment()).as("buffer alignment follows dma_alignment").isEqualTo(f.dmaAlignment());
+        assertThat(f.probedBufferAlignment())
+                .as("buffer alignment follows dma_alignment")
+                .isEqualTo(f.dmaAlignment());
         assertThat(f.statx().memAlign()).isEqualTo(f.dmaAlignment());
         assertThat(f.statx().offsetAlign()).isEqualTo(4096);
         assertThat(f.splitVector().describe()).isEqualTo("{512@0xc00, 3584@0x200}");
         boolean relaxed = KernelRelease.current().atLeast(6, 18);
         assertThat(f.splitVector().result()).isEqualTo(relaxed ? "OK" : "EINVAL");
-        assertThat(r.rules()).filteredOn(o -> o.rule().equals("qemu-legacy-dio"))
-                .singleElement().extracting(o -> o.status()).isEqualTo(relaxed ? RuleStatus.Pass : RuleStatus.Fail);
+        assertThat(r.rules())
+                .filteredOn(o -> o.rule().equals("qemu-legacy-dio"))
+                .singleElement()
+                .extracting(o -> o.status())
+                .isEqualTo(relaxed ? RuleStatus.Pass : RuleStatus.Fail);
         assertThat(r.verdict()).isEqualTo(relaxed ? Verdict.Compatible : Verdict.Affected);
     }
 }

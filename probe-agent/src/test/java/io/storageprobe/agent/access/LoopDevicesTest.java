@@ -38,8 +38,8 @@ class LoopDevicesTest {
         Files.createDirectories(sys.resolve("class"));
         loop("loop0", "1", "/var/lib/a.img");
         loop("loop1", "0", "/var/lib/b.img");
-        dm("dm-0", "loop0", "loop1");     // an LVM volume group over two loop devices
-        dm("dm-1", "dm-0");               // dm-crypt on top of it
+        dm("dm-0", "loop0", "loop1"); // an LVM volume group over two loop devices
+        dm("dm-1", "dm-0"); // dm-crypt on top of it
         Files.createDirectories(sys.resolve("devices/vda/queue"));
         Files.createSymbolicLink(sys.resolve("class/vda"), sys.resolve("devices/vda"));
         LoopDevices loops = new LoopDevices(sys.resolve("class"));

@@ -54,7 +54,8 @@ class WriteProbeLoopDeviceTest {
                 int dma = r.facts().dmaAlignment() == null ? 4096 : r.facts().dmaAlignment();
                 assertThat(w.requestAlignment()).as(fs).isEqualTo(4096);
                 assertThat(w.bufferAlignment()).as(fs).isEqualTo(dma);
-                assertThat(results(w).subList(0, 6)).as(fs)
+                assertThat(results(w).subList(0, 6))
+                        .as(fs)
                         .containsExactly("EINVAL", "EINVAL", "EINVAL", "EINVAL", "OK", "OK");
                 assertThat(w.writes().get(6)).isEqualTo(new ProbeWrite(4096, 1, "EINVAL"));
                 assertThat(rule(r, "dio-write-alignment").status()).as(fs).isEqualTo(RuleStatus.Pass);
@@ -62,7 +63,9 @@ class WriteProbeLoopDeviceTest {
                 assertThat(rule(r, "qemu-alignment-probe").status()).as(fs).isEqualTo(RuleStatus.Pass);
                 assertThat(r.facts().conclusionRead().length()).isEqualTo(4096);
                 if (fs.equals("ext4")) {
-                    assertThat(r.facts().reflinkWriteProbe()).as("ext4 cannot reflink").isNull();
+                    assertThat(r.facts().reflinkWriteProbe())
+                            .as("ext4 cannot reflink")
+                            .isNull();
                 } else {
                     assertThat(r.facts().reflinkWriteProbe().requestAlignment()).isEqualTo(4096);
                     assertThat(r.facts().reflinkWriteProbe().bufferAlignment()).isEqualTo(dma);
@@ -81,13 +84,15 @@ class WriteProbeLoopDeviceTest {
             assertThat(r.facts().writeProbe().requestAlignment()).isEqualTo(512);
             WriteProbe clone = r.facts().reflinkWriteProbe();
             assertThat(clone.requestAlignment())
-                    .as("xfs serves the sub-block write through the page cache instead of failing it").isEqualTo(512);
+                    .as("xfs serves the sub-block write through the page cache instead of failing it")
+                    .isEqualTo(512);
             if (clone.statx() != null && clone.statx().readOffsetAlign() != null) {
                 // Linux 6.14+: the clone's statx says writes need the 4096-byte block, reads 512.
                 assertThat(clone.statx().offsetAlign()).isEqualTo(4096);
                 assertThat(clone.statx().readOffsetAlign()).isEqualTo(512);
-                assertThat(rule(r, "dio-write-alignment").reason()).contains("reflinked clone 512/512 (a 512-byte"
-                        + " write succeeded although statx says O_DIRECT writes need 4096");
+                assertThat(rule(r, "dio-write-alignment").reason())
+                        .contains("reflinked clone 512/512 (a 512-byte"
+                                + " write succeeded although statx says O_DIRECT writes need 4096");
             }
             assertThat(rule(r, "dio-write-alignment").status()).isEqualTo(RuleStatus.Pass);
             assertThat(r.verdict()).isEqualTo(Verdict.Compatible);
@@ -108,12 +113,16 @@ class WriteProbeLoopDeviceTest {
             assertThat(w.bufferAlignment()).isEqualTo(1);
             assertThat(r.facts().reflinkWriteProbe().writes()).contains(new ProbeWrite(1, 0, "OK"));
             assertThat(rule(r, "dio-not-buffered").status()).isEqualTo(RuleStatus.Fail);
-            assertThat(rule(r, "dio-not-buffered").reason()).contains("a 1-byte write and a 4096-byte write from a"
-                    + " buffer at +1 (to the scratch file and its reflinked clone) succeeded with O_DIRECT");
+            assertThat(rule(r, "dio-not-buffered").reason())
+                    .contains("a 1-byte write and a 4096-byte write from a"
+                            + " buffer at +1 (to the scratch file and its reflinked clone) succeeded with O_DIRECT");
             assertThat(rule(r, "dio-write-alignment").status()).isEqualTo(RuleStatus.Pass);
             // Informational: qemu-io of every QEMU works on btrfs (kernel matrix), so no VM fails here.
             assertThat(r.verdict()).isEqualTo(Verdict.Compatible);
-            assertThat(r.latentFindings()).singleElement().asString().startsWith("dio-not-buffered fails, but it breaks no QEMU");
+            assertThat(r.latentFindings())
+                    .singleElement()
+                    .asString()
+                    .startsWith("dio-not-buffered fails, but it breaks no QEMU");
             assertNoScratchLeft(mnt);
         }
     }
@@ -140,8 +149,10 @@ class WriteProbeLoopDeviceTest {
                 assertThat(c.bufferOffset()).isEqualTo(512);
                 assertThat(c.ok()).isTrue();
             });
-            assertThat(rule(device, "qemu-alignment-probe").reason()).isEqualTo("QEMU concludes request alignment"
-                    + " 512 and buffer alignment 512, and a pread of 512 bytes into a buffer at +512 succeeded");
+            assertThat(rule(device, "qemu-alignment-probe").reason())
+                    .isEqualTo(
+                            "QEMU concludes request alignment"
+                                    + " 512 and buffer alignment 512, and a pread of 512 bytes into a buffer at +512 succeeded");
             assertThat(rule(device, "dio-write-alignment").status()).isEqualTo(RuleStatus.NotApplicable);
             loop.mount("ext4");
             Path file = loop.writeFile("disk.img", 1 << 20);

@@ -1,7 +1,7 @@
 package io.storageprobe.agent.bench;
 
-import io.storageprobe.agent.target.Target;
 import io.storageprobe.agent.access.TargetProber;
+import io.storageprobe.agent.target.Target;
 import io.storageprobe.agent.verdict.RuleSet;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -13,8 +13,7 @@ import java.lang.management.ThreadMXBean;
  * included. Not a test: run by the bench script.
  */
 public final class ProbeCostBenchmark {
-    private ProbeCostBenchmark() {
-    }
+    private ProbeCostBenchmark() {}
 
     public static void main(String[] args) {
         if (args.length != 3) {

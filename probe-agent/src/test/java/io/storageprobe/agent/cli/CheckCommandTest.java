@@ -21,8 +21,10 @@ class CheckCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int check(String... args) {
-        return new CheckCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        return new CheckCommand(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(args);
     }
 
     private String stdout() {
@@ -35,8 +37,16 @@ class CheckCommandTest {
 
     @Test
     void badFlagsPrintOneLineAndUsageAndExit2() {
-        for (String[] args : new String[][]{{"--bogus"}, {"--output", "xml"}, {"--device"}, {"--timeout", "0"},
-                {"--rules", "qemu-legacy-dio,nope"}, {"stray"}, {"--scratch=yes"}, {"--volumes=yes"}}) {
+        for (String[] args : new String[][] {
+            {"--bogus"},
+            {"--output", "xml"},
+            {"--device"},
+            {"--timeout", "0"},
+            {"--rules", "qemu-legacy-dio,nope"},
+            {"stray"},
+            {"--scratch=yes"},
+            {"--volumes=yes"}
+        }) {
             out.reset();
             err.reset();
             assertThat(check(args)).as(String.join(" ", args)).isEqualTo(2);
@@ -51,8 +61,12 @@ class CheckCommandTest {
     @Test
     void helpExitsZero() {
         assertThat(check("--help")).isZero();
-        assertThat(stdout()).contains("Exit codes: 0 compatible or only unsupported, 1 a rule failed, 2 usage error, 3 probing error");
-        assertThat(stdout()).contains("[--volumes]").contains("--volumes         the PersistentVolumes kubelet attached");
+        assertThat(stdout())
+                .contains(
+                        "Exit codes: 0 compatible or only unsupported, 1 a rule failed, 2 usage error, 3 probing error");
+        assertThat(stdout())
+                .contains("[--volumes]")
+                .contains("--volumes         the PersistentVolumes kubelet attached");
     }
 
     @Test
@@ -70,13 +84,16 @@ class CheckCommandTest {
 
     @Test
     void anEmptyOrTinyDeviceIsUnsupportedNotAffected() throws Exception {
-        try (LoopDevice empty = LoopDevice.createOfBytes(512, 0); LoopDevice tiny = LoopDevice.createOfBytes(512, 4096)) {
+        try (LoopDevice empty = LoopDevice.createOfBytes(512, 0);
+                LoopDevice tiny = LoopDevice.createOfBytes(512, 4096)) {
             int code = check("--device", empty.device(), "--device", tiny.device());
             assertThat(code).as("Unsupported exits 0: " + stdout() + stderr()).isZero();
-            assertThat(stdout()).containsPattern(empty.device() + " +device .* Unsupported\n    " + empty.device()
-                    + " holds 0 bytes; the probes read its first 8192");
-            assertThat(stdout()).containsPattern(tiny.device() + " +device .* Unsupported\n    " + tiny.device()
-                    + " holds 4096 bytes;");
+            assertThat(stdout())
+                    .containsPattern(empty.device() + " +device .* Unsupported\n    " + empty.device()
+                            + " holds 0 bytes; the probes read its first 8192");
+            assertThat(stdout())
+                    .containsPattern(
+                            tiny.device() + " +device .* Unsupported\n    " + tiny.device() + " holds 4096 bytes;");
             assertThat(stdout()).doesNotContain("Affected");
         }
     }
@@ -87,9 +104,12 @@ class CheckCommandTest {
             fuse.killServer();
             check("--path", fuse.mountPoint().toString(), "--file", fuse.file().toString());
             // The kernel may still answer stat on the mount point from its cache; creating a file there cannot.
-            assertThat(stdout()).containsPattern(fuse.mountPoint() + " +path .* Error\n    cannot (stat|create a temporary"
-                    + " file in) " + fuse.mountPoint() + ": (ENOTCONN \\()?Transport endpoint is not connected\\)?\n");
-            assertThat(stdout()).contains("    cannot resolve " + fuse.file() + ": Transport endpoint is not connected\n");
+            assertThat(stdout())
+                    .containsPattern(
+                            fuse.mountPoint() + " +path .* Error\n    cannot (stat|create a temporary" + " file in) "
+                                    + fuse.mountPoint() + ": (ENOTCONN \\()?Transport endpoint is not connected\\)?\n");
+            assertThat(stdout())
+                    .contains("    cannot resolve " + fuse.file() + ": Transport endpoint is not connected\n");
             assertThat(stdout()).doesNotContain("is not a directory");
         }
     }
@@ -101,7 +121,8 @@ class CheckCommandTest {
             JsonNode doc = new ObjectMapper().readTree(stdout());
             assertThat(doc.at("/apiVersion").asText()).isEqualTo("storageprobe.io/v1alpha1");
             assertThat(doc.at("/kind").asText()).isEqualTo("StorageProbeResult");
-            assertThat(doc.at("/metadata/labels/storageprobe.io~1probe").asText()).isEqualTo("check");
+            assertThat(doc.at("/metadata/labels/storageprobe.io~1probe").asText())
+                    .isEqualTo("check");
             JsonNode target = doc.at("/spec/targets/0");
             assertThat(target.at("/kind").asText()).isEqualTo("device");
             assertThat(target.at("/facts/logicalBlockSize").asInt()).isEqualTo(512);

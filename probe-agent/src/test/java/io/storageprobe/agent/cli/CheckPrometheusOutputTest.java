@@ -37,7 +37,8 @@ class CheckPrometheusOutputTest {
     void makeAFileToProbe() throws IOException {
         dir = Files.createTempDirectory(Path.of("/var/tmp"), "storageprobe-textfile-test-");
         // A long name makes the output span more than one page, so a full disk cuts it midway.
-        image = Files.write(dir.resolve("vm-disk-image-with-a-long-name-" + "x".repeat(60) + ".img"), new byte[64 << 10]);
+        image = Files.write(
+                dir.resolve("vm-disk-image-with-a-long-name-" + "x".repeat(60) + ".img"), new byte[64 << 10]);
     }
 
     @AfterEach
@@ -50,29 +51,49 @@ class CheckPrometheusOutputTest {
     }
 
     private int check(String... args) {
-        return new CheckCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        return new CheckCommand(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(args);
     }
 
     @Test
     void prometheusOutputIsTheAgentsSeriesAndPassesPromtool() throws Exception {
         try (LoopDevice loop = LoopDevice.create(4096)) {
-            assertThat(check("--device", loop.device(), "--file", image.toString(), "--qemu", "5.2", "--output", "prometheus"))
-                    .as(err.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(check(
+                            "--device",
+                            loop.device(),
+                            "--file",
+                            image.toString(),
+                            "--qemu",
+                            "5.2",
+                            "--output",
+                            "prometheus"))
+                    .as(err.toString(StandardCharsets.UTF_8))
+                    .isZero();
         }
         String text = out.toString(StandardCharsets.UTF_8);
         Scrape scrape = Scrape.parse(text);
         for (Scrape.Listed listed : Scrape.agentMetricNames()) {
-            listed.series().forEach((series, labels) -> assertThat(scrape.named(series)).as(series).isNotEmpty()
-                    .allSatisfy(s -> assertThat(s.labels().keySet()).containsExactlyInAnyOrderElementsOf(labels)));
+            listed.series()
+                    .forEach((series, labels) -> assertThat(scrape.named(series))
+                            .as(series)
+                            .isNotEmpty()
+                            .allSatisfy(
+                                    s -> assertThat(s.labels().keySet()).containsExactlyInAnyOrderElementsOf(labels)));
         }
         String node = NodeInfo.read(Path.of("/")).hostname();
-        assertThat(scrape.samples()).allSatisfy(s -> assertThat(s.labels())
-                .containsEntry("probe", "standalone").containsEntry("node", node));
-        assertThat(scrape.value("storageprobe_target_verdict", Map.of("target", image.toString(), "verdict", "Compatible")))
+        assertThat(scrape.samples())
+                .allSatisfy(s -> assertThat(s.labels())
+                        .containsEntry("probe", "standalone")
+                        .containsEntry("node", node));
+        assertThat(scrape.value(
+                        "storageprobe_target_verdict", Map.of("target", image.toString(), "verdict", "Compatible")))
                 .isEqualTo(1);
 
-        Process promtool = new ProcessBuilder(promtool(), "check", "metrics").redirectErrorStream(true).start();
+        Process promtool = new ProcessBuilder(promtool(), "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
         try (var stdin = promtool.getOutputStream()) {
             stdin.write(text.getBytes(StandardCharsets.UTF_8));
         }
@@ -85,11 +106,15 @@ class CheckPrometheusOutputTest {
     @Test
     void outputFileIsReplacedWholeAndReadableByNodeExporter() throws IOException {
         Path prom = Files.writeString(dir.resolve("storageprobe.prom"), "# the previous run\n");
-        assertThat(check("--file", image.toString(), "--output", "prometheus", "--output-file", prom.toString())).isZero();
+        assertThat(check("--file", image.toString(), "--output", "prometheus", "--output-file", prom.toString()))
+                .isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(Files.readString(prom)).startsWith("# HELP storageprobe_").contains("storageprobe_target_verdict{");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(prom))).isEqualTo("rw-r--r--");
-        assertThat(names(dir)).containsExactlyInAnyOrder("storageprobe.prom", image.getFileName().toString());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(prom)))
+                .isEqualTo("rw-r--r--");
+        assertThat(names(dir))
+                .containsExactlyInAnyOrder(
+                        "storageprobe.prom", image.getFileName().toString());
     }
 
     @Test
@@ -107,9 +132,12 @@ class CheckPrometheusOutputTest {
 
             assertThat(code).isEqualTo(3);
             assertThat(err.toString(StandardCharsets.UTF_8))
-                    .startsWith("storageprobe check: cannot write " + prom + ": ").contains("No space left on device");
+                    .startsWith("storageprobe check: cannot write " + prom + ": ")
+                    .contains("No space left on device");
             assertThat(Files.readString(prom)).isEqualTo("storageprobe_previous_run 1\n");
-            assertThat(names(mount)).as("no temporary file left").containsExactlyInAnyOrder("storageprobe.prom", "filler");
+            assertThat(names(mount))
+                    .as("no temporary file left")
+                    .containsExactlyInAnyOrder("storageprobe.prom", "filler");
         } finally {
             LoopDevice.run("umount", mount.toString());
         }
@@ -119,19 +147,25 @@ class CheckPrometheusOutputTest {
     void aFailedRenameRemovesTheTemporaryFile() throws IOException {
         Path notAFile = Files.createDirectory(dir.resolve("storageprobe.prom"));
         Files.writeString(notAFile.resolve("keep"), "x");
-        assertThat(check("--file", image.toString(), "--output", "prometheus", "--output-file", notAFile.toString())).isEqualTo(3);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("storageprobe check: cannot write " + notAFile + ": ");
-        assertThat(names(dir)).containsExactlyInAnyOrder("storageprobe.prom", image.getFileName().toString());
+        assertThat(check("--file", image.toString(), "--output", "prometheus", "--output-file", notAFile.toString()))
+                .isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("storageprobe check: cannot write " + notAFile + ": ");
+        assertThat(names(dir))
+                .containsExactlyInAnyOrder(
+                        "storageprobe.prom", image.getFileName().toString());
         assertThat(names(notAFile)).containsExactly("keep");
     }
 
     @Test
     void badOutputFlagsAreUsageErrors() {
         assertThat(check("--output", "openmetrics")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("storageprobe check: --output must be table, json or prometheus");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("storageprobe check: --output must be table, json or prometheus");
         err.reset();
         assertThat(check("--output-file", "/var/lib/prometheus/")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("storageprobe check: --output-file must name a file");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("storageprobe check: --output-file must name a file");
     }
 
     private static List<String> names(Path directory) throws IOException {

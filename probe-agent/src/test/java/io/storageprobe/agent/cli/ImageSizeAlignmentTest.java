@@ -55,21 +55,25 @@ class ImageSizeAlignmentTest {
             JsonNode oddTarget = doc.at("/spec/targets/0");
             assertThat(oddTarget.at("/facts/imageBytes").asLong()).isEqualTo((1 << 20) + 512);
             assertThat(oddTarget.at("/facts/probedRequestAlignment").asInt()).isEqualTo(4096);
-            assertThat(rule(oddTarget, "image-size-alignment").at("/reason").asText()).isEqualTo(
-                    "the image holds 1049088 bytes, not a multiple of QEMU's request alignment 4096: QEMU refuses to"
-                            + " open it writable with cache=none (\"Image size is not a multiple of request alignment\");"
-                            + " grow it to 1052672 bytes");
+            assertThat(rule(oddTarget, "image-size-alignment").at("/reason").asText())
+                    .isEqualTo(
+                            "the image holds 1049088 bytes, not a multiple of QEMU's request alignment 4096: QEMU refuses to"
+                                    + " open it writable with cache=none (\"Image size is not a multiple of request alignment\");"
+                                    + " grow it to 1052672 bytes");
             assertThat(oddTarget.at("/verdict").asText()).isEqualTo("Affected");
             assertThat(qemuIo(odd)).contains("Image size is not a multiple of request alignment");
 
             // QEMU counts whole 512-byte sectors: 1 MiB + 100 bytes is 1 MiB + 512 to it.
             JsonNode unroundedTarget = doc.at("/spec/targets/1");
-            assertThat(rule(unroundedTarget, "image-size-alignment").at("/reason").asText())
+            assertThat(rule(unroundedTarget, "image-size-alignment")
+                            .at("/reason")
+                            .asText())
                     .startsWith("the image holds 1048676 bytes (1049088 in QEMU's 512-byte sectors), not a multiple");
             assertThat(qemuIo(unrounded)).contains("Image size is not a multiple of request alignment");
 
             JsonNode alignedTarget = doc.at("/spec/targets/2");
-            assertThat(rule(alignedTarget, "image-size-alignment").at("/status").asText()).isEqualTo("Pass");
+            assertThat(rule(alignedTarget, "image-size-alignment").at("/status").asText())
+                    .isEqualTo("Pass");
             assertThat(alignedTarget.at("/verdict").asText()).isEqualTo("Compatible");
             assertThat(qemuIo(aligned)).startsWith("read 4096/4096 bytes at offset 0");
         }
@@ -82,7 +86,8 @@ class ImageSizeAlignmentTest {
             JsonNode target = check("--file=" + odd, "--output", "json").at("/spec/targets/0");
             // ext4 with 4K blocks on a 512-byte disk: QEMU's request alignment is the disk's 512.
             assertThat(target.at("/facts/probedRequestAlignment").asInt()).isEqualTo(512);
-            assertThat(rule(target, "image-size-alignment").at("/status").asText()).isEqualTo("Pass");
+            assertThat(rule(target, "image-size-alignment").at("/status").asText())
+                    .isEqualTo("Pass");
             assertThat(qemuIo(odd)).startsWith("read 4096/4096 bytes at offset 0");
         }
     }

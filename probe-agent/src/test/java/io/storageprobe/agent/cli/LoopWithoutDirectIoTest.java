@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 class LoopWithoutDirectIoTest {
     private static JsonNode checkJson(String... args) throws Exception {
         CheckRun run = CheckRun.of(args);
-        assertThat(run.code()).as("informational only: " + run.out() + run.err()).isZero();
+        assertThat(run.code())
+                .as("informational only: " + run.out() + run.err())
+                .isZero();
         return run.json();
     }
 
@@ -34,19 +36,24 @@ class LoopWithoutDirectIoTest {
             }
             try (LoopDevice buffered = LoopDevice.overFile(backing, 512)) {
                 // The kernel's own word, not ours: it attached without direct I/O although asked.
-                assertThat(Files.readString(Path.of("/sys/block", buffered.name(), "loop/dio")).trim()).isEqualTo("0");
+                assertThat(Files.readString(Path.of("/sys/block", buffered.name(), "loop/dio"))
+                                .trim())
+                        .isEqualTo("0");
 
-                JsonNode target = checkJson("--device=" + buffered.device(), "--output", "json").at("/spec/targets/0");
+                JsonNode target = checkJson("--device=" + buffered.device(), "--output", "json")
+                        .at("/spec/targets/0");
                 assertThat(target.at("/facts/loop/device").asText()).isEqualTo(buffered.name());
                 assertThat(target.at("/facts/loop/directIo").asBoolean(true)).isFalse();
                 assertThat(target.at("/facts/loop/backingFile").asText()).isEqualTo(backing.toString());
                 JsonNode outcome = rule(target, "dio-not-buffered");
                 assertThat(outcome.at("/status").asText()).isEqualTo("Fail");
-                assertThat(outcome.at("/reason").asText()).isEqualTo(buffered.name() + " runs without direct I/O"
-                        + " (/sys/block/" + buffered.name() + "/loop/dio is 0, backing file " + backing
-                        + "): O_DIRECT through it is served from the backing file's page cache");
+                assertThat(outcome.at("/reason").asText())
+                        .isEqualTo(buffered.name() + " runs without direct I/O"
+                                + " (/sys/block/" + buffered.name() + "/loop/dio is 0, backing file " + backing
+                                + "): O_DIRECT through it is served from the backing file's page cache");
                 assertThat(target.at("/verdict").asText()).isEqualTo("Compatible");
-                assertThat(target.at("/latentFindings/0").asText()).startsWith("dio-not-buffered fails, but it breaks no QEMU");
+                assertThat(target.at("/latentFindings/0").asText())
+                        .startsWith("dio-not-buffered fails, but it breaks no QEMU");
 
                 // A disk image on a filesystem on that loop device: the same loop is beneath it.
                 Path mnt = buffered.mount("ext4");
@@ -54,7 +61,8 @@ class LoopWithoutDirectIoTest {
                 JsonNode file = checkJson("--file=" + image, "--output", "json").at("/spec/targets/0");
                 assertThat(mnt).isNotNull();
                 assertThat(file.at("/facts/loop/device").asText()).isEqualTo(buffered.name());
-                assertThat(rule(file, "dio-not-buffered").at("/status").asText()).isEqualTo("Fail");
+                assertThat(rule(file, "dio-not-buffered").at("/status").asText())
+                        .isEqualTo("Fail");
             }
         }
     }
@@ -62,8 +70,11 @@ class LoopWithoutDirectIoTest {
     @Test
     void aLoopDeviceWithDirectIoPassesAndSaysSo() throws Exception {
         try (LoopDevice direct = LoopDevice.create(4096)) {
-            assertThat(Files.readString(Path.of("/sys/block", direct.name(), "loop/dio")).trim()).isEqualTo("1");
-            JsonNode target = checkJson("--device=" + direct.device(), "--output", "json").at("/spec/targets/0");
+            assertThat(Files.readString(Path.of("/sys/block", direct.name(), "loop/dio"))
+                            .trim())
+                    .isEqualTo("1");
+            JsonNode target =
+                    checkJson("--device=" + direct.device(), "--output", "json").at("/spec/targets/0");
             assertThat(target.at("/facts/loop/directIo").asBoolean(false)).isTrue();
             assertThat(rule(target, "dio-not-buffered").at("/status").asText()).isEqualTo("Pass");
             // virtio/loop queues have no virt_boundary: the mask is read, and 0.

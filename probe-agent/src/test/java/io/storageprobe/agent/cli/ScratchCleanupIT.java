@@ -25,15 +25,27 @@ class ScratchCleanupIT {
         if (ownGroup) {
             command.add("setsid"); // not a group leader, so setsid execs in place: the pid is the group's id
         }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toString(), "check", "--scratch", "--output", "json"));
-        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(stderr.toFile()).start();
+        command.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "check",
+                "--scratch",
+                "--output",
+                "json"));
+        return new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile())
+                .start();
     }
 
     /** Waits until the run has made a scratch directory (or has ended). */
     private static void awaitScratchDirectory(Process p, ScratchLeftovers before) throws Exception {
-        for (int i = 0; i < 6000 && p.isAlive() && ScratchLeftovers.now().since(before).dirs().isEmpty(); i++) {
+        for (int i = 0;
+                i < 6000
+                        && p.isAlive()
+                        && ScratchLeftovers.now().since(before).dirs().isEmpty();
+                i++) {
             Thread.sleep(10);
         }
     }
@@ -58,21 +70,26 @@ class ScratchCleanupIT {
                 awaitScratchDirectory(p, before);
                 Thread.sleep(window * i / TRIES);
                 if (ctrlC) {
-                    new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).start().waitFor();
+                    new ProcessBuilder("kill", "-INT", "--", "-" + p.pid())
+                            .start()
+                            .waitFor();
                 } else {
                     p.destroy(); // SIGTERM
                 }
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("exits after the signal").isTrue();
+                assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                        .as("exits after the signal")
+                        .isTrue();
                 ScratchLeftovers left = ScratchLeftovers.now().since(before);
                 if (left.count() > 0) {
-                    leaks.add("try " + i + " (" + (ctrlC ? "SIGINT to the group" : "SIGTERM") + " "
-                            + window * i / TRIES + " ms into the scratch work): " + left);
+                    leaks.add("try " + i + " (" + (ctrlC ? "SIGINT to the group" : "SIGTERM") + " " + window * i / TRIES
+                            + " ms into the scratch work): " + left);
                     left.remove();
                 }
                 messages.add(Files.readString(stderr, StandardCharsets.UTF_8));
             }
             long fullMillis = window;
-            System.out.printf("%s: check --scratch works %d ms in its scratch directory; interrupted %d times: %d runs left something: %s%n",
+            System.out.printf(
+                    "%s: check --scratch works %d ms in its scratch directory; interrupted %d times: %d runs left something: %s%n",
                     JAR, fullMillis, TRIES, leaks.size(), leaks);
             assertThat(leaks).isEmpty();
             assertThat(messages).noneMatch(m -> m.contains("is not installed"));
@@ -89,7 +106,9 @@ class ScratchCleanupIT {
         try {
             Process killed = start(false, stderr);
             String mark = "/storageprobe-scratch-" + killed.pid() + "-";
-            for (int i = 0; i < 1200 && ScratchLeftovers.now().mounts().stream().noneMatch(m -> m.contains(mark)); i++) {
+            for (int i = 0;
+                    i < 1200 && ScratchLeftovers.now().mounts().stream().noneMatch(m -> m.contains(mark));
+                    i++) {
                 Thread.sleep(50);
             }
             killed.destroyForcibly(); // SIGKILL: no hook runs
@@ -100,9 +119,12 @@ class ScratchCleanupIT {
 
             Process next = start(false, stderr);
             assertThat(next.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(stderr)).contains("storageprobe check: removed what an earlier run (pid "
-                    + killed.pid() + ", no longer running) left: ");
-            assertThat(ScratchLeftovers.now().since(before).count()).as("nothing of either run is left").isZero();
+            assertThat(Files.readString(stderr))
+                    .contains("storageprobe check: removed what an earlier run (pid " + killed.pid()
+                            + ", no longer running) left: ");
+            assertThat(ScratchLeftovers.now().since(before).count())
+                    .as("nothing of either run is left")
+                    .isZero();
         } finally {
             ScratchLeftovers.now().since(before).remove();
             Files.deleteIfExists(stderr);

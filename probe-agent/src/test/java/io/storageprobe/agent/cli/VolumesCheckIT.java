@@ -25,8 +25,7 @@ class VolumesCheckIT {
     private FakeKubelet kubelet;
     private Path outputs;
 
-    record Run(int code, String out, String err) {
-    }
+    record Run(int code, String out, String err) {}
 
     @BeforeEach
     void createKubeletTree() throws Exception {
@@ -70,31 +69,43 @@ class VolumesCheckIT {
         Run run = check("--volumes", "--device", kubelet.block4k().device(), "--output", "json", "--timeout", "120");
         assertThat(run.code()).as(run.out() + run.err()).isIn(0, 1);
         JsonNode targets = new ObjectMapper().readTree(run.out()).at("/spec/targets");
-        List<String> kinds = StreamSupport.stream(targets.spliterator(), false).map(t -> t.get("kind").asText()).toList();
+        List<String> kinds = StreamSupport.stream(targets.spliterator(), false)
+                .map(t -> t.get("kind").asText())
+                .toList();
         assertThat(kinds).containsExactly("device", "volume", "volume", "volume", "volume");
         List<String> pvs = StreamSupport.stream(targets.spliterator(), false)
-                .filter(t -> t.has("persistentVolume")).map(t -> t.get("persistentVolume").asText()).toList();
+                .filter(t -> t.has("persistentVolume"))
+                .map(t -> t.get("persistentVolume").asText())
+                .toList();
         assertThat(pvs).containsExactly("pv-4k", "pv-512", "pv-ext4", "pv-empty");
         JsonNode ext4 = targets.get(3);
         assertThat(ext4.get("path").asText()).endsWith("/pv-ext4/mount/disk.img");
         assertThat(ext4.get("facts").has("writeProbe")).isFalse();
-        assertThat(targets.get(1).get("device").asText()).isEqualTo(kubelet.block4k().name());
+        assertThat(targets.get(1).get("device").asText())
+                .isEqualTo(kubelet.block4k().name());
     }
 
     private Run check(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target/storageprobe.jar").toAbsolutePath().toString(), "check"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("target/storageprobe.jar").toAbsolutePath().toString(),
+                "check"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("STORAGEPROBE_HOST_ROOT", kubelet.hostRoot().toString());
         // Files, not pipes: only the command itself is waited for, never a probe child holding a pipe.
         Path out = Files.createTempFile(outputs, "out", ".txt");
         Path err = Files.createTempFile(outputs, "err", ".txt");
-        Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p =
+                builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(300, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
             throw new AssertionError("check did not end: " + Files.readString(err));
         }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Run(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 }

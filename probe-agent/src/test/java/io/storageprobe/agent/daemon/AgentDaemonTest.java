@@ -3,14 +3,14 @@ package io.storageprobe.agent.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.storageprobe.agent.kube.Fabric8Endpoint;
-import io.storageprobe.agent.kube.KubeApi;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.storageprobe.agent.kube.Fabric8Endpoint;
+import io.storageprobe.agent.kube.KubeApi;
 import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.Verdict;
@@ -36,30 +36,47 @@ import org.junit.jupiter.api.Test;
  */
 class AgentDaemonTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final AgentTimings TIMINGS = new AgentTimings(Duration.ofMillis(200), Duration.ofMillis(100),
-            Duration.ofMillis(500), Duration.ofHours(1));
+    private static final AgentTimings TIMINGS = new AgentTimings(
+            Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofHours(1));
 
     private KubernetesMockServer server;
     private KubernetesClient client;
     /** The agent's own client, on the same server. */
     private KubeApi api;
+
     private final List<ProbeSettings> runs = new CopyOnWriteArrayList<>();
     private AgentDaemon daemon;
     private Thread thread;
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()), false);
         server.init();
         client = server.createClient();
         api = Fabric8Endpoint.apiOf(client);
         ProbeRunner recorder = (probe, node, settings) -> {
             runs.add(settings);
-            return new NodeResult(probe, node, "6.18.44", "boot", "Debian", Instant.now().toString(), "test", List.of(),
-                    settings.deviceInclude().contains("bad*") ? Verdict.Affected : Verdict.Compatible, null);
+            return new NodeResult(
+                    probe,
+                    node,
+                    "6.18.44",
+                    "boot",
+                    "Debian",
+                    Instant.now().toString(),
+                    "test",
+                    List.of(),
+                    settings.deviceInclude().contains("bad*") ? Verdict.Affected : Verdict.Compatible,
+                    null);
         };
-        daemon = new AgentDaemon(api, "vmdisks", "worker-1", recorder,
-                new AgentMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "vmdisks", "worker-1"), TIMINGS, Clock.systemUTC());
+        daemon = new AgentDaemon(
+                api,
+                "vmdisks",
+                "worker-1",
+                recorder,
+                new AgentMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), "vmdisks", "worker-1"),
+                TIMINGS,
+                Clock.systemUTC());
         thread = new Thread(daemon, "agent");
         thread.start();
     }
@@ -79,9 +96,13 @@ class AgentDaemonTest {
         assertThat(runs).isEmpty();
         StorageProbe created = client.resource(probe(1, List.of("vd*"))).create();
         awaitResult(r -> r != null);
-        StorageProbeResult result = client.resources(StorageProbeResult.class).withName("vmdisks.worker-1").get();
-        assertThat(result.getMetadata().getOwnerReferences()).singleElement()
-                .satisfies(o -> assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
+        StorageProbeResult result = client.resources(StorageProbeResult.class)
+                .withName("vmdisks.worker-1")
+                .get();
+        assertThat(result.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(o ->
+                        assertThat(o.getUid()).isEqualTo(created.getMetadata().getUid()));
         assertThat(runs).hasSize(1);
         assertThat(runs.get(0).deviceInclude()).containsExactly("vd*");
     }
@@ -109,13 +130,18 @@ class AgentDaemonTest {
         client.resources(StorageProbeResult.class).withName("vmdisks.worker-1").delete();
         // A new spec generation would make a live agent probe and write; a deleted probe must not.
         Thread.sleep(1_000);
-        assertThat(client.resources(StorageProbeResult.class).withName("vmdisks.worker-1").get()).isNull();
+        assertThat(client.resources(StorageProbeResult.class)
+                        .withName("vmdisks.worker-1")
+                        .get())
+                .isNull();
     }
 
     private void awaitResult(java.util.function.Predicate<StorageProbeResult> condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(WAIT);
         while (Instant.now().isBefore(deadline)) {
-            if (condition.test(client.resources(StorageProbeResult.class).withName("vmdisks.worker-1").get())) {
+            if (condition.test(client.resources(StorageProbeResult.class)
+                    .withName("vmdisks.worker-1")
+                    .get())) {
                 return;
             }
             Thread.sleep(50);
@@ -127,7 +153,15 @@ class AgentDaemonTest {
         StorageProbe p = new StorageProbe();
         p.getMetadata().setName("vmdisks");
         p.getMetadata().setGeneration(generation);
-        p.setSpec(new StorageProbeSpec(null, null, new Targets(new DeviceTargets(include, null), null, null, null, null), null, "6h", null, null, null));
+        p.setSpec(new StorageProbeSpec(
+                null,
+                null,
+                new Targets(new DeviceTargets(include, null), null, null, null, null),
+                null,
+                "6h",
+                null,
+                null,
+                null));
         return p;
     }
 }

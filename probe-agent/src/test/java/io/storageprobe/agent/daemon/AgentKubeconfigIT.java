@@ -33,20 +33,32 @@ class AgentKubeconfigIT {
                   user:
                     exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: aws, args: [eks, get-token]}
                 """);
-        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target/storageprobe.jar").toAbsolutePath().toString(),
-                "agent", "--probe", "p", "--node", "n", "--metrics-port", "0"));
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("target/storageprobe.jar").toAbsolutePath().toString(),
+                "agent",
+                "--probe",
+                "p",
+                "--node",
+                "n",
+                "--metrics-port",
+                "0"));
         pb.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES_"));
         pb.environment().remove("JAVA_TOOL_OPTIONS"); // the JVM would say it picked them up, on stderr
         pb.environment().put("KUBECONFIG", kubeconfig.toString());
         Path err = dir.resolve("err.txt");
-        Process agent = pb.redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
+        Process agent = pb.redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!agent.waitFor(60, TimeUnit.SECONDS)) {
             agent.destroyForcibly();
             throw new AssertionError("the agent did not exit within 60 s");
         }
         assertThat(agent.exitValue()).isEqualTo(AgentCommand.FAILED);
-        assertThat(Files.readString(err, StandardCharsets.UTF_8)).isEqualTo("storageprobe agent: kubeconfig " + kubeconfig
-                + ": the user's exec is not supported by the agent (only token, or client-certificate and client-key)\n");
+        assertThat(Files.readString(err, StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "storageprobe agent: kubeconfig " + kubeconfig
+                                + ": the user's exec is not supported by the agent (only token, or client-certificate and client-key)\n");
     }
 }

@@ -14,27 +14,31 @@ class AgentOptionsTest {
 
     @Test
     void takesTheNodeFromTheDownwardApi() {
-        AgentOptions o = AgentOptions.parse(new String[]{"--probe", "vmdisks"}, Map.of("NODE_NAME", "worker-1"));
+        AgentOptions o = AgentOptions.parse(new String[] {"--probe", "vmdisks"}, Map.of("NODE_NAME", "worker-1"));
         assertThat(o).isEqualTo(new AgentOptions("vmdisks", "worker-1", 9402));
     }
 
     @Test
     void flagsOverrideDefaults() {
-        AgentOptions o = AgentOptions.parse(new String[]{"--probe", "p", "--node", "n", "--metrics-port", "9500"}, Map.of());
+        AgentOptions o =
+                AgentOptions.parse(new String[] {"--probe", "p", "--node", "n", "--metrics-port", "9500"}, Map.of());
         assertThat(o).isEqualTo(new AgentOptions("p", "n", 9500));
     }
 
     @Test
     void rejectsBadInputWithAMessage() {
-        assertThatThrownBy(() -> AgentOptions.parse(new String[]{}, Map.of("NODE_NAME", "n")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("--probe is required");
-        assertThatThrownBy(() -> AgentOptions.parse(new String[]{"--probe", "p"}, Map.of()))
+        assertThatThrownBy(() -> AgentOptions.parse(new String[] {}, Map.of("NODE_NAME", "n")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--probe is required");
+        assertThatThrownBy(() -> AgentOptions.parse(new String[] {"--probe", "p"}, Map.of()))
                 .hasMessageContaining("NODE_NAME");
-        assertThatThrownBy(() -> AgentOptions.parse(new String[]{"--probe", "p", "--metrics-port", "http"}, Map.of("NODE_NAME", "n")))
+        assertThatThrownBy(() -> AgentOptions.parse(
+                        new String[] {"--probe", "p", "--metrics-port", "http"}, Map.of("NODE_NAME", "n")))
                 .hasMessageContaining("--metrics-port");
-        assertThatThrownBy(() -> AgentOptions.parse(new String[]{"--probe"}, Map.of()))
+        assertThatThrownBy(() -> AgentOptions.parse(new String[] {"--probe"}, Map.of()))
                 .hasMessage("--probe needs a value");
-        assertThatThrownBy(() -> AgentOptions.parse(new String[]{"--probe", "p", "--verbose"}, Map.of("NODE_NAME", "n")))
+        assertThatThrownBy(
+                        () -> AgentOptions.parse(new String[] {"--probe", "p", "--verbose"}, Map.of("NODE_NAME", "n")))
                 .hasMessage("unknown flag --verbose");
     }
 
@@ -44,7 +48,7 @@ class AgentOptionsTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            assertThat(AgentCommand.run(new String[]{"--bogus"})).isEqualTo(AgentCommand.USAGE);
+            assertThat(AgentCommand.run(new String[] {"--bogus"})).isEqualTo(AgentCommand.USAGE);
         } finally {
             System.setErr(err);
         }

@@ -29,18 +29,27 @@ class ProbeSettingsTest {
 
     @Test
     void probesVolumesWhenTheSpecAsks() {
-        ProbeSettings s = ProbeSettings.of(probe(new StorageProbeSpec(null, null,
-                new Targets(null, null, null, true, null), null, null, null, null, null)));
+        ProbeSettings s = ProbeSettings.of(probe(new StorageProbeSpec(
+                null, null, new Targets(null, null, null, true, null), null, null, null, null, null)));
         assertThat(s.volumes()).isTrue();
-        assertThat(ProbeSettings.of(probe(new StorageProbeSpec(null, null,
-                new Targets(null, null, null, false, null), null, null, null, null, null))).volumes()).isFalse();
+        assertThat(ProbeSettings.of(probe(new StorageProbeSpec(
+                                null, null, new Targets(null, null, null, false, null), null, null, null, null, null)))
+                        .volumes())
+                .isFalse();
     }
 
     @Test
     void takesWhatTheSpecSays() {
-        ProbeSettings s = ProbeSettings.of(probe(new StorageProbeSpec(null, null,
-                new Targets(new DeviceTargets(List.of("loop7"), List.of()), List.of("/var/lib/kubelet"), null, null, null),
-                List.of("qemu-legacy-dio"), "1h30m", null, null, null)));
+        ProbeSettings s = ProbeSettings.of(probe(new StorageProbeSpec(
+                null,
+                null,
+                new Targets(
+                        new DeviceTargets(List.of("loop7"), List.of()), List.of("/var/lib/kubelet"), null, null, null),
+                List.of("qemu-legacy-dio"),
+                "1h30m",
+                null,
+                null,
+                null)));
         assertThat(s.deviceInclude()).containsExactly("loop7");
         assertThat(s.deviceExclude()).isEmpty();
         assertThat(s.paths()).containsExactly("/var/lib/kubelet");
@@ -50,8 +59,10 @@ class ProbeSettingsTest {
 
     @Test
     void refusesAnIntervalItCannotUseNamingTheField() {
-        assertThatThrownBy(() -> ProbeSettings.of(probe(new StorageProbeSpec(null, null, null, null, "10s", null, null, null))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("spec.interval: ");
+        assertThatThrownBy(() ->
+                        ProbeSettings.of(probe(new StorageProbeSpec(null, null, null, null, "10s", null, null, null))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("spec.interval: ");
     }
 
     private static StorageProbe probe(StorageProbeSpec spec) {

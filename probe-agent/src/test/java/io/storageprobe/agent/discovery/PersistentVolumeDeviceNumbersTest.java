@@ -25,17 +25,21 @@ class PersistentVolumeDeviceNumbersTest {
     void aDeviceMapperDiskMountedThroughDevMapperForAPodIsNotANodeDisk() throws IOException {
         Path host = kubeletHost();
         Path volume = host.resolve("var/lib/kubelet/pods/" + POD + "/volumes/kubernetes.io~csi/pvc-123/mount");
-        Path mountinfo = Files.writeString(tmp.resolve("mountinfo"), String.join("\n",
-                "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw",
-                "700 22 253:3 / " + volume + " rw,relatime shared:300 - xfs /dev/mapper/topolvm-pvc--123 rw",
-                ""));
+        Path mountinfo = Files.writeString(
+                tmp.resolve("mountinfo"),
+                String.join(
+                        "\n",
+                        "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw",
+                        "700 22 253:3 / " + volume + " rw,relatime shared:300 - xfs /dev/mapper/topolvm-pvc--123 rw",
+                        ""));
         Path sys = sysBlock(List.of("sda:8:0", "sda/sda1:8:1", "dm-3:253:3", "dm-4:253:4"));
 
         DeviceDiscovery discovery = new DeviceDiscovery(sys, new VolumeDiscovery(host, mountinfo));
         KubeletVolumes kubelet = discovery.kubeletVolumes(false);
 
         assertThat(kubelet.devices()).containsOnlyKeys(new DeviceNumber(253, 3));
-        assertThat(kubelet.devices().get(new DeviceNumber(253, 3)).persistentVolume()).isEqualTo("pvc-123");
+        assertThat(kubelet.devices().get(new DeviceNumber(253, 3)).persistentVolume())
+                .isEqualTo("pvc-123");
         assertThat(discovery.nodeDisks(List.of("sd*", "dm-*"), List.of(), kubelet))
                 .as("the root disk stays a node disk; the other dm device backs nothing")
                 .containsExactly(Target.device("dm-4"), Target.device("sda"));
@@ -45,7 +49,8 @@ class PersistentVolumeDeviceNumbersTest {
     void aPartitionMountedForAPersistentVolumeTakesItsWholeDiskOut() throws IOException {
         Path host = kubeletHost();
         Path local = host.resolve("var/lib/kubelet/pods/" + POD + "/volumes/kubernetes.io~local-volume/local-pv-1");
-        Path mountinfo = Files.writeString(tmp.resolve("mountinfo"),
+        Path mountinfo = Files.writeString(
+                tmp.resolve("mountinfo"),
                 "701 22 8:17 /data " + local.toString().replace(" ", "\\040") + " rw - ext4 /dev/sdb1 rw\n");
         Path sys = sysBlock(List.of("sda:8:0", "sdb:8:16", "sdb/sdb1:8:17"));
 
@@ -59,11 +64,14 @@ class PersistentVolumeDeviceNumbersTest {
     void secretsAndNetworkFilesystemsInPodsBackNoDisk() throws IOException {
         Path host = kubeletHost();
         Path pod = host.resolve("var/lib/kubelet/pods/" + POD + "/volumes");
-        Path mountinfo = Files.writeString(tmp.resolve("mountinfo"), String.join("\n",
-                "702 22 0:55 / " + pod + "/kubernetes.io~projected/kube-api-access-x rw - tmpfs tmpfs rw",
-                "703 22 0:56 / " + pod + "/kubernetes.io~nfs/pv-nfs rw - nfs4 server:/export rw",
-                "704 22 8:0 / " + pod + "/kubernetes.io~empty-dir/cache rw - ext4 /dev/sda rw",
-                ""));
+        Path mountinfo = Files.writeString(
+                tmp.resolve("mountinfo"),
+                String.join(
+                        "\n",
+                        "702 22 0:55 / " + pod + "/kubernetes.io~projected/kube-api-access-x rw - tmpfs tmpfs rw",
+                        "703 22 0:56 / " + pod + "/kubernetes.io~nfs/pv-nfs rw - nfs4 server:/export rw",
+                        "704 22 8:0 / " + pod + "/kubernetes.io~empty-dir/cache rw - ext4 /dev/sda rw",
+                        ""));
 
         VolumeDiscovery volumes = new VolumeDiscovery(host, mountinfo);
 

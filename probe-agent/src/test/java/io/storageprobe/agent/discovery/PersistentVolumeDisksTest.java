@@ -55,27 +55,37 @@ class PersistentVolumeDisksTest {
 
     @Test
     void withoutVolumesEveryDiskBackingAPersistentVolumeIsLeftOutAndEachSkipIsLoggedOnce() throws Exception {
-        Logged<List<Target>> found = logged(() -> discovery().select(
-                new TargetSelection(loops(), List.of(), null, null, null, false)).targets());
+        Logged<List<Target>> found = logged(() -> discovery()
+                .select(new TargetSelection(loops(), List.of(), null, null, null, false))
+                .targets());
 
         assertThat(found.value()).containsExactly(Target.device(nodeDisk.name()));
         String log = found.log();
         // pv-512 is reached three times in kubelet's directory: one line.
         assertThat(log.split("skipping " + kubelet.block512().name() + ":", -1)).hasSize(2);
-        assertThat(log).contains("skipping " + kubelet.block512().name()
-                + ": backs PersistentVolume pv-512 (kubelet volumeDevices)");
-        assertThat(log).contains("skipping " + kubelet.block4k().name() + ": backs PersistentVolume pv-4k (kubelet volumeDevices)");
-        assertThat(log).contains("skipping " + kubelet.ext4Disk().name() + ": backs PersistentVolume pv-ext4 (mounted by kubelet at "
-                + kubelet.ext4Volume() + ")");
-        assertThat(log).contains("skipping " + kubelet.stagedDisk().name() + ": backs PersistentVolume pv-staged through "
-                + kubelet.stagedDisk().name() + "p1 (staged by kubelet at " + kubelet.hostRoot()
-                + "/var/lib/kubelet/plugins/kubernetes.io/csi/pv/pv-staged/globalmount)");
-        assertThat(log).containsPattern("skipping " + kubelet.btrfsDisk().name() + ": backs a PersistentVolume \\(staged by kubelet at "
-                + kubelet.hostRoot() + "/var/lib/kubelet/plugins/kubernetes.io/csi/" + FakeKubelet.BTRFS_DRIVER
-                + "/[0-9a-f]{64}/globalmount, CSI volume handle " + FakeKubelet.BTRFS_HANDLE + " of driver "
-                + FakeKubelet.BTRFS_DRIVER + "\\)");
-        assertThat(log).as("volumes are not probed: what discovery skips of them is not worth a word")
-                .doesNotContain("kubernetes.io~nfs").doesNotContain("pv-odd");
+        assertThat(log)
+                .contains("skipping " + kubelet.block512().name()
+                        + ": backs PersistentVolume pv-512 (kubelet volumeDevices)");
+        assertThat(log)
+                .contains("skipping " + kubelet.block4k().name()
+                        + ": backs PersistentVolume pv-4k (kubelet volumeDevices)");
+        assertThat(log)
+                .contains("skipping " + kubelet.ext4Disk().name()
+                        + ": backs PersistentVolume pv-ext4 (mounted by kubelet at " + kubelet.ext4Volume() + ")");
+        assertThat(log)
+                .contains("skipping " + kubelet.stagedDisk().name() + ": backs PersistentVolume pv-staged through "
+                        + kubelet.stagedDisk().name() + "p1 (staged by kubelet at " + kubelet.hostRoot()
+                        + "/var/lib/kubelet/plugins/kubernetes.io/csi/pv/pv-staged/globalmount)");
+        assertThat(log)
+                .containsPattern("skipping " + kubelet.btrfsDisk().name()
+                        + ": backs a PersistentVolume \\(staged by kubelet at "
+                        + kubelet.hostRoot() + "/var/lib/kubelet/plugins/kubernetes.io/csi/" + FakeKubelet.BTRFS_DRIVER
+                        + "/[0-9a-f]{64}/globalmount, CSI volume handle " + FakeKubelet.BTRFS_HANDLE + " of driver "
+                        + FakeKubelet.BTRFS_DRIVER + "\\)");
+        assertThat(log)
+                .as("volumes are not probed: what discovery skips of them is not worth a word")
+                .doesNotContain("kubernetes.io~nfs")
+                .doesNotContain("pv-odd");
     }
 
     @Test
@@ -88,19 +98,28 @@ class PersistentVolumeDisksTest {
             return targets;
         });
 
-        assertThat(found.value()).filteredOn(t -> t.kind() == TargetKind.DEVICE).containsExactly(Target.device(nodeDisk.name()));
-        assertThat(found.value()).filteredOn(t -> t.kind() == TargetKind.VOLUME).extracting(Target::persistentVolume)
+        assertThat(found.value())
+                .filteredOn(t -> t.kind() == TargetKind.DEVICE)
+                .containsExactly(Target.device(nodeDisk.name()));
+        assertThat(found.value())
+                .filteredOn(t -> t.kind() == TargetKind.VOLUME)
+                .extracting(Target::persistentVolume)
                 .containsExactly("pv-4k", "pv-512", "pv-ext4", "pv-empty");
-        assertThat(found.log()).contains(kubelet.block512().name()
-                + " backs PersistentVolume pv-512 (kubelet volumeDevices): probed as volume pv/pv-512, not as a node disk");
-        assertThat(found.log()).as("staged only: no volume target, so the disk is skipped")
+        assertThat(found.log())
+                .contains(
+                        kubelet.block512().name()
+                                + " backs PersistentVolume pv-512 (kubelet volumeDevices): probed as volume pv/pv-512, not as a node disk");
+        assertThat(found.log())
+                .as("staged only: no volume target, so the disk is skipped")
                 .contains("skipping " + kubelet.stagedDisk().name() + ": backs PersistentVolume pv-staged");
     }
 
     @Test
     void aDeviceTheUserNamesIsProbedAsAskedEvenWhenItBacksAPersistentVolume() {
-        assertThat(discovery().select(new TargetSelection(null, null, List.of(kubelet.block512().device()), null, null, false))
-                .targets())
+        assertThat(discovery()
+                        .select(new TargetSelection(
+                                null, null, List.of(kubelet.block512().device()), null, null, false))
+                        .targets())
                 .containsExactly(Target.device(kubelet.block512().device()));
     }
 
@@ -112,11 +131,17 @@ class PersistentVolumeDisksTest {
         assertThat(withoutVolumes.targets()).extracting(TargetResult::name).containsExactly(nodeDisk.name());
 
         NodeResult withVolumes = runner.run("vmdisks", "worker-1", settings(true));
-        assertThat(withVolumes.targets()).filteredOn(t -> t.kind() == TargetKind.DEVICE)
-                .extracting(TargetResult::name).containsExactly(nodeDisk.name());
-        assertThat(withVolumes.targets()).filteredOn(t -> t.kind() == TargetKind.VOLUME)
-                .extracting(TargetResult::persistentVolume).containsExactly("pv-4k", "pv-512", "pv-ext4", "pv-empty");
-        assertThat(withVolumes.targets()).extracting(TargetResult::device).as("each disk once")
+        assertThat(withVolumes.targets())
+                .filteredOn(t -> t.kind() == TargetKind.DEVICE)
+                .extracting(TargetResult::name)
+                .containsExactly(nodeDisk.name());
+        assertThat(withVolumes.targets())
+                .filteredOn(t -> t.kind() == TargetKind.VOLUME)
+                .extracting(TargetResult::persistentVolume)
+                .containsExactly("pv-4k", "pv-512", "pv-ext4", "pv-empty");
+        assertThat(withVolumes.targets())
+                .extracting(TargetResult::device)
+                .as("each disk once")
                 .doesNotHaveDuplicates();
     }
 
@@ -132,12 +157,20 @@ class PersistentVolumeDisksTest {
     }
 
     private ProbeSettings settings(boolean volumes) {
-        return new ProbeSettings("uid", 1, loops(), List.of(), List.of(), List.of(), List.of(), Duration.ofMinutes(1),
-                QemuInForce.unknown("test"), volumes);
+        return new ProbeSettings(
+                "uid",
+                1,
+                loops(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                Duration.ofMinutes(1),
+                QemuInForce.unknown("test"),
+                volumes);
     }
 
-    record Logged<T>(T value, String log) {
-    }
+    record Logged<T>(T value, String log) {}
 
     /** slf4j-simple writes to whatever System.err is at the time of each line. */
     private static <T> Logged<T> logged(Callable<T> action) throws Exception {

@@ -58,7 +58,8 @@ class BearerTokenTest {
     @Test
     void aMissingTokenFileSaysWhichFile(@TempDir Path dir) {
         BearerToken token = BearerToken.fromFile(dir.resolve("token"), clock);
-        assertThatThrownBy(token::current).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(token::current)
+                .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("cannot read the API token " + dir.resolve("token"));
     }
 }

@@ -49,8 +49,9 @@ class ClusterConfigTest {
 
     @Test
     void aMissingContextIsNamed(@TempDir Path dir) throws Exception {
-        Path kubeconfig = Files.writeString(dir.resolve("config"), HEAD.replace("current-context: c", "current-context: other")
-                + "  user: {token: t}\n");
+        Path kubeconfig = Files.writeString(
+                dir.resolve("config"),
+                HEAD.replace("current-context: c", "current-context: other") + "  user: {token: t}\n");
         assertThatThrownBy(() -> ClusterConfig.resolve(Map.of("KUBECONFIG", kubeconfig.toString()), dir))
                 .hasMessage("kubeconfig " + kubeconfig + ": no context named \"other\" in contexts");
     }
@@ -67,8 +68,15 @@ class ClusterConfigTest {
     void inItsPodTheServiceAccountsTokenFileIsUsed(@TempDir Path dir) throws Exception {
         Files.copy(Path.of(getClass().getResource("/kube/ca.crt").toURI()), dir.resolve("ca.crt"));
         Files.writeString(dir.resolve("token"), "pod-token\n");
-        ApiEndpoint endpoint = ClusterConfig.resolve(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1",
-                "KUBERNETES_SERVICE_PORT", "443", "HOME", dir.toString()), dir);
+        ApiEndpoint endpoint = ClusterConfig.resolve(
+                Map.of(
+                        "KUBERNETES_SERVICE_HOST",
+                        "10.96.0.1",
+                        "KUBERNETES_SERVICE_PORT",
+                        "443",
+                        "HOME",
+                        dir.toString()),
+                dir);
         assertThat(endpoint.server()).hasToString("https://10.96.0.1:443");
         assertThat(endpoint.token().current()).isEqualTo("pod-token");
     }

@@ -16,8 +16,7 @@ import java.util.Base64;
  * talks to the same server as the test's own checks.
  */
 public final class Fabric8Endpoint {
-    private Fabric8Endpoint() {
-    }
+    private Fabric8Endpoint() {}
 
     public static KubeApi apiOf(KubernetesClient client) {
         return new KubeApi(of(client.getConfiguration()));
@@ -34,7 +33,8 @@ public final class Fabric8Endpoint {
         if (config.isTrustCerts()) {
             return new ApiEndpoint(server, TlsContext.trustingAnyServer(cert, key), token);
         }
-        return new ApiEndpoint(server, TlsContext.of(bytes(config.getCaCertData(), config.getCaCertFile()), cert, key), token);
+        return new ApiEndpoint(
+                server, TlsContext.of(bytes(config.getCaCertData(), config.getCaCertFile()), cert, key), token);
     }
 
     private static byte[] bytes(String data, String file) {

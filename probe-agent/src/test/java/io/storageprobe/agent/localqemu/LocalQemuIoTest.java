@@ -23,12 +23,24 @@ import org.junit.jupiter.api.Test;
  */
 class LocalQemuIoTest {
     private static final Path QEMU_IO = LocalQemu.onPath("qemu-io");
-    private static final RuleOutcome LEGACY_FAILS = new RuleOutcome(RuleCatalog.QEMU_LEGACY_DIO, RuleStatus.Fail,
+    private static final RuleOutcome LEGACY_FAILS = new RuleOutcome(
+            RuleCatalog.QEMU_LEGACY_DIO,
+            RuleStatus.Fail,
             "buffer alignment 512 < request alignment 4096 and preadv {512@0xc00, 3584@0x200} failed with EINVAL");
 
     private static NodeResult measured(String device) {
-        TargetResult disk = new TargetResult(TargetKind.DEVICE, device, device, null, null, null, List.of(LEGACY_FAILS),
-                Verdict.Affected, null, null, null);
+        TargetResult disk = new TargetResult(
+                TargetKind.DEVICE,
+                device,
+                device,
+                null,
+                null,
+                null,
+                List.of(LEGACY_FAILS),
+                Verdict.Affected,
+                null,
+                null,
+                null);
         return new NodeResult("check", "n", "6.1.0", null, null, null, null, List.of(disk), Verdict.Affected, null);
     }
 
@@ -43,10 +55,13 @@ class LocalQemuIoTest {
             // A version string that says "affected", as Ubuntu 22.04's 6.2 does despite its backport.
             NodeResult judged = LocalQemuIo.judge(measured(loop.device()), local("6.2"), QEMU_IO);
             assertThat(judged.qemu().version()).isEqualTo("7.2");
-            assertThat(judged.qemu().message()).startsWith("/usr/bin/qemu-img --version: qemu-img version 6.2; but ")
+            assertThat(judged.qemu().message())
+                    .startsWith("/usr/bin/qemu-img --version: qemu-img version 6.2; but ")
                     .contains("-t none -r -c 'readv 0 512 3584' " + loop.device() + " succeeded");
             assertThat(judged.verdict()).isEqualTo(Verdict.Compatible);
-            assertThat(judged.targets().get(0).latentFindings()).singleElement().asString()
+            assertThat(judged.targets().get(0).latentFindings())
+                    .singleElement()
+                    .asString()
                     .startsWith("qemu-legacy-dio fails, but QEMU 7.2 is not affected");
         }
     }
@@ -54,12 +69,16 @@ class LocalQemuIoTest {
     @Test
     void qemuIoIsOnlyAskedWhereTheVersionCouldBeWrong() {
         NodeResult measured = measured("/dev/nonexistent");
-        for (QemuInForce qemu : List.of(local("10.0"), new QemuInForce("5.2", QemuInForce.FLAG, "--qemu 5.2"),
+        for (QemuInForce qemu : List.of(
+                local("10.0"),
+                new QemuInForce("5.2", QemuInForce.FLAG, "--qemu 5.2"),
                 QemuInForce.unknown("no qemu-img"))) {
             NodeResult judged = LocalQemuIo.judge(measured, qemu, QEMU_IO);
             assertThat(judged.qemu()).as(qemu.message()).isEqualTo(qemu);
         }
-        assertThat(LocalQemuIo.judge(measured, local("5.2"), null).qemu()).as("no qemu-io installed").isEqualTo(local("5.2"));
+        assertThat(LocalQemuIo.judge(measured, local("5.2"), null).qemu())
+                .as("no qemu-io installed")
+                .isEqualTo(local("5.2"));
     }
 
     @Test

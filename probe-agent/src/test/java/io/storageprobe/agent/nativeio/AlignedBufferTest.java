@@ -13,7 +13,9 @@ class AlignedBufferTest {
             assertThat(Pointer.nativeValue(buffer.at(0)) % 4096).isZero();
             long at512 = Pointer.nativeValue(buffer.at(512));
             assertThat(at512 % 512).isZero();
-            assertThat(at512 % 1024).as("+512 must not happen to be 1024-aligned").isEqualTo(512);
+            assertThat(at512 % 1024)
+                    .as("+512 must not happen to be 1024-aligned")
+                    .isEqualTo(512);
             assertThat(Pointer.nativeValue(buffer.at(0xC00)) % 4096).isEqualTo(0xC00);
             assertThatThrownBy(() -> buffer.at(4 * 4096)).isInstanceOf(IndexOutOfBoundsException.class);
         }

@@ -25,22 +25,27 @@ class NodeProbeTest {
     void hungTargetIsReportedAsErrorWhileTheOthersAreProbed() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         TargetProber real = new TargetProber();
-        NodeProbe probe = new NodeProbe(Duration.ofSeconds(2), new HungTargets(), () -> new ThreadProbe(target -> {
-            if (target.name().equals("hung")) {
-                // Stands in for a read stuck in the kernel, which ignores interrupts the same way.
-                while (true) {
-                    try {
-                        never.await();
-                    } catch (InterruptedException ignored) {
-                        // keep hanging, as uninterruptible I/O would
+        NodeProbe probe = new NodeProbe(
+                Duration.ofSeconds(2),
+                new HungTargets(),
+                () -> new ThreadProbe(target -> {
+                    if (target.name().equals("hung")) {
+                        // Stands in for a read stuck in the kernel, which ignores interrupts the same way.
+                        while (true) {
+                            try {
+                                never.await();
+                            } catch (InterruptedException ignored) {
+                                // keep hanging, as uninterruptible I/O would
+                            }
+                        }
                     }
-                }
-            }
-            return real.measure(target);
-        }));
+                    return real.measure(target);
+                }));
         try {
-            NodeResult result = judged(probe.run("check", "node-a", List.of(
-                    Target.device("hung"), Target.path("/var/tmp"), Target.device("sdzz9"))));
+            NodeResult result = judged(probe.run(
+                    "check",
+                    "node-a",
+                    List.of(Target.device("hung"), Target.path("/var/tmp"), Target.device("sdzz9"))));
             assertThat(result.targets()).extracting(TargetResult::name).containsExactly("hung", "/var/tmp", "sdzz9");
             assertThat(result.targets().get(0).verdict()).isEqualTo(Verdict.Error);
             assertThat(result.targets().get(0).reason()).startsWith("probe did not finish within 2 s (I/O hung?)");
@@ -56,23 +61,41 @@ class NodeProbeTest {
     @Test
     void readHungInTheKernelTimesOutWithoutHidingTheOtherTargetsOrHoldingThisProcess() throws Exception {
         AtomicInteger children = new AtomicInteger();
-        try (LoopDevice a = LoopDevice.create(4096); LoopDevice b = LoopDevice.create(4096);
-             LoopDevice c = LoopDevice.create(512); LoopDevice d = LoopDevice.create(4096);
-             HangingFilesystem fuse = HangingFilesystem.mount()) {
+        try (LoopDevice a = LoopDevice.create(4096);
+                LoopDevice b = LoopDevice.create(4096);
+                LoopDevice c = LoopDevice.create(512);
+                LoopDevice d = LoopDevice.create(4096);
+                HangingFilesystem fuse = HangingFilesystem.mount()) {
             NodeResult result = judged(new NodeProbe(Duration.ofSeconds(5), new HungTargets(), () -> {
-                children.incrementAndGet();
-                return ChildProbe.start();
-            }).run("check", "node-c", List.of(Target.file(fuse.file().toString()), Target.device(a.device()),
-                    Target.device(b.device()), Target.device(c.device()), Target.device(d.device()))));
+                        children.incrementAndGet();
+                        return ChildProbe.start();
+                    })
+                    .run(
+                            "check",
+                            "node-c",
+                            List.of(
+                                    Target.file(fuse.file().toString()),
+                                    Target.device(a.device()),
+                                    Target.device(b.device()),
+                                    Target.device(c.device()),
+                                    Target.device(d.device()))));
             assertThat(result.targets().get(0).verdict()).isEqualTo(Verdict.Error);
-            assertThat(result.targets().get(0).reason()).startsWith("probe did not finish within 5 s (I/O hung?);"
-                    + " its process (pid ").endsWith(") was killed, and stays until the kernel ends the read");
-            assertThat(result.targets().subList(1, 5)).extracting(TargetResult::verdict)
-                    .as(result.targets().stream().map(TargetResult::reason).toList().toString()).containsOnly(Verdict.Compatible);
-            assertThat(result.targets().subList(1, 5)).extracting(t -> t.facts().logicalBlockSize())
+            assertThat(result.targets().get(0).reason())
+                    .startsWith("probe did not finish within 5 s (I/O hung?);" + " its process (pid ")
+                    .endsWith(") was killed, and stays until the kernel ends the read");
+            assertThat(result.targets().subList(1, 5))
+                    .extracting(TargetResult::verdict)
+                    .as(result.targets().stream()
+                            .map(TargetResult::reason)
+                            .toList()
+                            .toString())
+                    .containsOnly(Verdict.Compatible);
+            assertThat(result.targets().subList(1, 5))
+                    .extracting(t -> t.facts().logicalBlockSize())
                     .containsExactly(4096, 4096, 512, 4096);
-            assertThat(children).as("two children for five targets, and one more if the hung one's lane had"
-                    + " targets left").hasValueBetween(2, 3);
+            assertThat(children)
+                    .as("two children for five targets, and one more if the hung one's lane had" + " targets left")
+                    .hasValueBetween(2, 3);
             // The read is still stuck (hangfs never answers), yet this JVM can still start processes:
             // a read stuck in this process would hold its memory map and block fork until hangfs dies.
             assertThat(startsAProcessWithin(Duration.ofSeconds(20))).isTrue();
@@ -97,9 +120,15 @@ class NodeProbeTest {
             });
         });
         try {
-            assertThat(judged(probe.run("p", "n", List.of(Target.device("hung")))).targets().get(0).reason())
+            assertThat(judged(probe.run("p", "n", List.of(Target.device("hung"))))
+                            .targets()
+                            .get(0)
+                            .reason())
                     .startsWith("probe did not finish within 1 s");
-            String second = judged(probe.run("p", "n", List.of(Target.device("/dev/../dev/hung")))).targets().get(0).reason();
+            String second = judged(probe.run("p", "n", List.of(Target.device("/dev/../dev/hung"))))
+                    .targets()
+                    .get(0)
+                    .reason();
             assertThat(second).startsWith("still hung since ").contains("is stuck in the kernel; not read again");
             assertThat(started).hasValue(1);
             assertThat(hung.count()).isEqualTo(1);
@@ -114,54 +143,74 @@ class NodeProbeTest {
         AtomicInteger most = new AtomicInteger();
         AtomicInteger workers = new AtomicInteger();
         NodeProbe probe = new NodeProbe(Duration.ofSeconds(1), new HungTargets(), () -> {
-            workers.incrementAndGet();
-            return new ThreadProbe(t -> {
-                // "hung" outlasts its timeout and is then given up with its worker, whose lane goes
-                // on with a new one while it still sleeps (as a read stuck in the kernel stays):
-                // only the others are counted, and of them no more than the limit may run at once.
-                boolean hung = t.name().equals("hung");
-                if (!hung) {
-                    most.accumulateAndGet(now.incrementAndGet(), Math::max);
-                }
-                try {
-                    Thread.sleep(hung ? 3_000 : 300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    if (!hung) {
-                        now.decrementAndGet();
-                    }
-                }
-                return Measurement.error(t, null, "measured");
-            });
-        }).withLimits(2, 2);
-        List<Target> targets = List.of(Target.device("hung"), Target.device("a"), Target.device("b"),
-                Target.device("c"), Target.device("d"), Target.device("e"), Target.device("f"));
+                    workers.incrementAndGet();
+                    return new ThreadProbe(t -> {
+                        // "hung" outlasts its timeout and is then given up with its worker, whose lane goes
+                        // on with a new one while it still sleeps (as a read stuck in the kernel stays):
+                        // only the others are counted, and of them no more than the limit may run at once.
+                        boolean hung = t.name().equals("hung");
+                        if (!hung) {
+                            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+                        }
+                        try {
+                            Thread.sleep(hung ? 3_000 : 300);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } finally {
+                            if (!hung) {
+                                now.decrementAndGet();
+                            }
+                        }
+                        return Measurement.error(t, null, "measured");
+                    });
+                })
+                .withLimits(2, 2);
+        List<Target> targets = List.of(
+                Target.device("hung"),
+                Target.device("a"),
+                Target.device("b"),
+                Target.device("c"),
+                Target.device("d"),
+                Target.device("e"),
+                Target.device("f"));
 
         NodeResult result = judged(probe.run("p", "n", targets));
 
-        assertThat(result.targets()).extracting(TargetResult::reason).containsExactly(
-                "probe did not finish within 1 s (I/O hung?); its process (thread probe) was killed, and stays until"
-                        + " the kernel ends the read", "measured", "measured", "measured", "measured", "measured",
-                "measured");
+        assertThat(result.targets())
+                .extracting(TargetResult::reason)
+                .containsExactly(
+                        "probe did not finish within 1 s (I/O hung?); its process (thread probe) was killed, and stays until"
+                                + " the kernel ends the read",
+                        "measured",
+                        "measured",
+                        "measured",
+                        "measured",
+                        "measured",
+                        "measured");
         assertThat(most).hasValueLessThanOrEqualTo(2);
-        assertThat(workers).as("two lanes, one of them given up with the hung target once").hasValueBetween(2, 3);
+        assertThat(workers)
+                .as("two lanes, one of them given up with the hung target once")
+                .hasValueBetween(2, 3);
     }
 
     @Test
     void pastTheLimitOfStuckProbesTargetsAreReportedNotProbedUntilOneEnds() throws Exception {
         HungTargets hung = new HungTargets();
         CountDownLatch release = new CountDownLatch(1);
-        NodeProbe probe = new NodeProbe(Duration.ofSeconds(1), hung, () -> new ThreadProbe(t -> {
-            while (t.name().equals("hung") && release.getCount() > 0) {
-                try {
-                    release.await();
-                } catch (InterruptedException ignored) {
-                    // keep hanging, as uninterruptible I/O would
-                }
-            }
-            return Measurement.error(t, null, "measured");
-        })).withLimits(2, 1);
+        NodeProbe probe = new NodeProbe(
+                        Duration.ofSeconds(1),
+                        hung,
+                        () -> new ThreadProbe(t -> {
+                            while (t.name().equals("hung") && release.getCount() > 0) {
+                                try {
+                                    release.await();
+                                } catch (InterruptedException ignored) {
+                                    // keep hanging, as uninterruptible I/O would
+                                }
+                            }
+                            return Measurement.error(t, null, "measured");
+                        }))
+                .withLimits(2, 1);
 
         probe.run("p", "n", List.of(Target.device("hung")));
         NodeResult whileStuck = judged(probe.run("p", "n", List.of(Target.device("a"), Target.device("b"))));
@@ -171,9 +220,11 @@ class NodeProbeTest {
         }
         NodeResult after = judged(probe.run("p", "n", List.of(Target.device("a"))));
 
-        assertThat(whileStuck.targets()).extracting(TargetResult::reason).containsOnly("not probed: 1 earlier probes"
-                + " are still stuck in the kernel, the most kept at once (each holds memory until its read ends);"
-                + " probed once one of them ends");
+        assertThat(whileStuck.targets())
+                .extracting(TargetResult::reason)
+                .containsOnly("not probed: 1 earlier probes"
+                        + " are still stuck in the kernel, the most kept at once (each holds memory until its read ends);"
+                        + " probed once one of them ends");
         assertThat(whileStuck.verdict()).isEqualTo(Verdict.Error);
         assertThat(after.targets()).extracting(TargetResult::reason).containsExactly("measured");
     }
@@ -181,9 +232,16 @@ class NodeProbeTest {
     @Test
     void theSameTargetNamedTwiceIsProbedOnce() throws Exception {
         try (LoopDevice loop = LoopDevice.create(512)) {
-            NodeResult result = judged(NodeProbe.inChildProcesses(Duration.ofSeconds(30)).run("check", "node-d", List.of(
-                    Target.device(loop.name()), Target.device(loop.device()), Target.path("/var/tmp"),
-                    Target.path("/var/tmp/"), Target.path("/var/./tmp"))));
+            NodeResult result = judged(NodeProbe.inChildProcesses(Duration.ofSeconds(30))
+                    .run(
+                            "check",
+                            "node-d",
+                            List.of(
+                                    Target.device(loop.name()),
+                                    Target.device(loop.device()),
+                                    Target.path("/var/tmp"),
+                                    Target.path("/var/tmp/"),
+                                    Target.path("/var/./tmp"))));
             assertThat(result.targets()).extracting(TargetResult::name).containsExactly(loop.name(), "/var/tmp");
         }
     }
@@ -195,14 +253,16 @@ class NodeProbeTest {
 
     private static boolean startsAProcessWithin(Duration limit) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            try {
-                new ProcessBuilder("true").start().waitFor();
-                done.countDown();
-            } catch (Exception e) {
-                // not started: the latch stays closed
-            }
-        }, "fork-check");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        new ProcessBuilder("true").start().waitFor();
+                        done.countDown();
+                    } catch (Exception e) {
+                        // not started: the latch stays closed
+                    }
+                },
+                "fork-check");
         t.setDaemon(true);
         t.start();
         return done.await(limit.toSeconds(), TimeUnit.SECONDS);

@@ -59,14 +59,21 @@ class StandaloneAgentIT {
     }
 
     private ProcessBuilder storageprobe(List<String> jvmFlags, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmFlags);
-        command.addAll(List.of("-jar", Path.of("target/storageprobe.jar").toAbsolutePath().toString()));
+        command.addAll(List.of(
+                "-jar", Path.of("target/storageprobe.jar").toAbsolutePath().toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         // Only what a systemd service would have: no KUBECONFIG, a HOME without ~/.kube.
         pb.environment().clear();
-        pb.environment().putAll(Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "HOME", dir.resolve("home").toString()));
+        pb.environment()
+                .putAll(Map.of(
+                        "PATH",
+                        "/usr/sbin:/usr/bin:/sbin:/bin",
+                        "HOME",
+                        dir.resolve("home").toString()));
         return pb;
     }
 
@@ -74,20 +81,36 @@ class StandaloneAgentIT {
     void probesRealDevicesServesTheClustersSeriesAndNeverContactsKubernetes() throws Exception {
         String node = NodeInfo.read(Path.of("/")).hostname();
         Path classLog = dir.resolve("classes.log");
-        try (LoopDevice small = LoopDevice.create(512); LoopDevice large = LoopDevice.create(4096);
-             ServerSocket fakeApiServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        try (LoopDevice small = LoopDevice.create(512);
+                LoopDevice large = LoopDevice.create(4096);
+                ServerSocket fakeApiServer = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             String api = "127.0.0.1:" + fakeApiServer.getLocalPort();
-            ProcessBuilder pb = storageprobe(List.of("-Xlog:class+load=info:file=" + classLog),
-                    "agent", "--standalone", "--device", small.device(), "--device", large.device(),
-                    "--metrics-port", "0", "--qemu", "5.2");
+            ProcessBuilder pb = storageprobe(
+                    List.of("-Xlog:class+load=info:file=" + classLog),
+                    "agent",
+                    "--standalone",
+                    "--device",
+                    small.device(),
+                    "--device",
+                    large.device(),
+                    "--metrics-port",
+                    "0",
+                    "--qemu",
+                    "5.2");
             // Where an in-cluster client would look first: it must not.
-            pb.environment().putAll(Map.of("KUBERNETES_SERVICE_HOST", "127.0.0.1",
-                    "KUBERNETES_SERVICE_PORT", String.valueOf(fakeApiServer.getLocalPort()),
-                    "KUBERNETES_MASTER", "https://" + api));
+            pb.environment()
+                    .putAll(Map.of(
+                            "KUBERNETES_SERVICE_HOST",
+                            "127.0.0.1",
+                            "KUBERNETES_SERVICE_PORT",
+                            String.valueOf(fakeApiServer.getLocalPort()),
+                            "KUBERNETES_MASTER",
+                            "https://" + api));
             Process agent = pb.start();
             agent.getOutputStream().close();
             CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(agent.getInputStream()));
-            BufferedReader stderr = new BufferedReader(new InputStreamReader(agent.getErrorStream(), StandardCharsets.UTF_8));
+            BufferedReader stderr =
+                    new BufferedReader(new InputStreamReader(agent.getErrorStream(), StandardCharsets.UTF_8));
             StringBuilder log = new StringBuilder();
             try {
                 int port = awaitPort(stderr, log);
@@ -98,20 +121,29 @@ class StandaloneAgentIT {
                 Scrape scrape = Scrape.parse(scraped);
                 try {
                     for (Scrape.Listed listed : Scrape.agentMetricNames()) {
-                        listed.series().forEach((series, labels) -> assertThat(scrape.named(series))
-                                .as("%s with labels %s in\n%s", series, labels, scraped).isNotEmpty()
-                                .allSatisfy(s -> assertThat(s.labels().keySet()).containsExactlyInAnyOrderElementsOf(labels)));
+                        listed.series()
+                                .forEach((series, labels) -> assertThat(scrape.named(series))
+                                        .as("%s with labels %s in\n%s", series, labels, scraped)
+                                        .isNotEmpty()
+                                        .allSatisfy(s -> assertThat(s.labels().keySet())
+                                                .containsExactlyInAnyOrderElementsOf(labels)));
                     }
                 } catch (AssertionError e) {
                     // What the agent said about its targets (a WARN line per target in Error) goes with the failure.
                     agent.destroy();
-                    throw new AssertionError(e.getMessage() + "\nagent log:\n" + log + restOfLog.get(60, TimeUnit.SECONDS), e);
+                    throw new AssertionError(
+                            e.getMessage() + "\nagent log:\n" + log + restOfLog.get(60, TimeUnit.SECONDS), e);
                 }
-                assertThat(scrape.value("storageprobe_node_info", Map.of("node", node, "probe", "standalone"))).isEqualTo(1);
-                assertThat(scrape.value("storageprobe_target_verdict",
-                        Map.of("target", large.device(), "verdict", "Compatible"))).isEqualTo(1);
-                assertThat(scrape.value("storageprobe_target_alignment_bytes",
-                        Map.of("target", large.device(), "kind", "physical_block"))).isEqualTo(4096);
+                assertThat(scrape.value("storageprobe_node_info", Map.of("node", node, "probe", "standalone")))
+                        .isEqualTo(1);
+                assertThat(scrape.value(
+                                "storageprobe_target_verdict",
+                                Map.of("target", large.device(), "verdict", "Compatible")))
+                        .isEqualTo(1);
+                assertThat(scrape.value(
+                                "storageprobe_target_alignment_bytes",
+                                Map.of("target", large.device(), "kind", "physical_block")))
+                        .isEqualTo(4096);
 
                 // SIGTERM, as systemctl stop sends; not Process.destroy(), which also closes our end of the pipes.
                 LoopDevice.run("kill", "-TERM", String.valueOf(agent.pid()));
@@ -126,18 +158,21 @@ class StandaloneAgentIT {
             }
 
             fakeApiServer.setSoTimeout(200);
-            assertThatThrownBy(fakeApiServer::accept).as("a connection to the Kubernetes API address")
+            assertThatThrownBy(fakeApiServer::accept)
+                    .as("a connection to the Kubernetes API address")
                     .isInstanceOf(SocketTimeoutException.class);
             List<String> loaded = Files.readAllLines(classLog);
             assertThat(loaded).anyMatch(l -> l.contains("io.storageprobe.agent.standalone.StandaloneAgent "));
-            assertThat(loaded).as("classes of the Kubernetes client loaded")
-                    .noneMatch(l -> l.contains(" io.fabric8.") || l.contains("io.storageprobe.agent.daemon.AgentDaemon"));
+            assertThat(loaded)
+                    .as("classes of the Kubernetes client loaded")
+                    .noneMatch(
+                            l -> l.contains(" io.fabric8.") || l.contains("io.storageprobe.agent.daemon.AgentDaemon"));
         }
     }
 
     @Test
     void badFlagsPrintOneLineAndUsageAndExit2() throws Exception {
-        for (String[] args : new String[][]{{"--interval", "30s"}, {"--frobnicate"}, {"--rules", "nope"}}) {
+        for (String[] args : new String[][] {{"--interval", "30s"}, {"--frobnicate"}, {"--rules", "nope"}}) {
             List<String> all = new ArrayList<>(List.of("agent", "--standalone"));
             all.addAll(List.of(args));
             Process p = storageprobe(List.of(), all.toArray(String[]::new)).start();
@@ -146,7 +181,9 @@ class StandaloneAgentIT {
             String err = readAll(p.getErrorStream());
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as(err).isEqualTo(2);
-            assertThat(err).startsWith("storageprobe agent: ").contains("\nUsage: storageprobe agent --standalone")
+            assertThat(err)
+                    .startsWith("storageprobe agent: ")
+                    .contains("\nUsage: storageprobe agent --standalone")
                     .doesNotContain("Exception");
             assertThat(err.lines().findFirst().orElseThrow()).doesNotContain("Usage");
             assertThat(out).isEmpty();
@@ -178,7 +215,9 @@ class StandaloneAgentIT {
     }
 
     private static String get(int port, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();

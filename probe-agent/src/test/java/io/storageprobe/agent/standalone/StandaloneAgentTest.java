@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.storageprobe.agent.metrics.AgentHttpServer;
-import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.agent.discovery.NodeInfo;
 import io.storageprobe.agent.discovery.TargetSelection;
+import io.storageprobe.agent.metrics.AgentHttpServer;
+import io.storageprobe.agent.metrics.AgentMetrics;
 import io.storageprobe.agent.testing.LoopDevice;
 import io.storageprobe.agent.testing.Scrape;
 import io.storageprobe.agent.verdict.RuleSet;
@@ -36,38 +36,56 @@ class StandaloneAgentTest {
     @Test
     void servesTheClustersSeriesForRealDevicesAndProbesAgainAfterTheInterval() throws Exception {
         String node = NodeInfo.read(Path.of("/")).hostname();
-        try (LoopDevice small = LoopDevice.create(512); LoopDevice large = LoopDevice.create(4096)) {
-            StandaloneProbe probe = new StandaloneProbe("standalone", node,
+        try (LoopDevice small = LoopDevice.create(512);
+                LoopDevice large = LoopDevice.create(4096)) {
+            StandaloneProbe probe = new StandaloneProbe(
+                    "standalone",
+                    node,
                     new TargetSelection(null, null, List.of(small.device(), large.device()), null, null, false),
-                    RuleSet.all(), new QemuInForce("5.2", QemuInForce.FLAG, "--qemu 5.2"));
+                    RuleSet.all(),
+                    new QemuInForce("5.2", QemuInForce.FLAG, "--qemu 5.2"));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             AgentMetrics metrics = new AgentMetrics(registry, "standalone", node);
             try (AgentHttpServer http = AgentHttpServer.start(0, registry);
-                 StandaloneAgent agent = new StandaloneAgent(probe::run, metrics, Duration.ofSeconds(1), Clock.systemUTC())) {
+                    StandaloneAgent agent =
+                            new StandaloneAgent(probe::run, metrics, Duration.ofSeconds(1), Clock.systemUTC())) {
                 Thread loop = new Thread(agent, "standalone-agent");
                 loop.start();
                 try {
                     assertThat(get(http, "/healthz")).isEqualTo("ok\n");
                     Scrape first = scrapeUntil(http, s -> completedRuns(s) >= 1);
                     for (Scrape.Listed listed : Scrape.agentMetricNames()) {
-                        listed.series().forEach((series, labels) -> assertThat(first.named(series))
-                                .as("%s with labels %s", series, labels).isNotEmpty()
-                                .allSatisfy(s -> assertThat(s.labels().keySet()).containsExactlyInAnyOrderElementsOf(labels)));
+                        listed.series()
+                                .forEach((series, labels) -> assertThat(first.named(series))
+                                        .as("%s with labels %s", series, labels)
+                                        .isNotEmpty()
+                                        .allSatisfy(s -> assertThat(s.labels().keySet())
+                                                .containsExactlyInAnyOrderElementsOf(labels)));
                     }
-                    assertThat(first.samples()).filteredOn(s -> s.name().startsWith("storageprobe_"))
-                            .allSatisfy(s -> assertThat(s.labels()).containsEntry("probe", "standalone").containsEntry("node", node));
+                    assertThat(first.samples())
+                            .filteredOn(s -> s.name().startsWith("storageprobe_"))
+                            .allSatisfy(s -> assertThat(s.labels())
+                                    .containsEntry("probe", "standalone")
+                                    .containsEntry("node", node));
                     for (LoopDevice loopDevice : List.of(small, large)) {
                         Map<String, String> target = Map.of("target", loopDevice.device());
-                        assertThat(first.value("storageprobe_target_verdict", with(target, "verdict", "Compatible"))).isEqualTo(1);
-                        assertThat(first.value("storageprobe_rule_failed", with(target, "rule", "qemu-legacy-dio"))).isZero();
+                        assertThat(first.value("storageprobe_target_verdict", with(target, "verdict", "Compatible")))
+                                .isEqualTo(1);
+                        assertThat(first.value("storageprobe_rule_failed", with(target, "rule", "qemu-legacy-dio")))
+                                .isZero();
                     }
-                    assertThat(first.value("storageprobe_target_alignment_bytes",
-                            Map.of("target", small.device(), "kind", "logical_block"))).isEqualTo(512);
-                    assertThat(first.value("storageprobe_target_alignment_bytes",
-                            Map.of("target", large.device(), "kind", "logical_block"))).isEqualTo(4096);
+                    assertThat(first.value(
+                                    "storageprobe_target_alignment_bytes",
+                                    Map.of("target", small.device(), "kind", "logical_block")))
+                            .isEqualTo(512);
+                    assertThat(first.value(
+                                    "storageprobe_target_alignment_bytes",
+                                    Map.of("target", large.device(), "kind", "logical_block")))
+                            .isEqualTo(4096);
 
                     double lastRun = first.value("storageprobe_last_run_timestamp_seconds", Map.of());
-                    Scrape later = scrapeUntil(http, s -> s.value("storageprobe_last_run_timestamp_seconds", Map.of()) > lastRun);
+                    Scrape later = scrapeUntil(
+                            http, s -> s.value("storageprobe_last_run_timestamp_seconds", Map.of()) > lastRun);
                     assertThat(completedRuns(later)).isGreaterThan(completedRuns(first));
                 } finally {
                     agent.close();
@@ -96,13 +114,17 @@ class StandaloneAgentTest {
             if (condition.test(s)) {
                 return s;
             }
-            assertThat(System.nanoTime()).as("condition reached within 2 minutes").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("condition reached within 2 minutes")
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
     }
 
     private static String get(AgentHttpServer http, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         return r.body();

@@ -14,30 +14,68 @@ class StandaloneOptionsTest {
     @Test
     void defaultsAreTheClustersDefaults() throws UsageException {
         StandaloneOptions o = StandaloneOptions.parse("--standalone");
-        assertThat(o).isEqualTo(new StandaloneOptions(List.of(), List.of(), List.of(), List.of(), null,
-                Duration.ofHours(6), 9402, "standalone", false, false));
+        assertThat(o)
+                .isEqualTo(new StandaloneOptions(
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        List.of(),
+                        null,
+                        Duration.ofHours(6),
+                        9402,
+                        "standalone",
+                        false,
+                        false));
     }
 
     @Test
     void flagsAsForCheckInBothSpellings() throws UsageException {
-        StandaloneOptions o = StandaloneOptions.parse("--device", "sda", "--device=/dev/vdb", "--path", "/var/lib/libvirt",
-                "--file=/srv/disk.img", "--rules", "qemu-legacy-dio, dio-not-buffered", "--qemu", "5.2",
-                "--standalone", "--interval", "1h30m", "--metrics-port=9500", "--probe", "libvirt");
-        assertThat(o).isEqualTo(new StandaloneOptions(List.of("sda", "/dev/vdb"), List.of("/var/lib/libvirt"),
-                List.of("/srv/disk.img"), List.of("qemu-legacy-dio", "dio-not-buffered"), "5.2",
-                Duration.ofMinutes(90), 9500, "libvirt", false, false));
-        assertThat(StandaloneOptions.parse("--standalone", "--qemu", "auto").qemu()).isNull();
-        assertThat(StandaloneOptions.parse("--standalone", "--volumes").volumes()).isTrue();
+        StandaloneOptions o = StandaloneOptions.parse(
+                "--device",
+                "sda",
+                "--device=/dev/vdb",
+                "--path",
+                "/var/lib/libvirt",
+                "--file=/srv/disk.img",
+                "--rules",
+                "qemu-legacy-dio, dio-not-buffered",
+                "--qemu",
+                "5.2",
+                "--standalone",
+                "--interval",
+                "1h30m",
+                "--metrics-port=9500",
+                "--probe",
+                "libvirt");
+        assertThat(o)
+                .isEqualTo(new StandaloneOptions(
+                        List.of("sda", "/dev/vdb"),
+                        List.of("/var/lib/libvirt"),
+                        List.of("/srv/disk.img"),
+                        List.of("qemu-legacy-dio", "dio-not-buffered"),
+                        "5.2",
+                        Duration.ofMinutes(90),
+                        9500,
+                        "libvirt",
+                        false,
+                        false));
+        assertThat(StandaloneOptions.parse("--standalone", "--qemu", "auto").qemu())
+                .isNull();
+        assertThat(StandaloneOptions.parse("--standalone", "--volumes").volumes())
+                .isTrue();
     }
 
     @Test
     void badFlagsAreOneMessage() {
         assertThatThrownBy(() -> StandaloneOptions.parse("--standalone", "--interval", "30s"))
-                .isInstanceOf(UsageException.class).hasMessage("--interval: '30s' is shorter than the minimum of 1m");
-        assertThatThrownBy(() -> StandaloneOptions.parse("--interval", "6 hours")).hasMessageStartingWith("--interval: ");
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--interval: '30s' is shorter than the minimum of 1m");
+        assertThatThrownBy(() -> StandaloneOptions.parse("--interval", "6 hours"))
+                .hasMessageStartingWith("--interval: ");
         assertThatThrownBy(() -> StandaloneOptions.parse("--metrics-port", "70000"))
                 .hasMessage("--metrics-port must be a port number, not 70000");
-        assertThatThrownBy(() -> StandaloneOptions.parse("--probe", "Not_A_Label")).hasMessageStartingWith("--probe must be");
+        assertThatThrownBy(() -> StandaloneOptions.parse("--probe", "Not_A_Label"))
+                .hasMessageStartingWith("--probe must be");
         assertThatThrownBy(() -> StandaloneOptions.parse("--qemu", "seven")).hasMessageStartingWith("--qemu: ");
         assertThatThrownBy(() -> StandaloneOptions.parse("--device")).hasMessage("--device needs a value");
         assertThatThrownBy(() -> StandaloneOptions.parse("--node", "n1")).hasMessage("unknown flag --node");

@@ -90,7 +90,8 @@ public final class FakeKubelet implements AutoCloseable {
 
         deviceNode(CSI_DEVICES + "/pv-512/dev/" + POD_A, block512);
         deviceNode(CSI_DEVICES + "/pv-512/dev/" + POD_B, block512);
-        Path link = dir("var/lib/kubelet/pods/" + POD_A + "/volumeDevices/kubernetes.io~csi").resolve("pv-512");
+        Path link = dir("var/lib/kubelet/pods/" + POD_A + "/volumeDevices/kubernetes.io~csi")
+                .resolve("pv-512");
         Files.createSymbolicLink(link, Path.of("/" + CSI_DEVICES + "/pv-512/dev/" + POD_A));
         deviceNode(CSI_DEVICES + "/pv-4k/dev/" + POD_C, block4k);
 
@@ -109,8 +110,10 @@ public final class FakeKubelet implements AutoCloseable {
 
         btrfsDisk = loop(LoopDevice.create(512));
         Path btrfs = btrfsDisk.mount("btrfs");
-        Path btrfsStaging = dir("var/lib/kubelet/plugins/kubernetes.io/csi/" + BTRFS_DRIVER + "/" + sha256(BTRFS_HANDLE));
-        Files.writeString(btrfsStaging.resolve("vol_data.json"),
+        Path btrfsStaging =
+                dir("var/lib/kubelet/plugins/kubernetes.io/csi/" + BTRFS_DRIVER + "/" + sha256(BTRFS_HANDLE));
+        Files.writeString(
+                btrfsStaging.resolve("vol_data.json"),
                 "{\"driverName\":\"" + BTRFS_DRIVER + "\",\"volumeHandle\":\"" + BTRFS_HANDLE + "\"}");
         bind(btrfs, dir(hostRoot.relativize(btrfsStaging.resolve("globalmount")).toString()));
 
@@ -175,14 +178,16 @@ public final class FakeKubelet implements AutoCloseable {
     private void deviceNode(String relative, LoopDevice loop) throws IOException {
         Path node = hostRoot.resolve(relative);
         Files.createDirectories(node.getParent());
-        String[] majorMinor = Files.readString(Path.of("/sys/class/block", loop.name(), "dev")).strip().split(":");
+        String[] majorMinor = Files.readString(Path.of("/sys/class/block", loop.name(), "dev"))
+                .strip()
+                .split(":");
         LoopDevice.run("mknod", node.toString(), "b", majorMinor[0], majorMinor[1]);
     }
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -20,7 +20,8 @@ public final class HangingFilesystem implements AutoCloseable {
         dir = Files.createTempDirectory(Path.of("/var/tmp"), "storageprobe-hangfs-");
         Path binary = dir.resolve("hangfs");
         try {
-            String flags = LoopDevice.run("pkg-config", "fuse3", "--cflags", "--libs").trim();
+            String flags =
+                    LoopDevice.run("pkg-config", "fuse3", "--cflags", "--libs").trim();
             LoopDevice.run("sh", "-c", "gcc -o '" + binary + "' src/test/c/hangfs.c " + flags);
             mountPoint = at != null ? at : Files.createDirectory(dir.resolve("mnt"));
         } catch (IOException | RuntimeException e) {
@@ -29,7 +30,8 @@ public final class HangingFilesystem implements AutoCloseable {
             throw e;
         }
         ProcessBuilder server = new ProcessBuilder(binary.toString(), "-f", "-s", mountPoint.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("hangfs.log").toFile());
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("hangfs.log").toFile());
         if (hangRoot) {
             server.environment().put("HANGFS_ROOT", "hang");
         }

@@ -38,14 +38,23 @@ public final class LoopDevice implements AutoCloseable {
         }
         try {
             // The last line: losetup warns first about images smaller than a sector.
-            String[] out = run("losetup", "--find", "--show", "--sector-size", String.valueOf(sectorSize),
-                    "--direct-io=on", partitioned ? "--partscan" : "--nooverlap", image.toString()).strip().split("\n");
+            String[] out = run(
+                            "losetup",
+                            "--find",
+                            "--show",
+                            "--sector-size",
+                            String.valueOf(sectorSize),
+                            "--direct-io=on",
+                            partitioned ? "--partscan" : "--nooverlap",
+                            image.toString())
+                    .strip()
+                    .split("\n");
             device = out[out.length - 1].strip();
         } catch (IOException e) {
             deleteTree();
             throw e;
         }
-        undoCommands.push(new String[]{"losetup", "-d", device});
+        undoCommands.push(new String[] {"losetup", "-d", device});
         if (partitioned && !Files.exists(Path.of(device + "p1"))) {
             // Some kernels skip the partition scan at attach time; partx asks for it explicitly.
             run("partx", "-a", device);
@@ -84,7 +93,7 @@ public final class LoopDevice implements AutoCloseable {
         f.seek(446);
         f.write(entry.array());
         f.seek(510);
-        f.write(new byte[]{0x55, (byte) 0xAA});
+        f.write(new byte[] {0x55, (byte) 0xAA});
     }
 
     public String device() {
@@ -106,7 +115,7 @@ public final class LoopDevice implements AutoCloseable {
         }
         mountPoint = Files.createDirectory(dir.resolve("mnt"));
         run("mount", "-t", filesystem, device, mountPoint.toString());
-        undoCommands.push(new String[]{"umount", mountPoint.toString()});
+        undoCommands.push(new String[] {"umount", mountPoint.toString()});
         return mountPoint;
     }
 

@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
  * so QEMU runs its own alignment probe on open. It never writes.
  */
 public final class QemuIo {
-    private QemuIo() {
-    }
+    private QemuIo() {}
 
     /** What qemu-io printed for one read-only command, its exit status first: "1: qemu-io: can't open ...". */
     public static String readOnly(String path, String command) throws IOException {
         Process p = new ProcessBuilder("qemu-io", "-f", "raw", "-t", "none", "-r", "-c", command, path)
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS)) {

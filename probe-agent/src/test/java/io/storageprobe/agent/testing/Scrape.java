@@ -17,8 +17,7 @@ public record Scrape(List<Sample> samples) {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
 
-    public record Sample(String name, Map<String, String> labels, double value) {
-    }
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     /** An entry of charts/src/test/resources/metric-names.txt. */
     public record Listed(String name, String type, Set<String> labels) {
@@ -67,7 +66,8 @@ public record Scrape(List<Sample> samples) {
     /** The one sample with this name whose labels include {@code match}. */
     public double value(String name, Map<String, String> match) {
         List<Sample> found = named(name).stream()
-                .filter(s -> s.labels().entrySet().containsAll(match.entrySet())).toList();
+                .filter(s -> s.labels().entrySet().containsAll(match.entrySet()))
+                .toList();
         if (found.size() != 1) {
             throw new AssertionError(found.size() + " samples of " + name + " with " + match + " in " + samples);
         }

@@ -32,7 +32,8 @@ public record ScratchLeftovers(Set<String> dirs, Set<String> mounts, Set<String>
         }
         Set<String> loops = new HashSet<>();
         try (Stream<Path> blocks = Files.list(Path.of("/sys/block"))) {
-            for (Path b : blocks.filter(b -> b.getFileName().toString().startsWith("loop")).toList()) {
+            for (Path b : blocks.filter(b -> b.getFileName().toString().startsWith("loop"))
+                    .toList()) {
                 Path backing = b.resolve("loop/backing_file");
                 if (Files.exists(backing) && Files.readString(backing).contains("/" + MARK)) {
                     loops.add("/dev/" + b.getFileName());

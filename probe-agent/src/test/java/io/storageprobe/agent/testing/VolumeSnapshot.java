@@ -26,7 +26,8 @@ public record VolumeSnapshot(Map<String, String> contents, Map<String, FileTime>
             for (Path p : paths.toList()) {
                 String name = volume.relativize(p).toString();
                 boolean file = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
-                contents.put(name, file ? sha256(p) : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir" : "other");
+                contents.put(
+                        name, file ? sha256(p) : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir" : "other");
                 if (file) {
                     mtimes.put(name, Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS));
                 }

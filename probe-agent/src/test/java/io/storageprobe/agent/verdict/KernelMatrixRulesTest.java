@@ -25,13 +25,22 @@ class KernelMatrixRulesTest {
                 .toList();
         assertThat(targets).as("fixture rows for kernel " + kernelPrefix).isNotEmpty();
         return targets.stream()
-                .map(t -> RuleSet.all().judge(new Measurement(Target.file(t.target()), t.target(),
-                        t.target().equals("raw") ? null : "ext4", "vda", t.facts(), null)))
+                .map(t -> RuleSet.all()
+                        .judge(new Measurement(
+                                Target.file(t.target()),
+                                t.target(),
+                                t.target().equals("raw") ? null : "ext4",
+                                "vda",
+                                t.facts(),
+                                null)))
                 .toList();
     }
 
     private static RuleOutcome rule(TargetResult result, String name) {
-        return result.rules().stream().filter(r -> r.rule().equals(name)).findFirst().orElseThrow();
+        return result.rules().stream()
+                .filter(r -> r.rule().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -56,8 +65,9 @@ class KernelMatrixRulesTest {
         assertThat(judged("6.1.")).allSatisfy(r -> {
             assertThat(r.verdict()).isEqualTo(Verdict.Affected);
             assertThat(rule(r, "qemu-legacy-dio").status()).isEqualTo(RuleStatus.Fail);
-            assertThat(rule(r, "qemu-legacy-dio").reason()).isEqualTo("buffer alignment 512 < request alignment 4096"
-                    + " and preadv {512@0xc00, 3584@0x200} failed with EINVAL");
+            assertThat(rule(r, "qemu-legacy-dio").reason())
+                    .isEqualTo("buffer alignment 512 < request alignment 4096"
+                            + " and preadv {512@0xc00, 3584@0x200} failed with EINVAL");
             assertThat(rule(r, "dio-alignment-honest").status()).isEqualTo(RuleStatus.Pass);
             assertThat(rule(r, "dio-not-buffered").status()).isEqualTo(RuleStatus.Pass);
         });
@@ -85,9 +95,10 @@ class KernelMatrixRulesTest {
             assertThat(judged(kernel)).allSatisfy(r -> {
                 RuleOutcome probe = rule(r, "qemu-alignment-probe");
                 assertThat(probe.status()).as(kernel).isEqualTo(RuleStatus.Pass);
-                assertThat(probe.reason()).isEqualTo("QEMU concludes request alignment 4096 and buffer alignment "
-                        + r.facts().probedBufferAlignment() + ", and a pread of 4096 bytes into a buffer at +"
-                        + r.facts().probedBufferAlignment() + " succeeded");
+                assertThat(probe.reason())
+                        .isEqualTo("QEMU concludes request alignment 4096 and buffer alignment "
+                                + r.facts().probedBufferAlignment() + ", and a pread of 4096 bytes into a buffer at +"
+                                + r.facts().probedBufferAlignment() + " succeeded");
                 assertThat(rule(r, "dio-write-alignment").status())
                         .as("files and devices get no write probe, and these kernels report no read alignment")
                         .isEqualTo(RuleStatus.NotApplicable);
@@ -98,8 +109,8 @@ class KernelMatrixRulesTest {
     @Test
     void onlyTheSelectedRulesDecide() {
         MeasuredTarget affected = MATRIX.get("6.1.0-50-amd64").get(0);
-        TargetResult result = RuleSet.named(List.of("dio-not-buffered")).judge(
-                new Measurement(Target.device("vda"), "/dev/vda", null, "vda", affected.facts(), null));
+        TargetResult result = RuleSet.named(List.of("dio-not-buffered"))
+                .judge(new Measurement(Target.device("vda"), "/dev/vda", null, "vda", affected.facts(), null));
         assertThat(result.verdict()).isEqualTo(Verdict.Compatible);
         assertThat(result.rules()).extracting(RuleOutcome::rule).containsExactly("dio-not-buffered");
     }
