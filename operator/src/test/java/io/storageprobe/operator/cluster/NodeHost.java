@@ -28,10 +28,17 @@ final class NodeHost implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(onExit);
     }
 
-    /** The node's own mount namespace, from its kubelet. */
-    private String mountNamespace() {
+    /**
+     * nsenter into the node's mount namespace and its root, from its kubelet: in a chroot (a
+     * clean-root CI) the node runs in a bind of the chroot's /, and entering only the namespace
+     * would put the command at the machine's real root, beside the node's files.
+     */
+    private List<String> nsenter(String... args) {
         try {
-            return "/proc/" + Files.readString(nodeDir.resolve("kubelet.pid")).trim() + "/ns/mnt";
+            String kubelet = Files.readString(nodeDir.resolve("kubelet.pid")).trim();
+            List<String> command = new ArrayList<>(List.of("nsenter", "--target", kubelet, "--mount", "--root", "--"));
+            command.addAll(List.of(args));
+            return command;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -39,17 +46,13 @@ final class NodeHost implements AutoCloseable {
 
     /** A command in the node's mount namespace, as the node's root would run it. */
     Command.Result inNode(String... args) {
-        List<String> command = new ArrayList<>(List.of("nsenter", "--mount=" + mountNamespace(), "--"));
-        command.addAll(List.of(args));
-        return new Command(command, Map.of()).run(nodeDir, 2, TimeUnit.MINUTES);
+        return new Command(nsenter(args), Map.of()).run(nodeDir, 2, TimeUnit.MINUTES);
     }
 
     /** Starts a long-running process in the node's mount namespace (a FUSE server); killed by close(). */
     Process startInNode(Map<String, String> env, Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("nsenter", "--mount=" + mountNamespace(), "--"));
-        command.addAll(List.of(args));
         ProcessBuilder pb =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+                new ProcessBuilder(nsenter(args)).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         undo.push(() -> {
