@@ -110,7 +110,7 @@ public final class AgentWriteBench {
         };
         // Spec re-read once an hour so that it does not blur the per-cycle count; the interval is 1 s.
         AgentTimings timings = new AgentTimings(
-                Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(1));
+                Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(2), s -> Duration.ofSeconds(1));
         KubernetesClient client = client(url, null);
         dispatcher.resetCounts();
         AgentDaemon daemon = new AgentDaemon(

@@ -32,7 +32,7 @@ class RefusedResultWritesRealIT {
     private static final Duration RETRY_MAX = Duration.ofMillis(1600);
     /** Reads succeed throughout; probe interval long, so that only failed writes drive the retries. */
     private static final AgentTimings TIMINGS =
-            new AgentTimings(Duration.ofSeconds(1), Duration.ofMillis(100), RETRY_MAX, Duration.ofHours(1));
+            new AgentTimings(Duration.ofSeconds(1), Duration.ofMillis(100), RETRY_MAX, s -> Duration.ofHours(1));
 
     private final TestCluster cluster;
     private final ChartInstall chart;

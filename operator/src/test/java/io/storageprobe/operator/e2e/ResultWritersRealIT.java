@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.storageprobe.agent.daemon.ProbeSettings;
 import io.storageprobe.api.result.NodeResult;
 import io.storageprobe.api.result.Verdict;
 import io.storageprobe.api.v1alpha1.NodeActions;
@@ -60,7 +61,7 @@ class ResultWritersRealIT {
     /** The spec's interval (an hour): after its first result the agent writes nothing more during the test. */
     private static final io.storageprobe.agent.daemon.AgentTimings AT_REST =
             new io.storageprobe.agent.daemon.AgentTimings(
-                    Duration.ofMinutes(15), Duration.ofMillis(200), Duration.ofSeconds(2), null);
+                    Duration.ofMinutes(15), Duration.ofMillis(200), Duration.ofSeconds(2), ProbeSettings::interval);
 
     private static final Path AGENT_JAR =
             Path.of(System.getProperty("storageprobe.agent.jar", "../probe-agent/target/storageprobe.jar"));

@@ -23,7 +23,7 @@ import java.time.Duration;
  */
 final class SimulatedAgent implements AutoCloseable {
     static final AgentTimings TEST_TIMINGS = new AgentTimings(
-            Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(2));
+            Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(2), s -> Duration.ofSeconds(2));
 
     private final KubernetesClient client;
     private final AgentDaemon daemon;

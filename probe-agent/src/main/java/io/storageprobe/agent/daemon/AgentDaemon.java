@@ -203,7 +203,7 @@ public final class AgentDaemon implements Runnable, AutoCloseable {
     }
 
     private Duration interval() {
-        return timings.intervalOverride() != null ? timings.intervalOverride() : settings.interval();
+        return timings.probeEvery().apply(settings);
     }
 
     private Instant earliest() {

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 class AgentDaemonTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final AgentTimings TIMINGS = new AgentTimings(
-            Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofHours(1));
+            Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(500), s -> Duration.ofHours(1));
 
     private KubernetesMockServer server;
     private KubernetesClient client;
