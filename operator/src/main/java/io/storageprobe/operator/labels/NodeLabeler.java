@@ -25,9 +25,11 @@ public final class NodeLabeler {
     private static final Logger LOG = LoggerFactory.getLogger(NodeLabeler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KubernetesClient client;
+    private final OwnNodeWrites writes;
 
-    public NodeLabeler(KubernetesClient client) {
+    public NodeLabeler(KubernetesClient client, OwnNodeWrites writes) {
         this.client = client;
+        this.writes = writes;
     }
 
     /**
@@ -47,7 +49,8 @@ public final class NodeLabeler {
                 // the requests (docs/performance.md). The copy's resourceVersion is a precondition: if
                 // anyone changed the node since, the API server answers 409 instead of losing their write.
                 // resource(node), not withName(name): with a name only, fabric8 GETs the node before patching.
-                client.nodes().resource(node).patch(PatchContext.of(PatchType.JSON), jsonPatch(node, plan));
+                writes.record(
+                        client.nodes().resource(node).patch(PatchContext.of(PatchType.JSON), jsonPatch(node, plan)));
             } catch (KubernetesClientException e) {
                 // 409: the resourceVersion is stale. 422: an operation did not apply to the node as it is
                 // now (e.g. removing a label someone already removed), also a sign of a stale copy.
@@ -144,7 +147,7 @@ public final class NodeLabeler {
     }
 
     private void editFresh(String name, String probe, Verdict verdict, NodeActions actions) {
-        client.nodes().withName(name).edit(n -> {
+        Node written = client.nodes().withName(name).edit(n -> {
             // Re-plan on the node as the server has it now: another probe may have written in between.
             NodeLabelPlan fresh = NodeLabelPlan.plan(n, probe, verdict, actions);
             n.getMetadata().setLabels(fresh.labels());
@@ -166,5 +169,6 @@ public final class NodeLabeler {
             }
             return n;
         });
+        writes.record(written);
     }
 }

@@ -7,68 +7,66 @@ import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.operator.labels.NodeLabelPlan;
 import io.storageprobe.operator.labels.NodeLabeler;
 import io.storageprobe.operator.labels.NodeTaints;
+import io.storageprobe.operator.labels.OwnNodeWrites;
 import io.storageprobe.operator.labels.VerdictEvents;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * Puts each targeted node's verdict on it, and takes this probe's entries off every other node:
- * plans each node once (on its taints as {@link NodeTaints} knows them: the informer holds Nodes
- * without their spec), has {@link NodeLabeler} patch the changed ones and {@link VerdictEvents}
- * note each verdict as its node is done.
+ * plans each node (on its taints as {@link NodeTaints} knows them: the informer holds Nodes
+ * without their spec) and queues the changed ones on {@link NodePatchQueue}, where {@link
+ * NodeLabeler} patches them and {@link VerdictEvents} notes each verdict as its node is done.
  */
 final class NodeLabelStep {
     private final NodeLabeler labeler;
     private final NodeTaints taints;
     private final VerdictEvents events;
+    private final OwnNodeWrites writes;
 
-    NodeLabelStep(NodeLabeler labeler, NodeTaints taints, VerdictEvents events) {
+    NodeLabelStep(NodeLabeler labeler, NodeTaints taints, VerdictEvents events, OwnNodeWrites writes) {
         this.labeler = labeler;
         this.taints = taints;
         this.events = events;
+        this.writes = writes;
     }
 
     /**
-     * Patches at most {@code budget} nodes, so that on a large cluster the status (patched at the
-     * end of the reconcile) is not held back until every node is labelled; the rest follows in
-     * the next reconciles, which our own node patches trigger anyway. The patches run side by
-     * side on {@code patches}: one at a time, the round trips of thousands of patches add up to
-     * minutes.
+     * Queues the patches and returns without waiting for them: on a large cluster the status is
+     * not held back until every node is labelled. Nodes with a patch still queued, or written by
+     * us since the informer's copy, are left to the next reconcile.
      *
      * @param verdicts each counted node's verdict ({@link CountedResults#verdicts}); other nodes lose this probe's entries
-     * @return whether every node is as it should be (false: the budget ran out first)
+     * @return whether patches of this probe are still queued or running (the caller comes back soon)
      */
-    boolean apply(
-            StorageProbe probe, Snapshot snapshot, Map<String, Verdict> verdicts, int budget, ExecutorService patches) {
+    boolean apply(StorageProbe probe, Snapshot snapshot, Map<String, Verdict> verdicts, NodePatchQueue queue) {
         String name = probe.getMetadata().getName();
+        queue.rethrowFailure(name);
         var actions = probe.getSpec() == null ? null : probe.getSpec().nodeActions();
-        List<Callable<Boolean>> work = new ArrayList<>();
         for (Node node : snapshot.nodes().values()) {
-            Verdict verdict = verdicts.get(node.getMetadata().getName());
+            String nodeName = node.getMetadata().getName();
+            if (queue.has(name, nodeName) || writes.newerThan(node)) {
+                continue;
+            }
+            Verdict verdict = verdicts.get(nodeName);
             Node planned = taints.forPlanning(node, name, verdict, actions);
             NodeLabelPlan plan = planned == null ? null : NodeLabelPlan.plan(planned, name, verdict, actions);
             if (plan != null && !plan.changed()) {
                 events.observe(node, name, verdict); // nothing to patch
-            } else if (work.size() < budget) {
-                work.add(() -> {
-                    events.observe(node, name, verdict);
-                    return patch(planned, plan, node, name, verdict, actions);
-                });
             } else {
-                runAll(work, patches);
-                return false;
+                queue.offer(name, nodeName, () -> {
+                    events.observe(node, name, verdict);
+                    patch(planned, plan, node, name, verdict, actions);
+                });
             }
         }
-        runAll(work, patches);
-        return true;
+        return queue.busy(name);
     }
 
-    void removeAll(StorageProbe probe, Snapshot snapshot, ExecutorService patches) {
+    /** For the probe's deletion: takes its entries off every node, and waits until that is done. */
+    void removeAll(StorageProbe probe, Snapshot snapshot, NodePatchQueue queue) {
         List<Callable<Boolean>> work = new ArrayList<>();
         String name = probe.getMetadata().getName();
         for (Node node : snapshot.nodes().values()) {
@@ -79,7 +77,7 @@ final class NodeLabelStep {
                 return patch(planned, plan, node, name, null, null);
             });
         }
-        runAll(work, patches);
+        queue.runAfterDraining(name, work);
     }
 
     /**
@@ -94,19 +92,5 @@ final class NodeLabelStep {
         Node whole = taints.read(node.getMetadata().getName());
         return whole != null
                 && labeler.apply(whole, NodeLabelPlan.plan(whole, probe, verdict, actions), probe, verdict, actions);
-    }
-
-    /** Waits for every patch; the first failure fails the reconcile, as a sequential loop would. */
-    private static void runAll(List<Callable<Boolean>> work, ExecutorService patches) {
-        try {
-            for (Future<Boolean> done : patches.invokeAll(work)) {
-                done.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while patching nodes", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
     }
 }

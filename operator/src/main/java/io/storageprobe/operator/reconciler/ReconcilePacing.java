@@ -8,14 +8,11 @@ import java.time.Duration;
  */
 final class ReconcilePacing {
     /**
-     * Node patches per reconcile (see NodeLabelStep.apply). A reconcile holds back the next status
-     * for as long as its patches take, so the budget bounds that delay (bench/fleet-real measures it).
+     * Node patches still queued: come back soon, to throw a failed patch (JOSDK retries with
+     * backoff) and to plan the nodes this reconcile skipped while their patches ran. Our own
+     * patches wake no reconcile ({@code OwnNodeWrites}), so without this none might come.
      */
-    static final int NODE_PATCHES_PER_RECONCILE = 200;
-    /** Node patches in a reconcile whose status changed: some, so that a busy cluster labels too. */
-    static final int NODE_PATCHES_BEFORE_NEW_STATUS = 32;
-    /** Nodes left unlabelled by the budget: come back soon even if no event arrives. */
-    static final Duration NODES_LEFT = Duration.ofSeconds(1);
+    static final Duration PATCHES_QUEUED = Duration.ofSeconds(2);
     /**
      * Agent pods maybe missing: the controller's FailedCreate Event is recorded after the status
      * change that woke us, and its retries change no status at all, so no event would come.
@@ -27,20 +24,12 @@ final class ReconcilePacing {
     private ReconcilePacing() {}
 
     /**
-     * The status is written when the reconcile returns: while it is news, only a few node patches
-     * go before it (on a fresh start thousands of nodes would hold it back by minutes).
-     */
-    static int nodePatchBudget(boolean statusChanged) {
-        return statusChanged ? NODE_PATCHES_BEFORE_NEW_STATUS : NODE_PATCHES_PER_RECONCILE;
-    }
-
-    /**
-     * @param nodesDone        whether every node is labelled as it should be (false: the budget ran out)
+     * @param patchesQueued    whether node patches of the probe are queued or running ({@link NodePatchQueue#busy})
      * @param podsMaybeMissing whether nodes may lack an agent pod ({@code RolloutState.podsMaybeMissing})
      */
-    static Duration requeueAfter(boolean nodesDone, boolean podsMaybeMissing) {
-        if (!nodesDone) {
-            return NODES_LEFT;
+    static Duration requeueAfter(boolean patchesQueued, boolean podsMaybeMissing) {
+        if (patchesQueued) {
+            return PATCHES_QUEUED;
         }
         return podsMaybeMissing ? MISSING_PODS_RECHECK : RESYNC;
     }

@@ -29,6 +29,7 @@ import io.storageprobe.api.v1alpha1.StorageProbeStatus;
 import io.storageprobe.operator.events.ProbeEvents;
 import io.storageprobe.operator.labels.NodeLabeler;
 import io.storageprobe.operator.labels.NodeTaints;
+import io.storageprobe.operator.labels.OwnNodeWrites;
 import io.storageprobe.operator.labels.VerdictEvents;
 import io.storageprobe.operator.metrics.NodeVerdictGauges;
 import io.storageprobe.operator.metrics.ProbeStateGauges;
@@ -54,8 +55,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -87,11 +86,9 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     /** Remembers the last known KubeVirt QEMU for the life of the process (design.md section 3). */
     private final QemuResolver qemuResolver = new QemuResolver();
 
-    private final ExecutorService nodePatches = Executors.newFixedThreadPool(NODE_PATCHES_AT_ONCE, task -> {
-        Thread t = new Thread(task, "node-patch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final NodePatchQueue nodePatches = new NodePatchQueue(NODE_PATCHES_AT_ONCE);
+    /** Our node writes, whose echo in the Node informer wakes no reconcile. */
+    private final OwnNodeWrites ownNodeWrites = new OwnNodeWrites();
     /** Remembers each node's last verdict across reconciles, to record an Event only on a change. */
     private VerdictEvents verdictEvents;
     /** Whether each result was written by its node's agent Pod, checked once per version of it. */
@@ -137,13 +134,15 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                         .withKubernetesClient(nodeMetadataClient)
                         .withItemStore(SlimItemStore.nodes())
                         .withSecondaryToPrimaryMapper(n -> everyProbe(context))
-                        // kubelet's status updates change no label or annotation: no reconcile for them.
-                        .withOnUpdateFilter((next, before) -> !Objects.equals(
-                                        next.getMetadata().getLabels(),
-                                        before.getMetadata().getLabels())
-                                || !Objects.equals(
-                                        next.getMetadata().getAnnotations(),
-                                        before.getMetadata().getAnnotations()))
+                        // kubelet's status updates change no label or annotation, and our own patches
+                        // were planned by a reconcile already: no reconcile for either.
+                        .withOnUpdateFilter((next, before) -> !ownNodeWrites.isEcho(next)
+                                && (!Objects.equals(
+                                                next.getMetadata().getLabels(),
+                                                before.getMetadata().getLabels())
+                                        || !Objects.equals(
+                                                next.getMetadata().getAnnotations(),
+                                                before.getMetadata().getAnnotations())))
                         .build(),
                 context);
         // Volumes name their PersistentVolume; its StorageClass is looked up here. Both change rarely.
@@ -261,14 +260,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                         probe,
                         probe.getStatus() == null ? null : probe.getStatus().conditions(),
                         status.conditions());
-        boolean nodesDone = problem.isPresent()
-                || new NodeLabelStep(new NodeLabeler(client), nodeTaints(client), events(client))
-                        .apply(
-                                probe,
-                                snapshot,
-                                counted.verdicts(),
-                                ReconcilePacing.nodePatchBudget(statusChanged),
-                                nodePatches);
+        boolean patchesQueued =
+                problem.isEmpty() && labelStep(client).apply(probe, snapshot, counted.verdicts(), nodePatches);
         gauges.update(name, status.summary());
         storageClassGauges.update(name, status.storageClasses());
         status.conditions().stream()
@@ -284,7 +277,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                                         probe.getSpec() == null
                                                 ? null
                                                 : probe.getSpec().interval())));
-        long next = ReconcilePacing.requeueAfter(nodesDone, rollout.podsMaybeMissing())
+        long next = ReconcilePacing.requeueAfter(patchesQueued, rollout.podsMaybeMissing())
                 .toMillis();
         if (!statusChanged) {
             return UpdateControl.<StorageProbe>noUpdate().rescheduleAfter(next, TimeUnit.MILLISECONDS);
@@ -297,8 +290,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     public DeleteControl cleanup(StorageProbe probe, Context<StorageProbe> context) {
         Snapshot snapshot = Snapshot.of(probe, context, settings);
         KubernetesClient client = context.getClient();
-        new NodeLabelStep(new NodeLabeler(client), nodeTaints(client), events(client))
-                .removeAll(probe, snapshot, nodePatches);
+        labelStep(client).removeAll(probe, snapshot, nodePatches);
         // Owner references let the garbage collector remove these too; deleting them here makes
         // the cleanup immediate and independent of the collector.
         new DaemonSetStep(client).remove(snapshot.daemonSet());
@@ -330,7 +322,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     /** After the operator stopped: no reconcile is running that could still submit patches. */
     @Override
     public void close() {
-        nodePatches.shutdownNow();
+        nodePatches.close();
         if (nodeMetadataClient != null) {
             nodeMetadataClient.close();
         }
@@ -342,6 +334,11 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
             checkedWriters = new CheckedWriters(client, settings.namespace(), settings.agentServiceAccount());
         }
         return checkedWriters;
+    }
+
+    private NodeLabelStep labelStep(KubernetesClient client) {
+        return new NodeLabelStep(
+                new NodeLabeler(client, ownNodeWrites), nodeTaints(client), events(client), ownNodeWrites);
     }
 
     private synchronized NodeTaints nodeTaints(KubernetesClient client) {

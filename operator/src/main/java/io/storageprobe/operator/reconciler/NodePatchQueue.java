@@ -1,0 +1,115 @@
+package io.storageprobe.operator.reconciler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Node patches that run beside the reconciles instead of inside them: a reconcile queues what it
+ * planned and returns, so the status is written at once and the patches keep {@code atOnce}
+ * requests in flight until all are done (a reconcile waiting for its slowest patch, then planning
+ * every node again, labelled at 0.6x the API server's speed: docs/performance.md). One patch per
+ * probe and node is queued at a time; a failure is kept for the probe's next reconcile to throw.
+ */
+final class NodePatchQueue implements AutoCloseable {
+    /** How long a probe's deletion waits for its queued patches to finish or drop. */
+    private static final Duration DRAIN = Duration.ofMinutes(2);
+
+    private final ExecutorService pool;
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> pending = new ConcurrentHashMap<>();
+    private final Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
+    /** Probes being deleted: their queued patches are dropped, not run after the cleanup. */
+    private final Set<String> closing = ConcurrentHashMap.newKeySet();
+
+    NodePatchQueue(int atOnce) {
+        pool = Executors.newFixedThreadPool(atOnce, task -> {
+            Thread t = new Thread(task, "node-patch");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Whether a patch of this node for this probe is queued or running. */
+    boolean has(String probe, String node) {
+        return queued.contains(key(probe, node));
+    }
+
+    /** Queues the patch unless one of this node for this probe is already queued or running. */
+    void offer(String probe, String node, Runnable patch) {
+        String key = key(probe, node);
+        if (!queued.add(key)) {
+            return;
+        }
+        AtomicInteger count = pending.computeIfAbsent(probe, p -> new AtomicInteger());
+        count.incrementAndGet();
+        pool.execute(() -> {
+            try {
+                if (!closing.contains(probe)) {
+                    patch.run();
+                }
+            } catch (RuntimeException e) {
+                failures.putIfAbsent(probe, e);
+            } finally {
+                queued.remove(key);
+                count.decrementAndGet();
+            }
+        });
+    }
+
+    /** Whether patches of this probe are queued or running. */
+    boolean busy(String probe) {
+        AtomicInteger count = pending.get(probe);
+        return count != null && count.get() > 0;
+    }
+
+    /** Throws the first failure of this probe's patches since the last call, as a reconcile's own would. */
+    void rethrowFailure(String probe) {
+        RuntimeException failure = failures.remove(probe);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * For a probe's deletion: drops its queued patches, waits for the running ones, then runs
+     * {@code work} side by side and waits for all of it; the first failure is thrown.
+     */
+    void runAfterDraining(String probe, List<Callable<Boolean>> work) {
+        closing.add(probe);
+        try {
+            long deadline = System.nanoTime() + DRAIN.toNanos();
+            while (busy(probe) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            failures.remove(probe);
+            for (Future<Boolean> done : pool.invokeAll(work)) {
+                done.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while patching nodes", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            closing.remove(probe);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+
+    private static String key(String probe, String node) {
+        return probe + "/" + node;
+    }
+}
