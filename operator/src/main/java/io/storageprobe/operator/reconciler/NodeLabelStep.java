@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * Puts each targeted node's verdict on it, and takes this probe's entries off every other node:
@@ -35,34 +36,56 @@ final class NodeLabelStep {
 
     /**
      * Queues the patches and returns without waiting for them: on a large cluster the status is
-     * not held back until every node is labelled. Nodes with a patch still queued, or written by
-     * us since the informer's copy, are left to the next reconcile.
+     * not held back until every node is labelled. A queued patch plans again when it runs, on the
+     * node as the informer has it then: planned when queued, a patch would wait up to a minute
+     * behind thousands of others and meet a node changed since (409, a GET and a second write).
+     * Nodes with a patch still queued, or written by us since the informer's copy, are left to
+     * the next reconcile.
      *
      * @param verdicts each counted node's verdict ({@link CountedResults#verdicts}); other nodes lose this probe's entries
+     * @param current  the node of this name as the informer has it when a patch runs, or null if it is gone
      * @return whether patches of this probe are still queued or running (the caller comes back soon)
      */
-    boolean apply(StorageProbe probe, Snapshot snapshot, Map<String, Verdict> verdicts, NodePatchQueue queue) {
+    boolean apply(
+            StorageProbe probe,
+            Snapshot snapshot,
+            Map<String, Verdict> verdicts,
+            Function<String, Node> current,
+            NodePatchQueue queue) {
         String name = probe.getMetadata().getName();
         queue.rethrowFailure(name);
         var actions = probe.getSpec() == null ? null : probe.getSpec().nodeActions();
         for (Node node : snapshot.nodes().values()) {
             String nodeName = node.getMetadata().getName();
-            if (queue.has(name, nodeName) || writes.newerThan(node)) {
-                continue;
-            }
             Verdict verdict = verdicts.get(nodeName);
-            Node planned = taints.forPlanning(node, name, verdict, actions);
-            NodeLabelPlan plan = planned == null ? null : NodeLabelPlan.plan(planned, name, verdict, actions);
-            if (plan != null && !plan.changed()) {
-                events.observe(node, name, verdict); // nothing to patch
-            } else {
+            if (!queue.has(name, nodeName) && !planAndObserve(node, name, verdict, actions)) {
                 queue.offer(name, nodeName, () -> {
-                    events.observe(node, name, verdict);
-                    patch(planned, plan, node, name, verdict, actions);
+                    Node now = current.apply(nodeName);
+                    if (now != null && !planAndObserve(now, name, verdict, actions)) {
+                        events.observe(now, name, verdict);
+                        patch(taints.forPlanning(now, name, verdict, actions), now, name, verdict, actions);
+                    }
                 });
             }
         }
         return queue.busy(name);
+    }
+
+    /**
+     * Whether nothing needs patching on this copy of the node: it is as planned (its verdict is
+     * noted), or we wrote the node since this copy was made (the next reconcile sees our write).
+     */
+    private boolean planAndObserve(Node node, String probe, Verdict verdict, NodeActions actions) {
+        if (writes.newerThan(node)) {
+            return true;
+        }
+        Node planned = taints.forPlanning(node, probe, verdict, actions);
+        if (planned != null
+                && !NodeLabelPlan.plan(planned, probe, verdict, actions).changed()) {
+            events.observe(node, probe, verdict);
+            return true;
+        }
+        return false;
     }
 
     /** For the probe's deletion: takes its entries off every node, and waits until that is done. */
@@ -70,24 +93,22 @@ final class NodeLabelStep {
         List<Callable<Boolean>> work = new ArrayList<>();
         String name = probe.getMetadata().getName();
         for (Node node : snapshot.nodes().values()) {
-            Node planned = taints.forPlanning(node, name, null, null);
-            NodeLabelPlan plan = planned == null ? null : NodeLabelPlan.plan(planned, name, null, null);
             work.add(() -> {
                 events.observe(node, name, null);
-                return patch(planned, plan, node, name, null, null);
+                return patch(taints.forPlanning(node, name, null, null), node, name, null, null);
             });
         }
         queue.runAfterDraining(name, work);
     }
 
     /**
-     * Patches {@code planned} by {@code plan}; where a taint must change on a node known without its
-     * taints (both null), reads the node whole first and plans on that.
+     * Patches {@code planned} by its plan; where a taint must change on a node known without its
+     * taints ({@code planned} null), reads the node whole first and plans on that.
      */
-    private boolean patch(
-            Node planned, NodeLabelPlan plan, Node node, String probe, Verdict verdict, NodeActions actions) {
+    private boolean patch(Node planned, Node node, String probe, Verdict verdict, NodeActions actions) {
         if (planned != null) {
-            return labeler.apply(planned, plan, probe, verdict, actions);
+            return labeler.apply(
+                    planned, NodeLabelPlan.plan(planned, probe, verdict, actions), probe, verdict, actions);
         }
         Node whole = taints.read(node.getMetadata().getName());
         return whole != null

@@ -72,6 +72,17 @@ record Snapshot(
         return new Snapshot(ds, nodes, targeted, results, volumes, provisioners);
     }
 
+    /**
+     * A node as the Node informer has it when asked, or null if it is gone: for work that runs
+     * after the reconcile that planned it (NodeLabelStep's queued patches).
+     */
+    @SuppressWarnings("unchecked")
+    static Function<String, Node> currentNodes(Context<StorageProbe> context) {
+        var nodeSource = (InformerEventSource<Node, StorageProbe>)
+                context.eventSourceRetriever().getEventSourceFor(Node.class, StorageProbeReconciler.NODES);
+        return name -> nodeSource.get(new ResourceID(name)).orElse(null);
+    }
+
     private static VolumeOwner owner(PersistentVolume pv) {
         var claim = pv.getSpec() == null ? null : pv.getSpec().getClaimRef();
         return new VolumeOwner(

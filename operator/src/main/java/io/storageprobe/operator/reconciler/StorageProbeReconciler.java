@@ -260,8 +260,9 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                         probe,
                         probe.getStatus() == null ? null : probe.getStatus().conditions(),
                         status.conditions());
-        boolean patchesQueued =
-                problem.isEmpty() && labelStep(client).apply(probe, snapshot, counted.verdicts(), nodePatches);
+        boolean patchesQueued = problem.isEmpty()
+                && labelStep(client)
+                        .apply(probe, snapshot, counted.verdicts(), Snapshot.currentNodes(context), nodePatches);
         gauges.update(name, status.summary());
         storageClassGauges.update(name, status.storageClasses());
         status.conditions().stream()

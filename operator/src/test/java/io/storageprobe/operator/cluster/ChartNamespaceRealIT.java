@@ -36,7 +36,7 @@ class ChartNamespaceRealIT {
         // This API server is 1.20, below the chart's kubeVersion (the CRDs' CEL rules are served by
         // the 1.36 CRD server beside it): a copy of the chart without that gate is installed.
         Path copy = Files.createTempDirectory("chart-namespace");
-        Path chart = copyWithoutKubeVersion(CHART, copy.resolve("storageprobe"));
+        Path chart = ChartOnNode.copyWithoutKubeVersion(copy);
         try {
             // No CRDs (crds.sh puts them in the CRD server) and no StorageProbe: only the namespace matters.
             Command.Result install = helm(
@@ -81,22 +81,6 @@ class ChartNamespaceRealIT {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    private static Path copyWithoutKubeVersion(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        Path chartYaml = to.resolve("Chart.yaml");
-        Files.writeString(chartYaml, Files.readString(chartYaml).replaceAll("(?m)^kubeVersion:.*\\n", ""));
-        return to;
     }
 
     private Command.Result helm(String... args) {

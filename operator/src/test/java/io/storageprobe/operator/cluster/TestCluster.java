@@ -1,11 +1,15 @@
 package io.storageprobe.operator.cluster;
 
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -105,6 +109,49 @@ public final class TestCluster implements AutoCloseable {
                 .tokenRequest(request)
                 .getStatus()
                 .getToken();
+    }
+
+    /**
+     * A ServiceAccount bound to a ClusterRole of its own name that allows {@code verbs} on
+     * storageprobe.io's {@code resources}: an agent account as a changed chart would make it.
+     */
+    public String storageProbeAccount(String namespace, String account, List<String> resources, String... verbs) {
+        admin.serviceAccounts()
+                .inNamespace(namespace)
+                .resource(new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withName(account)
+                        .endMetadata()
+                        .build())
+                .createOr(NonDeletingOperation::update);
+        admin.rbac()
+                .clusterRoles()
+                .resource(new ClusterRoleBuilder()
+                        .withNewMetadata()
+                        .withName(account)
+                        .endMetadata()
+                        .addNewRule()
+                        .withApiGroups("storageprobe.io")
+                        .withResources(resources)
+                        .withVerbs(verbs)
+                        .endRule()
+                        .build())
+                .createOr(NonDeletingOperation::update);
+        admin.rbac()
+                .clusterRoleBindings()
+                .resource(new ClusterRoleBindingBuilder()
+                        .withNewMetadata()
+                        .withName(account)
+                        .endMetadata()
+                        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", account)
+                        .addNewSubject()
+                        .withKind("ServiceAccount")
+                        .withName(account)
+                        .withNamespace(namespace)
+                        .endSubject()
+                        .build())
+                .createOr(NonDeletingOperation::update);
+        return account;
     }
 
     /** Creates the CRDs of a (multi-document) YAML file in the CRD server, served through the aggregator. */

@@ -3,11 +3,7 @@ package io.storageprobe.operator.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.storageprobe.agent.daemon.AgentTimings;
 import io.storageprobe.api.v1alpha1.StorageProbe;
 import io.storageprobe.api.v1alpha1.StorageProbeSpec;
@@ -16,6 +12,7 @@ import io.storageprobe.operator.cluster.ChartInstall;
 import io.storageprobe.operator.cluster.RealApiServer;
 import io.storageprobe.operator.cluster.TestCluster;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -49,42 +46,8 @@ class RefusedResultWritesRealIT {
         probe("refused-rbac");
         // An agent account that may read its probe and results but not write them: a chart whose
         // agent ClusterRole lost "create" looks like this from the agent's side.
-        String account = "agent-without-write";
-        admin.serviceAccounts()
-                .inNamespace(chart.namespace())
-                .resource(new ServiceAccountBuilder()
-                        .withNewMetadata()
-                        .withName(account)
-                        .endMetadata()
-                        .build())
-                .createOr(NonDeletingOperation::update);
-        admin.rbac()
-                .clusterRoles()
-                .resource(new ClusterRoleBuilder()
-                        .withNewMetadata()
-                        .withName(account)
-                        .endMetadata()
-                        .addNewRule()
-                        .withApiGroups("storageprobe.io")
-                        .withResources("storageprobes", "storageproberesults")
-                        .withVerbs("get")
-                        .endRule()
-                        .build())
-                .createOr(NonDeletingOperation::update);
-        admin.rbac()
-                .clusterRoleBindings()
-                .resource(new ClusterRoleBindingBuilder()
-                        .withNewMetadata()
-                        .withName(account)
-                        .endMetadata()
-                        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", account)
-                        .addNewSubject()
-                        .withKind("ServiceAccount")
-                        .withName(account)
-                        .withNamespace(chart.namespace())
-                        .endSubject()
-                        .build())
-                .createOr(NonDeletingOperation::update);
+        String account = cluster.storageProbeAccount(
+                chart.namespace(), "agent-without-write", List.of("storageprobes", "storageproberesults"), "get");
         int mark = cluster.auditLog().size();
 
         try (SimulatedAgent agent = new SimulatedAgent(

@@ -6,13 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.storageprobe.agent.daemon.ProbeSettings;
@@ -400,43 +396,8 @@ class ResultWritersRealIT {
 
     /** Another ServiceAccount, allowed to write results the way the agent's is. */
     private String intruder() {
-        String account = INTRUDER;
-        admin.serviceAccounts()
-                .inNamespace(chart.namespace())
-                .resource(new ServiceAccountBuilder()
-                        .withNewMetadata()
-                        .withName(account)
-                        .endMetadata()
-                        .build())
-                .createOr(NonDeletingOperation::update);
-        admin.rbac()
-                .clusterRoles()
-                .resource(new ClusterRoleBuilder()
-                        .withNewMetadata()
-                        .withName(account)
-                        .endMetadata()
-                        .addNewRule()
-                        .withApiGroups("storageprobe.io")
-                        .withResources("storageproberesults")
-                        .withVerbs("create", "patch")
-                        .endRule()
-                        .build())
-                .createOr(NonDeletingOperation::update);
-        admin.rbac()
-                .clusterRoleBindings()
-                .resource(new ClusterRoleBindingBuilder()
-                        .withNewMetadata()
-                        .withName(account)
-                        .endMetadata()
-                        .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", account)
-                        .addNewSubject()
-                        .withKind("ServiceAccount")
-                        .withName(account)
-                        .withNamespace(chart.namespace())
-                        .endSubject()
-                        .build())
-                .createOr(NonDeletingOperation::update);
-        return account;
+        return cluster.storageProbeAccount(
+                chart.namespace(), INTRUDER, List.of("storageproberesults"), "create", "patch");
     }
 
     private StorageProbeResult result(String node) {
