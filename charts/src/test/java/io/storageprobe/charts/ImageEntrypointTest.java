@@ -24,6 +24,8 @@ class ImageEntrypointTest {
     private static final Path ENTRYPOINT = Chart.REPO_ROOT.resolve("image/storageprobe");
     private static final Path DOCKERFILE = Chart.REPO_ROOT.resolve("Dockerfile");
     private static final Path BUILD_SCRIPT = Chart.REPO_ROOT.resolve("image/build.sh");
+    /** The agent daemon's periodic malloc_trim. */
+    private static final String TRIM = "-XX:TrimNativeHeapInterval=10000";
 
     @TempDir
     Path bin;
@@ -39,7 +41,18 @@ class ImageEntrypointTest {
         String flags = "-XX:+UseCompactObjectHeaders --enable-native-access=ALL-UNNAMED ";
         assertThat(run("check", "--device", "sda", "--output", "json"))
                 .isEqualTo(flags + "-jar /opt/storageprobe/storageprobe.jar check --device sda --output json");
-        assertThat(run("agent")).isEqualTo(flags + "-jar /opt/storageprobe/storageprobe.jar agent");
+        assertThat(run("agent", "--probe", "p"))
+                .isEqualTo("-XX:+UseCompactObjectHeaders " + TRIM + " --enable-native-access=ALL-UNNAMED "
+                        + "-jar /opt/storageprobe/storageprobe.jar agent --probe p");
+    }
+
+    @Test
+    void onlyTheAgentDaemonTrimsItsNativeHeap() throws IOException {
+        // The daemon lives for days; the CLI and the probe children (started by the agent's JVM
+        // itself, not through this script) end in seconds (docs/performance.md "Footprint").
+        assertThat(run("agent")).contains(TRIM);
+        assertThat(run("check", "--file", "f")).doesNotContain("TrimNativeHeap");
+        assertThat(run("operator")).doesNotContain("TrimNativeHeap");
     }
 
     @Test
@@ -48,7 +61,7 @@ class ImageEntrypointTest {
         assertThat(run(List.of("STORAGEPROBE_HOME=" + home), "agent"))
                 .isEqualTo("-XX:+UseCompactObjectHeaders -XX:AOTCache="
                         + home
-                        + "/storageprobe.aot -Xlog:aot=off -Xlog:cds=off --enable-native-access=ALL-UNNAMED -jar "
+                        + "/storageprobe.aot -Xlog:aot=off -Xlog:cds=off " + TRIM + " --enable-native-access=ALL-UNNAMED -jar "
                         + home + "/storageprobe.jar agent");
     }
 

@@ -237,6 +237,18 @@ class AgentDaemonSetTest {
     }
 
     @Test
+    void agentJvmKeepsGlibcToTwoMallocArenas() {
+        // docs/performance.md "Trimming the agent": with the young generation capped, 2 MiB of RSS.
+        DaemonSet ds = AgentDaemonSet.desired(
+                probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)), SETTINGS);
+        Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(env(c)).containsEntry("MALLOC_ARENA_MAX", "2");
+        assertThat(env(c).get("JAVA_TOOL_OPTIONS"))
+                .contains("-XX:MaxNewSize=2m")
+                .contains("-XX:CompileThresholdScaling=5");
+    }
+
+    @Test
     void agentSeesTheHostsOsReleaseSoItReportsTheNodesOs() {
         DaemonSet ds = AgentDaemonSet.desired(
                 probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)), SETTINGS);
@@ -286,9 +298,9 @@ class AgentDaemonSetTest {
                 probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)), SETTINGS);
         var resources =
                 ds.getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
-        // docs/performance.md "Footprint": agent and a probe child 138 MiB at peak (cgroup-counted), 161 MiB as VmRSS
-        // sum.
-        assertThat(resources.getRequests()).containsEntry("memory", new Quantity("144Mi"));
+        // docs/performance.md "Footprint": agent and a probe child about 107 MiB at peak (cgroup-counted), 130 MiB
+        // as VmRSS sum.
+        assertThat(resources.getRequests()).containsEntry("memory", new Quantity("128Mi"));
         assertThat(resources.getLimits()).containsEntry("memory", new Quantity("192Mi"));
     }
 
