@@ -61,7 +61,8 @@ class ImageEntrypointTest {
         assertThat(run(List.of("STORAGEPROBE_HOME=" + home), "agent"))
                 .isEqualTo("-XX:+UseCompactObjectHeaders -XX:AOTCache="
                         + home
-                        + "/storageprobe.aot -Xlog:aot=off -Xlog:cds=off " + TRIM + " --enable-native-access=ALL-UNNAMED -jar "
+                        + "/storageprobe.aot -Xlog:aot=off -Xlog:cds=off " + TRIM
+                        + " --enable-native-access=ALL-UNNAMED -jar "
                         + home + "/storageprobe.jar agent");
     }
 
