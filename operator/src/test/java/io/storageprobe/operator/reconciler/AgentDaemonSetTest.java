@@ -238,14 +238,16 @@ class AgentDaemonSetTest {
 
     @Test
     void agentJvmKeepsGlibcToTwoMallocArenas() {
-        // docs/performance.md "Trimming the agent": with the young generation capped, 2 MiB of RSS.
+        // docs/performance.md "Trimming the agent": with the young generation capped, 2 MiB of RSS;
+        // no JIT compiler, 5 MiB more.
         DaemonSet ds = AgentDaemonSet.desired(
                 probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)), SETTINGS);
         Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(env(c)).containsEntry("MALLOC_ARENA_MAX", "2");
         assertThat(env(c).get("JAVA_TOOL_OPTIONS"))
                 .contains("-XX:MaxNewSize=2m")
-                .contains("-XX:CompileThresholdScaling=5");
+                .contains("-Xint")
+                .doesNotContain("TieredStopAtLevel");
     }
 
     @Test
