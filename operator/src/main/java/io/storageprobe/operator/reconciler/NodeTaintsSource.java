@@ -38,6 +38,7 @@ final class NodeTaintsSource {
                         InformerEventSourceConfiguration.from(Node.class, StorageProbe.class)
                                 .withName(NAME)
                                 .withItemStore(SlimItemStore.nodeTaints())
+                                .withInformerListLimit(StorageProbeReconciler.LIST_PAGE)
                                 .withSecondaryToPrimaryMapper(n -> dynamic.getPrimaryCache()
                                         .list()
                                         .map(ResourceID::fromResource)

@@ -109,6 +109,16 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         this.probeStateGauges = probeStateGauges;
     }
 
+    /**
+     * Objects per page of an informer's first LIST (and of a re-list after its watch expired), for
+     * the kinds that grow with the cluster: one per node (Nodes, results, agent pods) or per volume.
+     * Unpaged, 5,000 nodes and results arrive as one response each, held whole (the body, then every
+     * object parsed) until the slim cache took them: a 128 MiB heap ran out there, though the
+     * cached live set is 70-80 MiB (docs/performance.md, "Nodes watched as metadata"). A page is
+     * slimmed into the cache before the next is asked for. 500 as client-go's informers.
+     */
+    static final long LIST_PAGE = 500;
+
     @Override
     public List<EventSource<?, StorageProbe>> prepareEventSources(EventSourceContext<StorageProbe> context) {
         var daemonSets = new InformerEventSource<>(
@@ -121,6 +131,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         var results = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(StorageProbeResult.class, StorageProbe.class)
                         .withItemStore(SlimItemStore.results())
+                        .withInformerListLimit(LIST_PAGE)
                         .withSecondaryToPrimaryMapper(r ->
                                 probeOf(r).map(p -> Set.of(new ResourceID(p))).orElse(Set.of()))
                         .build(),
@@ -133,6 +144,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                         .withName(NODES)
                         .withKubernetesClient(nodeMetadataClient)
                         .withItemStore(SlimItemStore.nodes())
+                        .withInformerListLimit(LIST_PAGE)
                         .withSecondaryToPrimaryMapper(n -> everyProbe(context))
                         // kubelet's status updates change no label or annotation, and our own patches
                         // were planned by a reconcile already: no reconcile for either.
@@ -149,6 +161,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
         var volumes = new InformerEventSource<>(
                 InformerEventSourceConfiguration.from(PersistentVolume.class, StorageProbe.class)
                         .withItemStore(SlimItemStore.persistentVolumes())
+                        .withInformerListLimit(LIST_PAGE)
                         .withSecondaryToPrimaryMapper(v -> everyProbe(context))
                         .build(),
                 context);
@@ -165,6 +178,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                         .withNamespaces(settings.namespace())
                         .withLabelSelector("app.kubernetes.io/name=storageprobe-agent")
                         .withItemStore(SlimItemStore.agentPods())
+                        .withInformerListLimit(LIST_PAGE)
                         .withOnUpdateFilter(AgentPodStates::stuckChanged)
                         .withSecondaryToPrimaryMapper(
                                 p -> probeOf(p.getMetadata().getLabels())

@@ -120,6 +120,7 @@ class NodeTaintsRealIT {
                 null));
         admin.resource(probe).create();
         operatorClient = cluster.clientWithToken(cluster.token(chart.namespace(), chart.operatorServiceAccount()));
+        int startMark = cluster.auditLog().size();
         operator = StorageProbeOperator.start(
                 operatorClient, chart.operatorSettings(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
 
@@ -128,6 +129,22 @@ class NodeTaintsRealIT {
         assertThat(targeted.summary().nodesTargeted())
                 .as("md-dedicated's taint is not tolerated")
                 .isEqualTo(1);
+        // Both Node informers (metadata, taints) and the results' list in pages: at 5,000 nodes one
+        // unpaged response each ran a 128 MiB heap out of memory (docs/performance.md).
+        AuditLog firstLists = cluster.auditLog()
+                .since(startMark)
+                .by(chart.operatorUser())
+                .filter(e -> e.verb().equals("list")
+                        && (e.resource().equals("nodes") || e.resource().equals("storageproberesults")));
+        assertThat(firstLists.entries())
+                .extracting(AuditLog.Entry::resource)
+                .contains("storageproberesults")
+                .filteredOn("nodes"::equals)
+                .as("the metadata and the taint informer's lists")
+                .hasSizeGreaterThanOrEqualTo(2);
+        assertThat(firstLists.entries())
+                .extracting(AuditLog.Entry::uri)
+                .allSatisfy(uri -> assertThat(uri).contains("limit=500"));
         List<Pod> pods = await().atMost(TIMEOUT)
                 .until(
                         () -> admin.pods()
