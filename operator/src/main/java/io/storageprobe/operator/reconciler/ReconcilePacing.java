@@ -12,7 +12,7 @@ final class ReconcilePacing {
      * backoff) and to plan the nodes this reconcile skipped while their patches ran. Our own
      * patches wake no reconcile ({@code OwnNodeWrites}), so without this none might come.
      */
-    static final Duration PATCHES_QUEUED = Duration.ofSeconds(2);
+    static final Duration PATCHES_QUEUED = Duration.ofSeconds(5);
     /**
      * Agent pods maybe missing: the controller's FailedCreate Event is recorded after the status
      * change that woke us, and its retries change no status at all, so no event would come.

@@ -353,7 +353,11 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
 
     private NodeLabelStep labelStep(KubernetesClient client) {
         return new NodeLabelStep(
-                new NodeLabeler(client, ownNodeWrites), nodeTaints(client), events(client), ownNodeWrites);
+                // Patches through the informer's client: answered with the node's metadata only.
+                new NodeLabeler(nodeMetadataClient == null ? client : nodeMetadataClient, ownNodeWrites),
+                nodeTaints(client),
+                events(client),
+                ownNodeWrites);
     }
 
     private synchronized NodeTaints nodeTaints(KubernetesClient client) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.NodeList;
 import org.junit.jupiter.api.Test;
 
-/** Only the Node informer's LIST and WATCH ask for metadata; a single node, and every write, get whole Nodes. */
+/** The Node informer's LIST and WATCH and the node patches ask for metadata; a single node's GET, and other writes, get whole Nodes. */
 class NodeMetadataOnlyTest {
     @Test
     void listsAndWatchesOfNodesAskForMetadataOnly() {
@@ -39,10 +39,18 @@ class NodeMetadataOnlyTest {
     }
 
     @Test
+    void aNodePatchIsAnsweredWithTheNodesMetadata() {
+        assertThat(NodeMetadataOnly.accept("PATCH", "/api/v1/nodes/worker-1", null))
+                .isEqualTo(NodeMetadataOnly.WATCH);
+    }
+
+    @Test
     void everythingElseIsLeftAsItIs() {
         assertThat(NodeMetadataOnly.accept("GET", "/api/v1/nodes/worker-1", null))
                 .isNull();
-        assertThat(NodeMetadataOnly.accept("PATCH", "/api/v1/nodes/worker-1", null))
+        assertThat(NodeMetadataOnly.accept("PATCH", "/api/v1/nodes/worker-1/status", null))
+                .isNull();
+        assertThat(NodeMetadataOnly.accept("PUT", "/api/v1/nodes/worker-1", null))
                 .isNull();
         assertThat(NodeMetadataOnly.accept("GET", "/api/v1/namespaces/x/pods", "watch=true"))
                 .isNull();

@@ -10,10 +10,10 @@ class ReconcilePacingTest {
 
     @Test
     void queuedNodePatchesComeBackFirst() {
-        assertThat(ReconcilePacing.requeueAfter(true, false)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(ReconcilePacing.requeueAfter(true, false)).isEqualTo(Duration.ofSeconds(5));
         assertThat(ReconcilePacing.requeueAfter(true, true))
                 .as("queued patches win over missing pods")
-                .isEqualTo(Duration.ofSeconds(2));
+                .isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
