@@ -46,7 +46,11 @@ public final class OwnNodeWrites {
     public boolean newerThan(Node cached) {
         String name = cached.getMetadata().getName();
         Written ours = byNode.get(name);
-        if (ours == null || ours.resourceVersion().equals(cached.getMetadata().getResourceVersion())) {
+        if (ours == null) {
+            return false;
+        }
+        if (ours.resourceVersion().equals(cached.getMetadata().getResourceVersion())) {
+            byNode.remove(name, ours); // in the cache already: its echo came before we noted the write
             return false;
         }
         if (System.nanoTime() - ours.atNanos() > ECHO_EXPECTED_WITHIN.toNanos()) {

@@ -25,6 +25,9 @@ final class NodePatchQueue implements AutoCloseable {
 
     private final ExecutorService pool;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** Patches queued or running per node, whatever the probe. */
+    private final Map<String, Integer> byNode = new ConcurrentHashMap<>();
+
     private final Map<String, AtomicInteger> pending = new ConcurrentHashMap<>();
     private final Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
     /** Probes being deleted: their queued patches are dropped, not run after the cleanup. */
@@ -43,6 +46,14 @@ final class NodePatchQueue implements AutoCloseable {
         return queued.contains(key(probe, node));
     }
 
+    /**
+     * Whether a patch of this node is queued or running, for any probe. Its echo in the Node watch
+     * can arrive before the patch's own answer is read (so before {@code OwnNodeWrites} knows it).
+     */
+    boolean patching(String node) {
+        return byNode.containsKey(node);
+    }
+
     /** Queues the patch unless one of this node for this probe is already queued or running. */
     void offer(String probe, String node, Runnable patch) {
         String key = key(probe, node);
@@ -51,6 +62,7 @@ final class NodePatchQueue implements AutoCloseable {
         }
         AtomicInteger count = pending.computeIfAbsent(probe, p -> new AtomicInteger());
         count.incrementAndGet();
+        byNode.merge(node, 1, Integer::sum);
         pool.execute(() -> {
             try {
                 if (!closing.contains(probe)) {
@@ -59,6 +71,7 @@ final class NodePatchQueue implements AutoCloseable {
             } catch (RuntimeException e) {
                 failures.putIfAbsent(probe, e);
             } finally {
+                byNode.computeIfPresent(node, (n, c) -> c == 1 ? null : c - 1);
                 queued.remove(key);
                 count.decrementAndGet();
             }

@@ -147,8 +147,11 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                         .withInformerListLimit(LIST_PAGE)
                         .withSecondaryToPrimaryMapper(n -> everyProbe(context))
                         // kubelet's status updates change no label or annotation, and our own patches
-                        // were planned by a reconcile already: no reconcile for either.
+                        // were planned by a reconcile already: no reconcile for either. A change that
+                        // lands while the node's patch runs is seen by the reconcile that follows the
+                        // queue (ReconcilePacing.PATCHES_QUEUED).
                         .withOnUpdateFilter((next, before) -> !ownNodeWrites.isEcho(next)
+                                && !nodePatches.patching(next.getMetadata().getName())
                                 && (!Objects.equals(
                                                 next.getMetadata().getLabels(),
                                                 before.getMetadata().getLabels())

@@ -29,8 +29,12 @@ class OwnNodeWritesTest {
         assertThat(writes.newerThan(node("n1", "12")))
                 .as("the cache has our write")
                 .isFalse();
-        writes.isEcho(node("n1", "12"));
-        assertThat(writes.newerThan(node("n1", "11"))).isFalse();
+        assertThat(writes.isEcho(node("n1", "12")))
+                .as("forgotten once the cache has it: the echo came before the write was noted")
+                .isFalse();
+        assertThat(writes.newerThan(node("n1", "13")))
+                .as("a later change, someone else's")
+                .isFalse();
     }
 
     @Test

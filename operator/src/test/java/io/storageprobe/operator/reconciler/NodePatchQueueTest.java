@@ -36,11 +36,14 @@ class NodePatchQueueTest {
         assertThat(queue.has("other", "n1")).isFalse();
         assertThat(queue.busy("p")).isTrue();
         assertThat(queue.busy("other")).isFalse();
+        assertThat(queue.patching("n1")).isTrue();
+        assertThat(queue.patching("n2")).isFalse();
 
         release.countDown();
         awaitIdle("p");
         assertThat(runs).as("the second offer was dropped while the first ran").hasValue(1);
         assertThat(queue.has("p", "n1")).isFalse();
+        assertThat(queue.patching("n1")).isFalse();
         queue.offer("p", "n1", runs::incrementAndGet);
         awaitIdle("p");
         assertThat(runs).as("queued again once done").hasValue(2);
