@@ -140,6 +140,9 @@ class DashboardOnRealPrometheusTest {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 503) {
+                return json.createObjectNode(); // listening, not ready yet: "Service Unavailable" as text
+            }
             return json.readTree(r.body());
         } catch (java.net.ConnectException e) {
             return json.createObjectNode(); // not listening yet

@@ -66,8 +66,8 @@ class ImageEntrypointTest {
                         + home + "/storageprobe.jar check --file f");
         // The relocated cache costs the long-lived daemon more than its classes would (docs/performance.md).
         assertThat(run(env, "agent"))
-                .isEqualTo("-XX:+UseCompactObjectHeaders " + TRIM + " --enable-native-access=ALL-UNNAMED -jar "
-                        + home + "/storageprobe.jar agent");
+                .isEqualTo("-XX:+UseCompactObjectHeaders " + TRIM + " --enable-native-access=ALL-UNNAMED -jar " + home
+                        + "/storageprobe.jar agent");
     }
 
     @Test
