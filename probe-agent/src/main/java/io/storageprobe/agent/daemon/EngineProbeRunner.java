@@ -47,7 +47,8 @@ public final class EngineProbeRunner implements ProbeRunner {
         if (settings.volumes()) {
             targets.addAll(kubelet.targets());
         }
-        // The default limits: two children at once, and two stuck ones at most, since their memory
+        // The default limits: two children at once (the second only when targets wait), and two stuck ones at most,
+        // since their memory
         // is charged to the agent's pod and its limit (docs/performance.md has the figures).
         NodeMeasurement measured = NodeProbe.inChildProcesses(timeout, hung)
                 .run(probe, node, targets)

@@ -13,21 +13,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Probes a node's targets in child processes ({@link ChildProbe} says why), each target with its
  * own deadline, so that one hung or failing device never blocks or hides the others, and this
- * process never does target I/O itself: it always gets to report and exit. A few children
- * ({@link #withLimits}) each take the next target as they finish one, so many targets cost a few JVM
- * starts. A target that misses its deadline is reported as an Error; its child is given up with it
+ * process never does target I/O itself: it always gets to report and exit. One child takes the
+ * targets one after another, so many targets cost one JVM start; while targets still wait after
+ * {@link #SPARE_LANE_AFTER}, another child joins it (up to {@link #withLimits}), so a slow or hung
+ * target delays the others by that much at most. A target that misses its deadline is reported as an Error; its child is given up with it
  * (killed; it lingers while the kernel holds the read) and, with a caller-kept {@link HungTargets},
  * the target is not read again while that child lingers. Stuck children still hold their memory,
  * charged to the agent's pod: past a limit of them, targets are reported as not probed, with why.
  */
 public final class NodeProbe {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    /** Children measuring at once: two overlap one's JVM start with the other's I/O. */
+    /** Children measuring at once, at most: a second joins the first when targets wait (below). */
     public static final int DEFAULT_CONCURRENT = 2;
+    /**
+     * How long targets may wait before another child is started for them. A healthy target takes
+     * milliseconds and a child's start under a second even on a busy node, so one child finishes a
+     * node's targets alone (32 loop devices: 0.3 s), and a second JVM's start and memory are only
+     * spent when a target is slow or hung (docs/performance.md, "Many targets").
+     */
+    static final Duration SPARE_LANE_AFTER = Duration.ofSeconds(2);
     /**
      * Children left stuck in the kernel before no more are started: each holds a JVM's memory until
      * its read ends, and the agent's pod has a limit (docs/performance.md).
@@ -110,15 +119,20 @@ public final class NodeProbe {
         }
         Lane lane = new Lane(targets, measured, pending, started);
         List<Thread> lanes = new ArrayList<>();
-        for (int n = 0; n < Math.min(concurrent, pending.size()); n++) {
-            Thread t = new Thread(lane::run, "probe-lane-" + n);
-            t.setDaemon(true);
-            t.start();
-            lanes.add(t);
+        if (!pending.isEmpty()) {
+            lanes.add(lane.start(0));
         }
         try {
-            for (Thread t : lanes) {
-                t.join();
+            long spareAt = System.nanoTime() + SPARE_LANE_AFTER.toNanos();
+            for (Thread running; (running = firstAlive(lanes)) != null; ) {
+                if (lanes.size() >= concurrent || pending.isEmpty()) {
+                    running.join();
+                } else if (System.nanoTime() - spareAt < 0) {
+                    TimeUnit.NANOSECONDS.timedJoin(running, spareAt - System.nanoTime());
+                } else {
+                    lanes.add(lane.start(lanes.size()));
+                    spareAt += SPARE_LANE_AFTER.toNanos();
+                }
             }
         } catch (InterruptedException e) {
             lanes.forEach(Thread::interrupt);
@@ -129,6 +143,10 @@ public final class NodeProbe {
             results.add(measured[i] != null ? measured[i] : Measurement.error(targets.get(i), null, "interrupted"));
         }
         return results;
+    }
+
+    private static Thread firstAlive(List<Thread> lanes) {
+        return lanes.stream().filter(Thread::isAlive).findFirst().orElse(null);
     }
 
     /** What each lane does: take the next target, measure it in its worker, replace a worker that hung. */
@@ -186,6 +204,13 @@ public final class NodeProbe {
                     worker.close();
                 }
             }
+        }
+
+        Thread start(int number) {
+            Thread t = new Thread(this::run, "probe-lane-" + number);
+            t.setDaemon(true);
+            t.start();
+            return t;
         }
 
         private Measurement gaveUp(ProbeWorker worker, Target target) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Scheduling of targets: each has its own deadline, and a hung one hides nothing else. */
@@ -94,7 +95,7 @@ class NodeProbeTest {
                     .extracting(t -> t.facts().logicalBlockSize())
                     .containsExactly(4096, 4096, 512, 4096);
             assertThat(children)
-                    .as("two children for five targets, and one more if the hung one's lane had" + " targets left")
+                    .as("one child, and a spare for the targets waiting behind the hung one")
                     .hasValueBetween(2, 3);
             // The read is still stuck (hangfs never answers), yet this JVM can still start processes:
             // a read stuck in this process would hold its memory map and block fork until hangfs dies.
@@ -191,6 +192,51 @@ class NodeProbeTest {
         assertThat(workers)
                 .as("two lanes, one of them given up with the hung target once")
                 .hasValueBetween(2, 3);
+    }
+
+    @Test
+    void oneWorkerMeasuresQuickTargetsAlone() {
+        AtomicInteger workers = new AtomicInteger();
+        NodeProbe probe = new NodeProbe(Duration.ofSeconds(30), new HungTargets(), () -> {
+            workers.incrementAndGet();
+            return new ThreadProbe(t -> Measurement.error(t, null, "measured"));
+        });
+        List<Target> targets =
+                IntStream.range(0, 32).mapToObj(i -> Target.device("d" + i)).toList();
+
+        NodeResult result = judged(probe.run("p", "n", targets));
+
+        assertThat(result.targets()).extracting(TargetResult::reason).containsOnly("measured");
+        assertThat(workers).as("no second JVM for targets that do not wait").hasValue(1);
+    }
+
+    @Test
+    void targetsWaitingBehindASlowOneGetASpareWorker() {
+        AtomicInteger workers = new AtomicInteger();
+        CountDownLatch othersMeasured = new CountDownLatch(3);
+        NodeProbe probe = new NodeProbe(Duration.ofSeconds(60), new HungTargets(), () -> {
+            workers.incrementAndGet();
+            return new ThreadProbe(t -> {
+                if (t.name().equals("slow")) {
+                    // Ends only once the targets queued behind it are measured: by a spare worker,
+                    // long before its own 60 s timeout would free its lane.
+                    try {
+                        othersMeasured.await();
+                    } catch (InterruptedException e) {
+                        return Measurement.error(t, null, "given up");
+                    }
+                } else {
+                    othersMeasured.countDown();
+                }
+                return Measurement.error(t, null, "measured");
+            });
+        });
+
+        NodeResult result = judged(probe.run(
+                "p", "n", List.of(Target.device("slow"), Target.device("a"), Target.device("b"), Target.device("c"))));
+
+        assertThat(result.targets()).extracting(TargetResult::reason).containsOnly("measured");
+        assertThat(workers).hasValue(2);
     }
 
     @Test
