@@ -40,13 +40,12 @@ final class NodeLabelStep {
      * node as the informer has it then: planned when queued, a patch would wait up to a minute
      * behind thousands of others and meet a node changed since (409, a GET and a second write).
      * Nodes with a patch still queued, or written by us since the informer's copy, are left to
-     * the next reconcile.
+     * the reconcile that follows the queue ({@link NodePatchQueue}'s {@code drained}).
      *
      * @param verdicts each counted node's verdict ({@link CountedResults#verdicts}); other nodes lose this probe's entries
      * @param current  the node of this name as the informer has it when a patch runs, or null if it is gone
-     * @return whether patches of this probe are still queued or running (the caller comes back soon)
      */
-    boolean apply(
+    void apply(
             StorageProbe probe,
             Snapshot snapshot,
             Map<String, Verdict> verdicts,
@@ -68,7 +67,6 @@ final class NodeLabelStep {
                 });
             }
         }
-        return queue.busy(name);
     }
 
     /**

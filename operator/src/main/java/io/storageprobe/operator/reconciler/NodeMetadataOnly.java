@@ -1,8 +1,10 @@
 package io.storageprobe.operator.reconciler;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
@@ -43,12 +45,19 @@ final class NodeMetadataOnly implements Interceptor {
      * fabric8's, but a JSON null where a list belongs reads as an empty list: the API server
      * answers a metadata list of no nodes with {@code "items": null} (Go's nil slice), on which
      * fabric8's informer fails and the operator stops (a cluster of no nodes: the test clusters).
+     * And a node's managedFields are skipped, not read: who wrote which field is most of a Node's
+     * metadata (kubelet's status fields alone, several KB of nested maps), comes with every watch
+     * event and patch answer, and nothing here reads it ({@link SlimItemStore} drops it).
      */
     static KubernetesSerialization serialization() {
         ObjectMapper mapper = new ObjectMapper();
         mapper.configOverride(List.class).setSetterInfo(JsonSetter.Value.forValueNulls(Nulls.AS_EMPTY));
+        mapper.addMixIn(ObjectMeta.class, WithoutManagedFields.class);
         return new KubernetesSerialization(mapper, true);
     }
+
+    @JsonIgnoreProperties("managedFields")
+    private abstract static class WithoutManagedFields {}
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {

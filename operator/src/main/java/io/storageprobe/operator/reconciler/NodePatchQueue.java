@@ -11,13 +11,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Node patches that run beside the reconciles instead of inside them: a reconcile queues what it
  * planned and returns, so the status is written at once and the patches keep {@code atOnce}
  * requests in flight until all are done (a reconcile waiting for its slowest patch, then planning
  * every node again, labelled at 0.6x the API server's speed: docs/performance.md). One patch per
- * probe and node is queued at a time; a failure is kept for the probe's next reconcile to throw.
+ * probe and node is queued at a time; a failure is kept for the probe's next reconcile to throw,
+ * and when a probe's last queued patch is done, {@code drained} is told, so that one reconcile
+ * follows each queue (to throw that failure and plan what changed while it ran) instead of one
+ * every few seconds while it runs.
  */
 final class NodePatchQueue implements AutoCloseable {
     /** How long a probe's deletion waits for its queued patches to finish or drop. */
@@ -33,7 +37,11 @@ final class NodePatchQueue implements AutoCloseable {
     /** Probes being deleted: their queued patches are dropped, not run after the cleanup. */
     private final Set<String> closing = ConcurrentHashMap.newKeySet();
 
-    NodePatchQueue(int atOnce) {
+    private final Consumer<String> drained;
+
+    /** @param drained told the probe's name when its last queued patch is done (not while it is deleted) */
+    NodePatchQueue(int atOnce, Consumer<String> drained) {
+        this.drained = drained;
         pool = Executors.newFixedThreadPool(atOnce, task -> {
             Thread t = new Thread(task, "node-patch");
             t.setDaemon(true);
@@ -73,7 +81,9 @@ final class NodePatchQueue implements AutoCloseable {
             } finally {
                 byNode.computeIfPresent(node, (n, c) -> c == 1 ? null : c - 1);
                 queued.remove(key);
-                count.decrementAndGet();
+                if (count.decrementAndGet() == 0 && !closing.contains(probe)) {
+                    drained.accept(probe);
+                }
             }
         });
     }

@@ -8,12 +8,6 @@ import java.time.Duration;
  */
 final class ReconcilePacing {
     /**
-     * Node patches still queued: come back soon, to throw a failed patch (JOSDK retries with
-     * backoff) and to plan the nodes this reconcile skipped while their patches ran. Our own
-     * patches wake no reconcile ({@code OwnNodeWrites}), so without this none might come.
-     */
-    static final Duration PATCHES_QUEUED = Duration.ofSeconds(5);
-    /**
      * Agent pods maybe missing: the controller's FailedCreate Event is recorded after the status
      * change that woke us, and its retries change no status at all, so no event would come.
      */
@@ -24,13 +18,12 @@ final class ReconcilePacing {
     private ReconcilePacing() {}
 
     /**
-     * @param patchesQueued    whether node patches of the probe are queued or running ({@link NodePatchQueue#busy})
+     * Queued node patches need no requeue: the queue wakes the probe when they are done
+     * ({@link NodePatchQueue}), to throw a failed one and plan what changed meanwhile.
+     *
      * @param podsMaybeMissing whether nodes may lack an agent pod ({@code RolloutState.podsMaybeMissing})
      */
-    static Duration requeueAfter(boolean patchesQueued, boolean podsMaybeMissing) {
-        if (patchesQueued) {
-            return PATCHES_QUEUED;
-        }
+    static Duration requeueAfter(boolean podsMaybeMissing) {
         return podsMaybeMissing ? MISSING_PODS_RECHECK : RESYNC;
     }
 }

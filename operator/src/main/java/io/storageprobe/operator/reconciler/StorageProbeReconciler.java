@@ -19,6 +19,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.storageprobe.api.v1alpha1.ProbeCondition;
@@ -76,6 +77,8 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     /** The name of the metadata-only Node informer ({@link NodeTaintsSource} is the other one). */
     static final String NODES = "nodes";
 
+    private static final String PATCHES_DONE = "node-patches-done";
+
     private final OperatorSettings settings;
     private final NodeVerdictGauges gauges;
     private final StorageClassGauges storageClassGauges;
@@ -86,7 +89,11 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
     /** Remembers the last known KubeVirt QEMU for the life of the process (design.md section 3). */
     private final QemuResolver qemuResolver = new QemuResolver();
 
-    private final NodePatchQueue nodePatches = new NodePatchQueue(NODE_PATCHES_AT_ONCE);
+    /** Wakes a probe's reconcile when its queued node patches are done ({@link NodePatchQueue}). */
+    private final SimpleInboundEventSource<StorageProbe> patchesDone = new SimpleInboundEventSource<>(PATCHES_DONE);
+
+    private final NodePatchQueue nodePatches =
+            new NodePatchQueue(NODE_PATCHES_AT_ONCE, probe -> patchesDone.propagateEvent(new ResourceID(probe)));
     /** Our node writes, whose echo in the Node informer wakes no reconcile. */
     private final OwnNodeWrites ownNodeWrites = new OwnNodeWrites();
     /** Remembers each node's last verdict across reconciles, to record an Event only on a change. */
@@ -149,7 +156,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                         // kubelet's status updates change no label or annotation, and our own patches
                         // were planned by a reconcile already: no reconcile for either. A change that
                         // lands while the node's patch runs is seen by the reconcile that follows the
-                        // queue (ReconcilePacing.PATCHES_QUEUED).
+                        // queue (patchesDone).
                         .withOnUpdateFilter((next, before) -> !ownNodeWrites.isEcho(next)
                                 && !nodePatches.patching(next.getMetadata().getName())
                                 && (!Objects.equals(
@@ -209,6 +216,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                 storageClasses,
                 agentPods,
                 refusals,
+                patchesDone,
                 KubeVirtEventSource.create(context, settings.kubevirtPollPeriod()));
     }
 
@@ -277,9 +285,9 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                         probe,
                         probe.getStatus() == null ? null : probe.getStatus().conditions(),
                         status.conditions());
-        boolean patchesQueued = problem.isEmpty()
-                && labelStep(client)
-                        .apply(probe, snapshot, counted.verdicts(), Snapshot.currentNodes(context), nodePatches);
+        if (problem.isEmpty()) {
+            labelStep(client).apply(probe, snapshot, counted.verdicts(), Snapshot.currentNodes(context), nodePatches);
+        }
         gauges.update(name, status.summary());
         storageClassGauges.update(name, status.storageClasses());
         status.conditions().stream()
@@ -295,8 +303,7 @@ public final class StorageProbeReconciler implements Reconciler<StorageProbe>, C
                                         probe.getSpec() == null
                                                 ? null
                                                 : probe.getSpec().interval())));
-        long next = ReconcilePacing.requeueAfter(patchesQueued, rollout.podsMaybeMissing())
-                .toMillis();
+        long next = ReconcilePacing.requeueAfter(rollout.podsMaybeMissing()).toMillis();
         if (!statusChanged) {
             return UpdateControl.<StorageProbe>noUpdate().rescheduleAfter(next, TimeUnit.MILLISECONDS);
         }

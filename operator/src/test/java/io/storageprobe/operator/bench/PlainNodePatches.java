@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PlainNodePatches {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String KEY = "bench.storageprobe.io/baseline";
+    static final String KEY = "bench.storageprobe.io/baseline";
 
     record Result(double seconds, int patches, int conflicts) {}
 

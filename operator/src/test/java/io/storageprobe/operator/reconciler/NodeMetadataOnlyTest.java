@@ -2,7 +2,9 @@ package io.storageprobe.operator.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeList;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 
 /** The Node informer's LIST and WATCH and the node patches ask for metadata; a single node's GET, and other writes, get whole Nodes. */
@@ -36,6 +38,24 @@ class NodeMetadataOnlyTest {
                         .getItems())
                 .singleElement()
                 .satisfies(n -> assertThat(n.getMetadata().getLabels()).containsEntry("a", "b"));
+    }
+
+    @Test
+    void aNodesManagedFieldsAreSkipped() {
+        String node = "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":{"
+                + "\"name\":\"n1\",\"resourceVersion\":\"7\",\"labels\":{\"a\":\"b\"},\"managedFields\":[{"
+                + "\"manager\":\"kubelet\",\"operation\":\"Update\",\"apiVersion\":\"v1\",\"fieldsType\":\"FieldsV1\","
+                + "\"fieldsV1\":{\"f:status\":{\"f:conditions\":{\"k:{\\\"type\\\":\\\"Ready\\\"}\":{\".\":{}}}}}}]}}";
+        Node read = NodeMetadataOnly.serialization().unmarshal(node, Node.class);
+        assertThat(read.getMetadata().getManagedFields()).isEmpty();
+        assertThat(read.getMetadata().getLabels()).containsEntry("a", "b");
+        assertThat(read.getMetadata().getResourceVersion()).isEqualTo("7");
+        assertThat(new KubernetesSerialization()
+                        .unmarshal(node, Node.class)
+                        .getMetadata()
+                        .getManagedFields())
+                .as("fabric8's own serialization reads them")
+                .hasSize(1);
     }
 
     @Test

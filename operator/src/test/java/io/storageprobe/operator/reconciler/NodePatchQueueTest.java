@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** Node patches beside the reconciles: one per probe and node at a time, failures kept for the next reconcile. */
 class NodePatchQueueTest {
-    private final NodePatchQueue queue = new NodePatchQueue(2);
+    private final List<String> drained = new CopyOnWriteArrayList<>();
+    private final NodePatchQueue queue = new NodePatchQueue(2, drained::add);
     private final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
@@ -47,6 +49,20 @@ class NodePatchQueueTest {
         queue.offer("p", "n1", runs::incrementAndGet);
         awaitIdle("p");
         assertThat(runs).as("queued again once done").hasValue(2);
+    }
+
+    @Test
+    void theProbeIsWokenOnceWhenItsLastQueuedPatchIsDone() throws Exception {
+        queue.offer("p", "n1", () -> await(release));
+        queue.offer("q", "n1", () -> {});
+        awaitWoken(1);
+        queue.offer("p", "n2", () -> await(release));
+        assertThat(drained).as("p's patches still run").containsExactly("q");
+
+        release.countDown();
+        awaitWoken(2);
+        awaitIdle("p");
+        assertThat(drained).containsExactly("q", "p");
     }
 
     @Test
@@ -90,6 +106,14 @@ class NodePatchQueueTest {
                 .as("the cleanup ran after the two running patches, n3's was dropped")
                 .hasValue(2);
         assertThat(labelled).hasValue(2);
+        assertThat(drained).as("no reconcile for a probe being deleted").isEmpty();
+    }
+
+    private void awaitWoken(int probes) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (drained.size() < probes && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     private void awaitIdle(String probe) throws InterruptedException {

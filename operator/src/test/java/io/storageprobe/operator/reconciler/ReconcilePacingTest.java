@@ -9,16 +9,8 @@ import org.junit.jupiter.api.Test;
 class ReconcilePacingTest {
 
     @Test
-    void queuedNodePatchesComeBackFirst() {
-        assertThat(ReconcilePacing.requeueAfter(true, false)).isEqualTo(Duration.ofSeconds(5));
-        assertThat(ReconcilePacing.requeueAfter(true, true))
-                .as("queued patches win over missing pods")
-                .isEqualTo(Duration.ofSeconds(5));
-    }
-
-    @Test
     void missingAgentPodsAreRecheckedSoonerThanTheResync() {
-        assertThat(ReconcilePacing.requeueAfter(false, true)).isEqualTo(Duration.ofSeconds(10));
-        assertThat(ReconcilePacing.requeueAfter(false, false)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(ReconcilePacing.requeueAfter(true)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ReconcilePacing.requeueAfter(false)).isEqualTo(Duration.ofMinutes(10));
     }
 }
