@@ -60,7 +60,7 @@ final class NodeLabelStep {
             if (!queue.has(name, nodeName) && !planAndObserve(node, name, verdict, actions)) {
                 queue.offer(name, nodeName, () -> {
                     Node now = current.apply(nodeName);
-                    if (now != null && !planAndObserve(now, name, verdict, actions)) {
+                    if (now != null && !writes.newerThan(now)) {
                         events.observe(now, name, verdict);
                         patch(taints.forPlanning(now, name, verdict, actions), now, name, verdict, actions);
                     }

@@ -2,12 +2,14 @@ package io.storageprobe.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Taint;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.storageprobe.api.v1alpha1.StorageProbe;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -43,9 +45,11 @@ final class NodeTaintsSource {
                                         .list()
                                         .map(ResourceID::fromResource)
                                         .collect(Collectors.toSet()))
-                                // Only a change of taints can change what a probe targets.
-                                .withOnUpdateFilter(
-                                        (next, before) -> !java.util.Objects.equals(taints(next), taints(before)))
+                                // Only a change of taints can change what a probe targets, and not of
+                                // the probes' own (every agent tolerates those, NodeTargeting): their
+                                // changes are our patches, one wake-up per tainted node otherwise.
+                                .withOnUpdateFilter((next, before) ->
+                                        !java.util.Objects.equals(othersTaints(next), othersTaints(before)))
                                 .build(),
                         dynamic));
             }
@@ -71,8 +75,13 @@ final class NodeTaintsSource {
                 .orElse(node);
     }
 
-    private static Object taints(Node node) {
-        return node.getSpec() == null ? null : node.getSpec().getTaints();
+    /** The node's taints but the probes' own ({@link StorageProbe#AFFECTED_TAINT}). */
+    static List<Taint> othersTaints(Node node) {
+        return node.getSpec() == null || node.getSpec().getTaints() == null
+                ? List.of()
+                : node.getSpec().getTaints().stream()
+                        .filter(t -> !StorageProbe.AFFECTED_TAINT.equals(t.getKey()))
+                        .toList();
     }
 
     @SuppressWarnings("unchecked")

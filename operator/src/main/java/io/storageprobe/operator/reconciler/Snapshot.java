@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.storageprobe.api.v1alpha1.StorageProbe;
@@ -42,8 +43,7 @@ record Snapshot(
     static Snapshot of(StorageProbe probe, Context<StorageProbe> context, OperatorSettings settings) {
         var retriever = context.eventSourceRetriever();
         var dsSource = (InformerEventSource<DaemonSet, StorageProbe>) retriever.getEventSourceFor(DaemonSet.class);
-        var nodeSource = (InformerEventSource<Node, StorageProbe>)
-                retriever.getEventSourceFor(Node.class, StorageProbeReconciler.NODES);
+        var nodeSource = nodeSource(retriever);
         var withTaints = NodeTaintsSource.withTaints(retriever);
         var resultSource = (InformerEventSource<StorageProbeResult, StorageProbe>)
                 retriever.getEventSourceFor(StorageProbeResult.class);
@@ -76,11 +76,15 @@ record Snapshot(
      * A node as the Node informer has it when asked, or null if it is gone: for work that runs
      * after the reconcile that planned it (NodeLabelStep's queued patches).
      */
-    @SuppressWarnings("unchecked")
     static Function<String, Node> currentNodes(Context<StorageProbe> context) {
-        var nodeSource = (InformerEventSource<Node, StorageProbe>)
-                context.eventSourceRetriever().getEventSourceFor(Node.class, StorageProbeReconciler.NODES);
+        var nodeSource = nodeSource(context.eventSourceRetriever());
         return name -> nodeSource.get(new ResourceID(name)).orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static InformerEventSource<Node, StorageProbe> nodeSource(EventSourceRetriever<StorageProbe> retriever) {
+        return (InformerEventSource<Node, StorageProbe>)
+                retriever.getEventSourceFor(Node.class, StorageProbeReconciler.NODES);
     }
 
     private static VolumeOwner owner(PersistentVolume pv) {
