@@ -14,8 +14,8 @@ import java.util.Objects;
 /**
  * The few calls the agent makes to the API server (GET an object, create one, JSON-patch one),
  * over {@link ApiConnection} and Jackson: the fabric8 client's handler table, model classes and
- * modules, and then the JDK's HTTP client, cost the agent most of its memory (docs/performance.md,
- * "Footprint" and "Trimming the agent"). Failures are
+ * modules cost the agent most of its memory, the JDK's HTTP client another 4 MiB
+ * (docs/performance.md, "Footprint" and "Trimming the agent"). Failures are
  * {@link ApiException}s; a connection that fails is tried twice more, as the fabric8 client did,
  * and the agent's own backoff handles the rest.
  */
