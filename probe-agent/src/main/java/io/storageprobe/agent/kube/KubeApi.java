@@ -6,17 +6,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * The few calls the agent makes to the API server (GET an object, create one, JSON-patch one),
- * on the JDK's HTTP client and Jackson: the fabric8 client's handler table, model classes and
- * modules cost the agent most of its memory (docs/performance.md, "Footprint"). Failures are
+ * over {@link ApiConnection} and Jackson: the fabric8 client's handler table, model classes and
+ * modules cost the agent most of its memory, the JDK's HTTP client another 4 MiB
+ * (docs/performance.md, "Footprint" and "Trimming the agent"). Failures are
  * {@link ApiException}s; a connection that fails is tried twice more, as the fabric8 client did,
  * and the agent's own backoff handles the rest.
  */
@@ -24,27 +23,23 @@ public final class KubeApi implements AutoCloseable {
     /** As fabric8's defaults: the agent's calls are small, a slower server counts as unreachable. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The longest the server may keep the agent waiting for the next part of an answer. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
     private static final int RETRIES = 2;
     private static final Duration RETRY_WAIT = Duration.ofMillis(100);
+    /** In the API server's audit log and metrics (the JDK client sent "Java-http-client/VERSION"). */
+    private static final String USER_AGENT = "storageprobe-agent";
 
-    private final URI server;
     private final BearerToken token;
-    private final HttpClient http;
+    private final ApiConnection connection;
     private final ObjectMapper json = new ObjectMapper()
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public KubeApi(ApiEndpoint endpoint) {
-        String base = endpoint.server().toString();
-        this.server = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.token = endpoint.token();
-        HttpClient.Builder builder =
-                HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).version(HttpClient.Version.HTTP_1_1);
-        if (endpoint.tls() != null) {
-            builder.sslContext(endpoint.tls());
-        }
-        this.http = builder.build();
+        this.connection = new ApiConnection(endpoint.server(), endpoint.tls(), CONNECT_TIMEOUT, REQUEST_TIMEOUT);
     }
 
     /** The path of a cluster-scoped custom resource, or of its collection when name is null. */
@@ -54,15 +49,14 @@ public final class KubeApi implements AutoCloseable {
 
     /** @return the object, or null when it does not exist (404) */
     public <T> T get(String path, Class<T> type) {
-        HttpResponse<String> response = send("GET", path, null, null);
-        if (response.statusCode() == 404) {
+        ApiConnection.Response response = send("GET", path, null, null);
+        if (response.status() == 404) {
             return null;
         }
         try {
             return json.readValue(check("get " + path, response).body(), type);
         } catch (JsonProcessingException e) {
-            throw new ApiException(
-                    "get " + path, response.statusCode(), "unreadable answer: " + e.getOriginalMessage());
+            throw new ApiException("get " + path, response.status(), "unreadable answer: " + e.getOriginalMessage());
         }
     }
 
@@ -90,27 +84,22 @@ public final class KubeApi implements AutoCloseable {
         }
     }
 
-    private HttpResponse<String> send(String method, String path, String contentType, String body) {
+    private ApiConnection.Response send(String method, String path, String contentType, String body) {
         String operation = method + " " + path;
         for (int attempt = 0; ; attempt++) {
             String bearer = token.current();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server + path))
-                    .timeout(REQUEST_TIMEOUT)
-                    .header("Accept", "application/json")
-                    .method(
-                            method,
-                            body == null
-                                    ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofString(body));
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Accept", "application/json");
+            headers.put("User-Agent", USER_AGENT);
             if (contentType != null) {
-                request.header("Content-Type", contentType);
+                headers.put("Content-Type", contentType);
             }
             if (bearer != null) {
-                request.header("Authorization", "Bearer " + bearer);
+                headers.put("Authorization", "Bearer " + bearer);
             }
             try {
-                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 401 && bearer != null) {
+                ApiConnection.Response response = connection.send(method, path, headers, body);
+                if (response.status() == 401 && bearer != null) {
                     token.refused();
                     // A rotated token the cache had not seen yet: try it at once, once.
                     if (attempt == 0 && !Objects.equals(bearer, token.current())) {
@@ -123,9 +112,6 @@ public final class KubeApi implements AutoCloseable {
                     throw new ApiException(operation, e);
                 }
                 pause(RETRY_WAIT.multipliedBy(1L << attempt), operation, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ApiException(operation, e);
             }
         }
     }
@@ -139,8 +125,8 @@ public final class KubeApi implements AutoCloseable {
         }
     }
 
-    private HttpResponse<String> check(String operation, HttpResponse<String> response) {
-        int code = response.statusCode();
+    private ApiConnection.Response check(String operation, ApiConnection.Response response) {
+        int code = response.status();
         if (code >= 200 && code < 300) {
             return response;
         }
@@ -161,13 +147,6 @@ public final class KubeApi implements AutoCloseable {
 
     @Override
     public void close() {
-        // The JDK client's threads end with the JVM or when it is unreachable; Java 21 adds close().
-        if (http instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // closing is best effort
-            }
-        }
+        connection.close();
     }
 }
