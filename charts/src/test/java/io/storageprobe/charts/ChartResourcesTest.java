@@ -167,7 +167,7 @@ class ChartResourcesTest {
         Map<String, Object> resources = probe.get("spec", "agent", "resources");
         assertThat(resources)
                 .isEqualTo(Map.of(
-                        "requests", Map.of("memory", "128Mi", "cpu", "10m"),
+                        "requests", Map.of("memory", "112Mi", "cpu", "10m"),
                         "limits", Map.of("memory", "192Mi")));
         Map<String, Object> spec = probe.get("spec");
         // Empty lists stay out, so the CRD defaults (all disks, tolerate all taints, all rules) apply.

@@ -300,9 +300,9 @@ class AgentDaemonSetTest {
                 probe(new StorageProbeSpec(null, null, null, null, null, null, null, null)), SETTINGS);
         var resources =
                 ds.getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
-        // docs/performance.md "Footprint": agent and a probe child about 107 MiB at peak (cgroup-counted), 130 MiB
+        // docs/performance.md "Footprint": agent and a probe child about 88 MiB at peak (cgroup-counted), 106 MiB
         // as VmRSS sum.
-        assertThat(resources.getRequests()).containsEntry("memory", new Quantity("128Mi"));
+        assertThat(resources.getRequests()).containsEntry("memory", new Quantity("112Mi"));
         assertThat(resources.getLimits()).containsEntry("memory", new Quantity("192Mi"));
     }
 
