@@ -43,7 +43,8 @@ public final class LoopDevices {
         Path disk = Files.exists(device.resolve("partition")) ? device.resolve("..") : device;
         String dio = read(disk.resolve("loop/dio"));
         if (dio != null) {
-            into.add(new LoopBacking(diskName(disk, name), "1".equals(dio), read(disk.resolve("loop/backing_file"))));
+            String diskName = disk == device ? name : diskName(disk, name);
+            into.add(new LoopBacking(diskName, "1".equals(dio), read(disk.resolve("loop/backing_file"))));
             return;
         }
         try (Stream<Path> slaves = Files.list(disk.resolve("slaves"))) {
@@ -53,6 +54,7 @@ public final class LoopDevices {
         }
     }
 
+    /** A partition's disk, by its real path (a partition's ".." is its disk's directory). */
     private static String diskName(Path disk, String name) {
         try {
             return disk.toRealPath().getFileName().toString();

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * QEMU's request alignment, in raw_probe_alignment's order: BLKSSZGET's logical block size, then
- * XFS_IOC_DIOINFO's d_miniosz (which wins where both answer), and only where neither answers the
+ * for a file XFS_IOC_DIOINFO's d_miniosz (which wins where both answer), and only where neither answers the
  * read probe: pread(fd, page-aligned buffer, N, 0) for N = 1, 512, 1024, 2048, 4096, the first N
  * that "works", except that 1 means QEMU falls back to max_align. The reads are made in every
  * case, so the facts show the whole pattern.
@@ -32,7 +32,10 @@ public final class RequestAlignmentProbe {
                 probed = length == 1 ? QemuAlignment.MAX_ALIGN : length;
             }
         }
-        Integer dioinfo = file.xfsDioMinIoSize();
+        // QEMU asks XFS_IOC_DIOINFO only of a file on XFS (s->is_xfs, platform_test_xfs), never of
+        // a block device: its ioctl fails there, and its thrown errno was an eighth of a device's
+        // probing time (docs/performance.md "Agent probe cost vs C").
+        Integer dioinfo = logicalBlockSize == null ? file.xfsDioMinIoSize() : null;
         if (dioinfo != null && dioinfo > 0) {
             return new Result(reads, dioinfo, XFS_DIOINFO);
         }

@@ -8,8 +8,9 @@ import java.lang.management.ThreadMXBean;
 
 /**
  * The agent's side of bench/probe-cost: one target's probes (measure and judge), timed per round
- * in a warmed-up JVM. Prints one line per round: wall and CPU (user+system of this thread)
- * nanoseconds; then on stderr the whole process's CPU per round, helper threads (JIT, GC)
+ * in a warmed-up JVM. Prints one line per round, in nanoseconds: wall; CPU (user+system of this
+ * thread) of the probes, the system calls and what the agent makes of them, which is what the C
+ * side does; and CPU with the rules' judging on top; then on stderr the whole process's CPU per round, helper threads (JIT, GC)
  * included. Not a test: run by the bench script.
  */
 public final class ProbeCostBenchmark {
@@ -35,14 +36,21 @@ public final class ProbeCostBenchmark {
         for (int i = 0; i < rounds; i++) {
             long start = System.nanoTime();
             long cpu = threads.getCurrentThreadCpuTime();
-            var result = rules.judge(prober.measure(target));
+            var measured = prober.measure(target);
+            long probed = threads.getCurrentThreadCpuTime();
+            var result = rules.judge(measured);
             long elapsed = System.nanoTime() - start;
-            long cpuElapsed = threads.getCurrentThreadCpuTime() - cpu;
+            long judged = threads.getCurrentThreadCpuTime();
             if (result.facts() == null) {
                 System.err.println("probe failed: " + result.reason());
                 System.exit(1);
             }
-            out.append(elapsed).append(' ').append(cpuElapsed).append('\n');
+            out.append(elapsed)
+                    .append(' ')
+                    .append(probed - cpu)
+                    .append(' ')
+                    .append(judged - cpu)
+                    .append('\n');
         }
         System.err.println("process CPU per round: " + (os.getProcessCpuTime() - processCpu) / rounds + " ns");
         System.out.print(out);
